@@ -1,0 +1,47 @@
+/*
+ * Host-local handlers of the kernel calls in calls_table.c (struct
+ * obh_call.local). Each returns the guest's r0, OBH_BLOCKED or OBH_GONE
+ * (calls.h).
+ *
+ * They are declared weak so that the ABI generator (ob-abigen) can link
+ * the call table without the kernel; in outboard-cpu every one is defined,
+ * and the unit test test_calls asserts that no kernel entry is NULL.
+ */
+#ifndef OBH_KCALLS_H
+#define OBH_KCALLS_H
+
+#include "calls.h"
+
+#define OBH_KCALL(name)                                                          \
+	__attribute__((weak)) int64_t name(struct obh_host *h, struct obh_thread *t, \
+					   const struct obh_args *a)
+
+OBH_KCALL(k_exit);
+OBH_KCALL(k_clock_get);
+OBH_KCALL(k_sbrk);
+OBH_KCALL(k_isatty);
+OBH_KCALL(k_thread_create);
+OBH_KCALL(k_thread_exit);
+OBH_KCALL(k_thread_join);
+OBH_KCALL(k_thread_yield);
+OBH_KCALL(k_thread_sleep);
+OBH_KCALL(k_thread_self);
+OBH_KCALL(k_thread_set_priority);
+OBH_KCALL(k_tls_bind);
+OBH_KCALL(k_tls_set);
+OBH_KCALL(k_mutex_create);
+OBH_KCALL(k_mutex_lock);
+OBH_KCALL(k_mutex_unlock);
+OBH_KCALL(k_sem_create);
+OBH_KCALL(k_sem_wait);
+OBH_KCALL(k_sem_post);
+OBH_KCALL(k_evf_create);
+OBH_KCALL(k_evf_set);
+OBH_KCALL(k_evf_clear);
+OBH_KCALL(k_evf_wait);
+OBH_KCALL(k_queue_create);
+OBH_KCALL(k_queue_send);
+OBH_KCALL(k_queue_recv);
+OBH_KCALL(k_handle_close);
+
+#endif /* OBH_KCALLS_H */
