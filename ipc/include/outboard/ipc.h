@@ -11,8 +11,13 @@
  * the stats and logged.
  *
  * Threading: a connection belongs to one thread. Nothing here blocks unless
- * its name says so (ob_conn_run, ob_conn_flush, ob_conn_close), and those
- * take a timeout.
+ * its name says so (ob_conn_run, ob_conn_flush, ob_conn_close,
+ * ob_conn_handshake), and those take a timeout. The logging and errno
+ * functions may be called from any thread.
+ *
+ * Callbacks run inside ob_conn_process (and the blocking helpers built on
+ * it, and ob_conn_close for ECANCELED). They may send, call, reply and
+ * cancel on the connection, but must not close it.
  *
  * nanomsg hazards handled here (DESIGN.md):
  * - PAIR, never REQ: REQ re-sends on reconnect and allows one request in
@@ -20,12 +25,21 @@
  * - nn_close drops unsent messages: ob_conn_close flushes first, with a
  *   Ping/Pong barrier that proves the peer has received everything.
  * - NN_RCVMAXSIZE is raised on both ends to twice max_message, so frames up
- *   to that size reach our own check, which logs and drops them; nanomsg
- *   silently drops anything bigger. ob_conn_send refuses to send a frame
- *   larger than max_message (-EMSGSIZE) instead of letting it vanish.
+ *   to that size reach our own check, which logs and drops them. nanomsg
+ *   handles anything bigger by silently dropping the pipe (with whatever
+ *   else was in flight on it; a dialer then reconnects). ob_conn_send
+ *   refuses to send a frame larger than max_message (-EMSGSIZE) instead of
+ *   letting it vanish.
  * - No disconnect notification: a peer is declared down when nothing has
  *   arrived for dead_ms, while heartbeats (Ping when idle) keep a live
  *   peer's traffic flowing.
+ *
+ * Error numbering: status values given to an ob_reply_fn and errors given to
+ * on_error are host errno values. On the wire (Reply.status, Hello.status)
+ * statuses are in the guest ABI numbering (outboard/errno.h); the
+ * connection converts replies it matches with ob_errno_from_abi, while
+ * ob_conn_reply sends reply->status exactly as given (the plugin SDK
+ * converts with ob_errno_to_abi in its reply path).
  */
 #ifndef OUTBOARD_IPC_H
 #define OUTBOARD_IPC_H
@@ -53,10 +67,12 @@ extern "C" {
 typedef struct ob_conn ob_conn;
 
 /*
- * Called with each reply to a request sent with ob_conn_call, exactly once:
- * - status 0 or a positive errno from the peer, and reply non-NULL;
- * - or status ETIMEDOUT (deadline passed), EIO (peer declared down) or
- *   ECANCELED (connection closed), and reply NULL.
+ * Called with each reply to a request sent with ob_conn_call, exactly once
+ * (never after ob_conn_cancel). status is a host errno:
+ * - 0, or the peer's positive status converted from the ABI numbering
+ *   (reply->status keeps the raw wire value), and reply non-NULL;
+ * - or ETIMEDOUT (deadline passed), EIO (peer declared down) or ECANCELED
+ *   (connection closed), and reply NULL.
  * reply is owned by the connection and valid only during the call.
  */
 typedef void (*ob_reply_fn)(void *arg, int status, const Ob__Reply *reply);
@@ -64,32 +80,41 @@ typedef void (*ob_reply_fn)(void *arg, int status, const Ob__Reply *reply);
 struct ob_conn_callbacks {
 	/*
 	 * Every received envelope the connection does not consume itself.
-	 * The connection consumes Ping (answers Pong), Pong, and each Reply
-	 * that matches an outstanding ob_conn_call (those go to its
-	 * ob_reply_fn). A Hello arrives here after its version was checked;
-	 * a Hello with a version we do not speak is answered with EPROTO by
-	 * the connection and reported through on_error instead.
+	 * The connection consumes Ping (answers Pong), Pong, and every Reply
+	 * (one that matches an outstanding ob_conn_call goes to its
+	 * ob_reply_fn; any other is counted in stats.unmatched and dropped).
+	 * A Hello arrives here after its version was checked; a Hello with a
+	 * version we do not speak (answered with EPROTO when we listen), or
+	 * one refusing us (status != 0), is reported through on_error
+	 * instead, and the answer ob_conn_handshake waits for goes to it.
+	 * Frames that are malformed or oversize never arrive here, nor does
+	 * a Request with id 0.
 	 * env is owned by the connection and valid only during the call.
 	 * May be NULL: such envelopes are dropped.
 	 */
 	void (*on_message)(void *arg, ob_conn *conn, const Ob__Envelope *env);
 
 	/*
-	 * The peer went down (no traffic for dead_ms) or came back up (a frame
-	 * arrived after it was down). Outstanding calls have already completed
-	 * with EIO when up is false. May be NULL.
+	 * The peer went down (no valid frame for dead_ms) or came back up (a
+	 * valid frame arrived after it was down). A connection starts up, so
+	 * a peer that never appears is declared down after dead_ms too. When
+	 * up is false, outstanding calls have already completed with EIO and
+	 * frames still queued for the peer were discarded. May be NULL.
 	 */
 	void (*on_state)(void *arg, ob_conn *conn, bool up);
 
-	/* A protocol error worth reporting (version mismatch). May be NULL. */
+	/* A protocol error worth reporting, already logged: err is EPROTO for
+	 * a version mismatch, or the peer's refusal status (host errno) from
+	 * its Hello. what is valid only during the call. May be NULL. */
 	void (*on_error)(void *arg, ob_conn *conn, int err, const char *what);
 };
 
 struct ob_conn_opts {
 	const char *name;          /* for logs: "fs", "plugin:fs-hostdir" */
 	uint32_t max_message;      /* bytes; 0 = OB_DEFAULT_MAX_MESSAGE */
-	uint32_t heartbeat_ms;     /* Ping after this much send silence; 0 = default */
-	uint32_t dead_ms;          /* down after this much receive silence; 0 = default */
+	uint32_t heartbeat_ms;     /* Ping after this much send (or receive) silence; 0 = default */
+	uint32_t dead_ms;          /* down after this much receive silence; 0 = default;
+				    * must be > heartbeat_ms */
 	bool no_heartbeat;         /* never ping, never declare the peer down */
 	uint32_t sendq_max;        /* 0 = OB_DEFAULT_SENDQ_MAX */
 };
@@ -99,7 +124,8 @@ struct ob_conn_opts {
  * or "tcp://host:port". A dialer reconnects by itself when the peer comes
  * back. On success *out owns the connection; free it with ob_conn_close.
  * cbs is copied; arg is passed to every callback.
- * Errors: -EINVAL (bad url or opts), or the errno nanomsg reports.
+ * opts may be NULL (all defaults); opts->name is copied.
+ * Errors: -EINVAL (bad url or opts, out NULL), or the errno nanomsg reports.
  */
 int ob_conn_listen(const char *url, const struct ob_conn_opts *opts,
 		   const struct ob_conn_callbacks *cbs, void *arg, ob_conn **out);
@@ -107,8 +133,14 @@ int ob_conn_dial(const char *url, const struct ob_conn_opts *opts,
 		 const struct ob_conn_callbacks *cbs, void *arg, ob_conn **out);
 
 /*
- * Flush (bounded by flush_ms, 0 = don't wait) and close. Outstanding calls
- * complete with ECANCELED. Accepts NULL.
+ * Flush (bounded by flush_ms, 0 = don't wait) and close. The flush is
+ * ob_conn_flush: the send queue drains, then a Ping/Pong barrier proves the
+ * peer has everything, since nn_close drops what nanomsg still holds. Before
+ * the barrier a Goodbye tells the peer we are leaving, so it declares us
+ * down at once (its calls to us fail with EIO) and does not wait for us when
+ * it closes in turn. All of this is skipped while the peer is declared down
+ * or when flush_ms is 0. Outstanding calls then complete with ECANCELED.
+ * Frees conn. Accepts NULL. Not from a callback.
  */
 void ob_conn_close(ob_conn *conn, int flush_ms);
 
@@ -117,7 +149,7 @@ void ob_conn_close(ob_conn *conn, int flush_ms);
  * and may free it on return. When nanomsg cannot take the frame now it is
  * queued (up to sendq_max frames) and sent by ob_conn_process.
  * Errors: -EMSGSIZE (larger than max_message), -ENOBUFS (queue full),
- * -ENOTCONN (closed).
+ * -ENOTCONN (closed), -EINVAL (env NULL or without a body), -ENOMEM.
  */
 int ob_conn_send(ob_conn *conn, const Ob__Envelope *env);
 
@@ -125,16 +157,20 @@ int ob_conn_send(ob_conn *conn, const Ob__Envelope *env);
  * Send a request and have fn called with its reply. The connection assigns
  * req->id (written back into req and *id_out if not NULL). deadline_ms in
  * req (0 = none) bounds the wait locally too. With req->posted set, no reply
- * is expected and fn must be NULL. The caller keeps ownership of req.
- * Errors as ob_conn_send, and -EINVAL.
+ * is expected and fn must be NULL (and a call that is not posted needs fn);
+ * posted requests get an id too. The caller keeps ownership of req.
+ * Errors as ob_conn_send, -EINVAL, and -EIO while the peer is declared
+ * down (on_state(false); wait for on_state(true)).
  */
 int ob_conn_call(ob_conn *conn, Ob__Request *req, ob_reply_fn fn, void *arg,
 		 uint64_t *id_out);
 
-/* Forget an outstanding call: its fn will not be called. 0 or -ENOENT. */
+/* Forget an outstanding call: its fn will not be called (a reply that still
+ * arrives counts as unmatched). 0, -ENOENT, or -EINVAL (conn NULL). */
 int ob_conn_cancel(ob_conn *conn, uint64_t id);
 
-/* Server side: send a reply (caller keeps ownership of reply). */
+/* Server side: send a reply (caller keeps ownership of reply). Its status
+ * must already be in the ABI numbering: it is sent as given. */
 int ob_conn_reply(ob_conn *conn, const Ob__Reply *reply);
 
 /* Send an unsolicited event (caller keeps ownership of ev). */
@@ -145,9 +181,12 @@ int ob_conn_event(ob_conn *conn, const Ob__Event *ev);
  * and the send fd while frames are queued) and returns how many it filled.
  * ob_conn_timeout returns the ms until the connection needs
  * ob_conn_process for a deadline or heartbeat, or -1 for none.
- * ob_conn_process never blocks: it receives and dispatches every frame
- * available, sends queued frames, expires deadlines and sends heartbeats.
- * It returns the number of frames dispatched, or a negated errno.
+ * Both fds are polled for POLLIN (nanomsg's convention for NN_SNDFD too).
+ * ob_conn_process never blocks: it receives and dispatches the frames
+ * available (up to a batch of 1024, so timers are never starved; the fd
+ * stays readable for the rest), sends queued frames, expires deadlines and
+ * sends heartbeats. It returns the number of frames dispatched (dropped
+ * ones not counted), or a negated errno (-ENOTCONN, or a socket failure).
  */
 int ob_conn_pollfds(ob_conn *conn, struct pollfd *pfds, int n);
 int ob_conn_timeout(ob_conn *conn);
@@ -156,23 +195,31 @@ int ob_conn_process(ob_conn *conn);
 /*
  * Blocking helper for simple loops (tests, launcher): poll and process for
  * up to timeout_ms (-1: forever) or until *stop becomes true (stop may be
- * NULL). Returns 0, or a negated errno.
+ * NULL; checked at least every 100 ms, so another thread may set it).
+ * Returns 0, or a negated errno.
  */
 int ob_conn_run(ob_conn *conn, int timeout_ms, const volatile bool *stop);
 
 /*
  * Barrier: send a Ping and wait (processing other traffic) until its Pong
  * arrives, which proves the peer received everything sent before.
- * 0, -ETIMEDOUT, or -ENOTCONN.
+ * 0, -ETIMEDOUT, -ENOTCONN, or a send error (-ENOBUFS).
  */
 int ob_conn_flush(ob_conn *conn, int timeout_ms);
 
-/* Feed one raw frame as if it had arrived (fuzzers, stdin transport). */
+/*
+ * Feed one raw frame through the real receive path as if it had arrived
+ * (fuzzers, stdin transport). frame is borrowed. Returns 1 when it was
+ * dispatched, 0 when it was dropped (counted in stats.dropped), -ENOTCONN,
+ * or -EINVAL (frame NULL with len > 0).
+ */
 int ob_conn_inject(ob_conn *conn, const void *frame, size_t len);
 
 /*
  * Handshake helpers. ob_conn_hello sends our Hello (protocol_version is
- * filled in if 0). The peer's Hello arrives through on_message.
+ * filled in if 0; that version becomes the one this side checks peers'
+ * Hellos against). The peer's Hello arrives through on_message. The caller
+ * keeps ownership of hello.
  */
 int ob_conn_hello(ob_conn *conn, Ob__Hello *hello);
 
@@ -180,22 +227,33 @@ int ob_conn_hello(ob_conn *conn, Ob__Hello *hello);
  * Blocking client handshake: send hello and wait up to timeout_ms for the
  * peer's answer. On success *answer owns an unpacked copy (free it with
  * ob__hello__free_unpacked(answer, NULL)). Other envelopes that arrive
- * meanwhile go to on_message. Errors: -ETIMEDOUT, -EPROTO (version
- * mismatch or the peer refused us; the reason is logged).
+ * meanwhile go to on_message. answer may be NULL. Errors: -ETIMEDOUT,
+ * -EPROTO (version mismatch or the peer refused us; the reason is logged
+ * and given to on_error), -EBUSY (a handshake is already waiting), and the
+ * errors of ob_conn_send.
  */
 int ob_conn_handshake(ob_conn *conn, Ob__Hello *hello, int timeout_ms,
 		      Ob__Hello **answer);
 
+/*
+ * Counters since the connection opened. requests, replies, posted and events
+ * count both directions (sent by this side or received from the peer): a
+ * connection is normally one side's client or server, not both.
+ */
 struct ob_conn_stats {
-	uint64_t sent, received;        /* frames */
+	uint64_t sent, received;        /* frames handed to / taken from nanomsg
+					 * (received includes ob_conn_inject) */
 	uint64_t requests, replies, posted, events;
-	uint64_t dropped;               /* malformed or oversize frames */
-	uint64_t timeouts, unmatched;   /* replies that matched nothing */
-	uint32_t in_flight, max_in_flight;
+	uint64_t dropped;               /* received frames: malformed or oversize */
+	uint64_t timeouts;              /* calls completed with ETIMEDOUT */
+	uint64_t unmatched;             /* replies that matched no outstanding call */
+	uint64_t discarded;             /* queued frames thrown away: peer declared down */
+	uint32_t in_flight, max_in_flight; /* outstanding ob_conn_call calls */
 	uint32_t queued;                /* frames waiting for nanomsg */
-	bool up;
+	bool up;                        /* peer not declared down */
 };
 void ob_conn_get_stats(const ob_conn *conn, struct ob_conn_stats *st);
+/* Owned by the connection, valid until ob_conn_close. */
 const char *ob_conn_name(const ob_conn *conn);
 const char *ob_conn_url(const ob_conn *conn);
 

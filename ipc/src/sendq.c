@@ -1,0 +1,142 @@
+/*
+ * The send path: pack an envelope into a nanomsg buffer and hand it over
+ * without blocking (NN_DONTWAIT). When nanomsg answers EAGAIN (the peer is
+ * slow, or not connected yet) the frame waits in a FIFO queue, and
+ * ob_conn_process sends it once NN_SNDFD says nanomsg has room.
+ *
+ * While anything is queued, new frames go behind it, so the peer sees
+ * frames in the order they were sent: a flush barrier's Ping comes after
+ * everything before it.
+ *
+ * Frames live in nn_allocmsg buffers and are sent with NN_MSG, which passes
+ * ownership to nanomsg on success and leaves it with us on failure.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nanomsg/nn.h>
+
+#include "ipc_impl.h"
+
+static int sendq_push(struct obi_sendq *q, void *msg, size_t len)
+{
+	if (q->len >= q->max)
+		return -ENOBUFS;
+	if (q->len == q->cap) {
+		uint32_t cap = q->cap ? q->cap * 2 : 16;
+		struct obi_frame *ring;
+
+		if (cap > q->max)
+			cap = q->max;
+		ring = malloc(cap * sizeof(*ring));
+		if (!ring)
+			return -ENOMEM;
+		/* Unwrap the old ring so the new one starts at 0. */
+		for (uint32_t i = 0; i < q->len; i++)
+			ring[i] = q->ring[(q->head + i) % q->cap];
+		free(q->ring);
+		q->ring = ring;
+		q->cap = cap;
+		q->head = 0;
+	}
+	q->ring[(q->head + q->len) % q->cap] = (struct obi_frame){.msg = msg, .len = len};
+	q->len++;
+	return 0;
+}
+
+static void sendq_pop(struct obi_sendq *q)
+{
+	q->head = (q->head + 1) % q->cap;
+	q->len--;
+}
+
+uint32_t obi_sendq_clear(struct obi_sendq *q)
+{
+	uint32_t dropped = q->len;
+
+	while (q->len > 0) {
+		nn_freemsg(q->ring[q->head].msg);
+		sendq_pop(q);
+	}
+	free(q->ring);
+	q->ring = NULL;
+	q->cap = 0;
+	q->head = 0;
+	return dropped;
+}
+
+/* 0 when nanomsg took *msg (and now owns it), or a negated errno
+ * (-EAGAIN when it has no room now); then *msg is still ours. */
+static int try_send(struct ob_conn *c, void **msg)
+{
+	for (;;) {
+		if (nn_send(c->sock, msg, NN_MSG, NN_DONTWAIT) >= 0) {
+			c->st.sent++;
+			c->last_tx = ob_now_ms();
+			return 0;
+		}
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+int obi_sendq_flush(struct ob_conn *c)
+{
+	struct obi_sendq *q = &c->sendq;
+
+	while (q->len > 0) {
+		int rc = try_send(c, &q->ring[q->head].msg);
+
+		if (rc == -EAGAIN)
+			return 0;
+		if (rc < 0) {
+			OB_ERROR(OBI_LOG, "%s: sending a queued frame failed: %s", c->name,
+				 nn_strerror(-rc));
+			return rc;
+		}
+		sendq_pop(q);
+	}
+	return 0;
+}
+
+int obi_send_env(struct ob_conn *c, const Ob__Envelope *env, enum obi_send_mode mode)
+{
+	size_t len;
+	void *msg;
+	int rc;
+
+	if (!obi_usable(c))
+		return -ENOTCONN;
+	if (!env || env->body_case == OB__ENVELOPE__BODY__NOT_SET)
+		return -EINVAL;
+	len = ob__envelope__get_packed_size(env);
+	if (len > c->opts.max_message) {
+		OB_WARN(OBI_LOG, "%s: not sending a %zu-byte frame: the limit is %u bytes",
+			c->name, len, c->opts.max_message);
+		return -EMSGSIZE;
+	}
+	if (c->sendq.len > 0 && mode == OBI_SEND_DROPPABLE)
+		return -EAGAIN;
+	if (c->sendq.len >= c->sendq.max)
+		return -ENOBUFS;
+
+	msg = nn_allocmsg(len, 0);
+	if (!msg)
+		return -ENOMEM;
+	ob__envelope__pack(env, msg);
+
+	if (c->sendq.len == 0) {
+		rc = try_send(c, &msg);
+		if (rc == 0)
+			return 0;
+		if (rc != -EAGAIN || mode == OBI_SEND_DROPPABLE)
+			goto out;
+	}
+	rc = sendq_push(&c->sendq, msg, len);
+	if (rc == 0)
+		return 0;
+out:
+	nn_freemsg(msg);
+	return rc;
+}
