@@ -16,14 +16,41 @@
  *     int main(int argc, char **argv) { return ob_plugin_main(&plugin, argc, argv); }
  *
  * The SDK parses the command line (--listen URL, --log-level, --help,
- * --version, plus the plugin's own options), binds the endpoint, answers the
- * Hello handshake, runs the receive loop, dispatches each request to its
- * handler, sends the one reply (or none for a posted call), answers pings,
- * and shuts down cleanly on Shutdown, SIGTERM or SIGINT.
+ * --version, --describe, plus the plugin's own options), binds the endpoint,
+ * answers the Hello handshake, runs the receive loop, dispatches each request
+ * to its handler, sends the one reply (or none for a posted call), answers
+ * pings and StatsQuery, and shuts down cleanly on Shutdown, SIGTERM or
+ * SIGINT.
  *
- * A call with no handler is answered ENOSYS. Handlers return host errno
- * values; the SDK converts them to the ABI numbering in its single reply
- * path.
+ * Command line and exit status of ob_plugin_main:
+ *   --listen URL       bind here ("ipc:///run/x.sock", "tcp://0.0.0.0:5555");
+ *                      required unless one of the three below is given
+ *   --log-level LEVEL  error|guest|stub|warn|info|debug or 0-5
+ *   --help             usage, including the plugin's options; exit 0
+ *   --version          "outboard-<name> <version> (protocol N)"; exit 0
+ *   --describe         exactly one line "<name> <version> <dom>[,<dom>...]",
+ *                      domains named fs, display, sound, input; exit 0
+ *   exit 0 after Shutdown, SIGTERM or SIGINT; 1 when init or binding fails
+ *   (the reason is logged); 2 for a bad command line (message on stderr).
+ * The SDK sets the log program name to "outboard-<name>".
+ *
+ * A call with no handler is answered ENOSYS; a request without a call, or
+ * with a call number the SDK does not know, EINVAL. Handlers return host
+ * errno values; the SDK converts them to the ABI numbering in its single
+ * reply path.
+ *
+ * Posted requests get no reply. Once every posted request up to id N has
+ * finished, the SDK sends Event{credit{done_id = N}} (at most one per loop
+ * iteration), so the host can bound how many posted calls it has in flight.
+ *
+ * Stats (answer to StatsQuery): requests (dispatched, posted included),
+ * replies, posted, events (sent by the plugin), errors (calls that finished
+ * with a non-zero status, posted ones included), dropped (frames the
+ * connection or ob_plugin_dispatch_frame could not decode), in_flight and
+ * max_in_flight (deferred calls).
+ *
+ * Threading: everything runs on the thread that called ob_plugin_main; no
+ * function here may be called from another thread.
  *
  * Names: ob_ public; obp_ private to the SDK.
  */
@@ -53,15 +80,17 @@ typedef struct ob_call ob_call;
 
 /*
  * A handler. args is the request's call message (e.g. Ob__FsOpen), owned by
- * the SDK and valid until the call completes. result is the matching result
- * message (e.g. Ob__FsOpenResult), already initialised; the handler fills it.
- * Pointer fields the handler sets in result (bytes data, strings,
- * sub-messages) must come from malloc: the SDK frees them with
+ * the SDK and valid until the call completes (the SDK keeps its own copy of
+ * the request, so a deferred handler may keep using args). result is the
+ * matching result message (e.g. Ob__FsOpenResult), already initialised; the
+ * handler fills it. Pointer fields the handler sets in result (bytes data,
+ * strings, sub-messages) must come from malloc: the SDK frees them with
  * protobuf_c_message_free_unpacked after sending.
  *
  * Returns 0, a positive host errno (the reply carries it and no result), or
- * OB_DEFER to answer later with ob_call_complete. For a posted call the
- * return value is only counted and logged.
+ * OB_DEFER to answer later with ob_call_complete. A negative value other than
+ * OB_DEFER is taken as a negated errno and logged as a handler bug. For a
+ * posted call the return value is only counted and logged.
  */
 typedef int (*ob_handler_fn)(void *ctx, ob_call *call, const ProtobufCMessage *args,
 			     ProtobufCMessage *result);
@@ -80,10 +109,13 @@ struct ob_plugin_option {
 };
 
 /*
- * The plugin description. Lifecycle, in order:
+ * The plugin description. handlers: one entry per call number (a duplicate,
+ * or a number that is not a call in proto/outboard.proto, fails start-up);
+ * an entry with fn NULL is the same as no entry. Lifecycle, in order:
  *   init   after options are parsed, before the endpoint is bound. It sets
  *          *ctx, the first argument of every other callback. Returns 0 or a
  *          positive errno (the process exits 1 with the logged reason).
+ *          May be NULL (ctx is then NULL).
  *   pollfds/timeout/process  optional: backends with their own fds or timers
  *          (SDL, input scripts) join the SDK's poll loop through these.
  *          pollfds fills up to n entries and returns the count; timeout
@@ -93,10 +125,10 @@ struct ob_plugin_option {
  *          (including NULL).
  */
 struct ob_plugin {
-	size_t size;          /* sizeof(struct ob_plugin) */
+	size_t size;          /* sizeof(struct ob_plugin); fields past a smaller size count as NULL */
 	const char *name;     /* backend name, "fs-hostdir" */
 	const char *version;
-	const char *summary;  /* one line for --help */
+	const char *summary;  /* one line for --help; may be NULL */
 	const Ob__Domain *domains;
 	size_t n_domains;
 	const struct ob_handler *handlers;
@@ -119,14 +151,20 @@ int ob_plugin_main(const struct ob_plugin *plugin, int argc, char **argv);
 const char *ob_plugin_opt(const ob_plugin_ctx *p, const char *name);
 
 /* Send an unsolicited event to the host (caller keeps ownership of ev).
- * 0, or a negated errno (-ENOTCONN when no host is connected). */
+ * 0, or a negated errno: -ENOTCONN when no host is connected (nothing has
+ * arrived yet, or the peer was declared down; the event is not queued for a
+ * later peer), otherwise as ob_conn_event. */
 int ob_plugin_event(ob_plugin_ctx *p, const Ob__Event *ev);
 
 /* The plugin context a call belongs to. */
 ob_plugin_ctx *ob_call_plugin(const ob_call *call);
 
-/* The request being handled (id, thread, deadline). Owned by the SDK. */
+/* The request being handled (id, thread, deadline). Owned by the SDK,
+ * valid until the call completes. */
 const Ob__Request *ob_call_request(const ob_call *call);
+
+/* The call's args message, the same pointer the handler got. */
+const ProtobufCMessage *ob_call_args(const ob_call *call);
 
 /* The result message of a deferred call, to fill before completing. */
 ProtobufCMessage *ob_call_result(ob_call *call);
@@ -134,13 +172,25 @@ ProtobufCMessage *ob_call_result(ob_call *call);
 /*
  * Complete a call whose handler returned OB_DEFER: sends the reply (status 0
  * with the result, or a positive host errno) and frees the call. The call
- * must not be used afterwards.
+ * must not be used afterwards. It may also be called from inside the handler
+ * that then returns OB_DEFER; the reply goes out when the handler returns.
+ * Calls still deferred when the plugin stops are answered ECANCELED after
+ * fini.
  */
 void ob_call_complete(ob_call *call, int status);
 
 /* Ask the loop to stop after the current iteration (from a handler or
- * process callback). */
+ * process callback). The process then exits 0 as after Shutdown. */
 void ob_plugin_stop(ob_plugin_ctx *p);
+
+/*
+ * Drive the real dispatcher with one packed Envelope, as if it had arrived
+ * from the host: the seam for fuzzers and transports other than nanomsg.
+ * The frame is only read, never kept. Replies and events go out the normal
+ * way. Returns 0, -EMSGSIZE (larger than max_message) or -EPROTO (not an
+ * Envelope); both failures count as dropped.
+ */
+int ob_plugin_dispatch_frame(ob_plugin_ctx *p, const void *frame, size_t len);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,191 @@
+/*
+ * ob_plugin_main: the lifecycle of a plugin process.
+ *
+ *   validate the plugin -> parse options -> (--help/--version/--describe)
+ *   -> block signals -> init -> bind -> loop -> fini -> answer leftover
+ *   deferred calls ECANCELED -> flush and close -> exit status
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sdk.h"
+
+/* Exit statuses (plugin.h). */
+enum {
+	OBP_EXIT_OK = 0,
+	OBP_EXIT_FAIL = 1,
+	OBP_EXIT_USAGE = 2,
+};
+
+/* The log keeps a pointer to the program name for the process's life. */
+static char program_name[64] = "outboard-plugin";
+
+static int validate_plugin(const struct ob_plugin *pl)
+{
+	if (!pl->name || !pl->name[0] || strchr(pl->name, ' ') || !pl->version ||
+	    !pl->version[0] || strchr(pl->version, ' ')) {
+		OB_ERROR(OBP_LOG, "plugin: name and version must be set, without spaces");
+		return -EINVAL;
+	}
+	if (!pl->n_domains || !pl->domains) {
+		OB_ERROR(OBP_LOG, "%s: serves no domain", pl->name);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < pl->n_domains; i++)
+		if (!obp_domain_name(pl->domains[i])) {
+			OB_ERROR(OBP_LOG, "%s: unknown domain %d", pl->name, (int)pl->domains[i]);
+			return -EINVAL;
+		}
+	if (pl->n_handlers && !pl->handlers) {
+		OB_ERROR(OBP_LOG, "%s: n_handlers without handlers", pl->name);
+		return -EINVAL;
+	}
+	return obp_check_plugin_options(pl);
+}
+
+int obp_ctx_new(const struct ob_plugin *plugin, ob_plugin_ctx **out)
+{
+	ob_plugin_ctx *p;
+	int err;
+
+	*out = NULL;
+	if (!plugin || plugin->size < offsetof(struct ob_plugin, name) + sizeof(plugin->name)) {
+		OB_ERROR(OBP_LOG, "plugin: missing, or size not set");
+		return -EINVAL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	/* Fields an older, smaller struct ob_plugin lacks stay zero. */
+	memcpy(&p->plugin, plugin,
+	       plugin->size < sizeof(p->plugin) ? plugin->size : sizeof(p->plugin));
+	p->plugin.size = sizeof(p->plugin);
+	p->program = program_name;
+	if (p->plugin.name)
+		snprintf(program_name, sizeof(program_name), "outboard-%s", p->plugin.name);
+	p->max_message = OB_DEFAULT_MAX_MESSAGE;
+	p->heartbeat_ms = OB_DEFAULT_HEARTBEAT_MS;
+	obp_use_conn_transport(p);
+	err = validate_plugin(&p->plugin);
+	if (!err)
+		err = obp_table_build(p);
+	if (err) {
+		obp_ctx_free(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+void obp_ctx_free(ob_plugin_ctx *p)
+{
+	if (!p)
+		return;
+	obp_cancel_deferred(p, ECANCELED);
+	free(p->table);
+	obp_options_free(&p->opts);
+	free(p);
+}
+
+void ob_plugin_stop(ob_plugin_ctx *p)
+{
+	if (p)
+		p->stop = true;
+}
+
+/* --help, --version, --describe: print and exit 0 without starting. */
+static bool informational(const ob_plugin_ctx *p)
+{
+	if (p->opts.help)
+		obp_print_help(p);
+	else if (p->opts.version)
+		obp_print_version(p);
+	else if (p->opts.describe)
+		obp_print_describe(p);
+	else
+		return false;
+	fflush(stdout);
+	return true;
+}
+
+static int bind_endpoint(ob_plugin_ctx *p)
+{
+	char name[96];
+	struct ob_conn_opts opts = {
+		.name = name,
+		.max_message = p->max_message,
+		.heartbeat_ms = p->heartbeat_ms,
+	};
+	int err;
+
+	snprintf(name, sizeof(name), "plugin:%s", p->plugin.name);
+	err = ob_conn_listen(p->opts.listen, &opts, &obp_conn_callbacks, p, &p->conn);
+	if (err) {
+		OB_ERROR(OBP_LOG, "cannot listen on %s: %s", p->opts.listen, strerror(-err));
+		return err;
+	}
+	OB_INFO(OBP_LOG, "%s %s serving on %s", p->plugin.name, p->plugin.version,
+		p->opts.listen);
+	return 0;
+}
+
+/* Run init, serve, and always fini. Returns the exit status. */
+static int serve(ob_plugin_ctx *p, int sigfd)
+{
+	int status = OBP_EXIT_FAIL, err = 0;
+
+	if (p->plugin.init)
+		err = p->plugin.init(p, &p->ctx);
+	if (err) {
+		OB_ERROR(OBP_LOG, "%s: init failed: %s", p->plugin.name,
+			 strerror(err < 0 ? -err : err));
+		goto out;
+	}
+	if (bind_endpoint(p))
+		goto out;
+	if (obp_run(p, sigfd) == 0)
+		status = OBP_EXIT_OK;
+out:
+	if (p->plugin.fini)
+		p->plugin.fini(p->ctx);
+	p->ctx = NULL;
+	/* Nobody is left to complete these; the host must not wait on them. */
+	obp_cancel_deferred(p, ECANCELED);
+	/* nn_close drops what is unsent: flush while a peer is there to
+	 * confirm it. */
+	ob_conn_close(p->conn, p->connected ? OBP_FLUSH_MS : 0);
+	p->conn = NULL;
+	return status;
+}
+
+int ob_plugin_main(const struct ob_plugin *plugin, int argc, char **argv)
+{
+	ob_plugin_ctx *p = NULL;
+	int status, sigfd;
+
+	ob_log_set_program(program_name);
+	if (obp_ctx_new(plugin, &p))
+		return OBP_EXIT_FAIL;
+	if (obp_parse_options(p, argc, argv)) {
+		status = OBP_EXIT_USAGE;
+		goto out;
+	}
+	if (informational(p)) {
+		status = OBP_EXIT_OK;
+		goto out;
+	}
+	sigfd = obp_signals_open();
+	if (sigfd < 0) {
+		OB_ERROR(OBP_LOG, "signals: %s", strerror(-sigfd));
+		status = OBP_EXIT_FAIL;
+		goto out;
+	}
+	status = serve(p, sigfd);
+	close(sigfd);
+out:
+	obp_ctx_free(p);
+	return status;
+}

@@ -1,0 +1,167 @@
+/*
+ * Private to the plugin SDK (obp_ names). The SDK is split by concept:
+ *   options.c   command line: getopt_long over the SDK's and the plugin's
+ *               options, --help/--version/--describe text
+ *   dispatch.c  the call table, the one dispatch function and the one reply
+ *               path, deferred calls (struct ob_call)
+ *   control.c   everything else that arrives (Hello, StatsQuery, Shutdown),
+ *               frames from other sources, events and Credit
+ *   transport.c the seam between the SDK and where frames go: an
+ *               ob_conn by default, a capture function in tests
+ *   loop.c      the poll loop and the signal fd
+ *   main.c      ob_plugin_main: the lifecycle
+ *
+ * Incoming envelopes all enter through obp_handle_envelope (from the
+ * connection's on_message, or ob_plugin_dispatch_frame); outgoing ones all
+ * leave through struct obp_transport. A frame source other than nanomsg
+ * (stdin for fuzzers) needs only those two ends.
+ */
+#ifndef OBP_SDK_H
+#define OBP_SDK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "outboard/plugin.h"
+
+/* Log category of the SDK itself. */
+#define OBP_LOG "plugin-sdk"
+
+/* How long a clean shutdown waits for the host to confirm it received
+ * everything (ob_conn_flush). */
+#define OBP_FLUSH_MS 1000
+
+/*
+ * Where outgoing envelopes go. Each function returns 0 or a negated errno
+ * and never takes ownership of its message. The default sends over p->conn
+ * (obp_conn_transport); tests and a stdin transport install their own.
+ */
+struct obp_transport {
+	int (*reply)(void *arg, const Ob__Reply *reply);
+	int (*event)(void *arg, const Ob__Event *ev);
+	int (*send)(void *arg, const Ob__Envelope *env); /* Hello, Stats */
+	void *arg;
+};
+
+/* One row of the dispatch table: a call number's handler and where its
+ * args and result live in Request and Reply. */
+struct obp_entry {
+	ob_handler_fn fn;                          /* NULL: ENOSYS */
+	const ProtobufCFieldDescriptor *args;      /* NULL: not a call number */
+	const ProtobufCFieldDescriptor *result;
+};
+
+/* Counters of the dispatcher; Stats is built from these and the conn's. */
+struct obp_counters {
+	uint64_t requests, replies, posted, events, errors, dropped;
+	uint64_t reply_failures; /* replies the transport refused */
+	uint32_t in_flight, max_in_flight;
+};
+
+/* Command-line state (options.c). */
+struct obp_options {
+	const char *listen;
+	const char *log_level;
+	bool help, version, describe;
+	const char **values; /* per plugin option, NULL when absent */
+	size_t n_values;
+};
+
+struct ob_plugin_ctx {
+	struct ob_plugin plugin;     /* copy, fields past plugin.size zeroed */
+	const char *program;         /* "outboard-<name>", static storage */
+	struct obp_options opts;
+	void *ctx;                   /* the plugin's, from init */
+
+	struct obp_entry *table;     /* indexed by call number */
+	uint32_t table_len;
+
+	ob_conn *conn;               /* NULL until bound, and in tests */
+	uint32_t max_message;        /* what the connection accepts; Hello says it */
+	uint32_t heartbeat_ms;
+	struct obp_transport tx;
+	bool connected;              /* a peer is there (see ob_plugin_event) */
+	bool stop;
+
+	struct ob_call *deferred;    /* list of calls waiting for ob_call_complete */
+	struct obp_counters count;
+	unsigned handler_warnings;   /* rate limit for handler bug reports */
+	unsigned posted_warnings;    /* rate limit for failed posted calls */
+
+	/* Credit bookkeeping (control.c). */
+	uint64_t posted_done_id;     /* highest posted id that has finished */
+	uint64_t credited_id;        /* done_id of the last Credit sent */
+	uint32_t posted_deferred;    /* posted calls still deferred */
+};
+
+/* protobuf-c's string fields are char * but are only read when packing:
+ * pass our const strings without a cast that -Wcast-qual rejects. */
+static inline char *obp_wire_str(const char *s)
+{
+	union {
+		const char *in;
+		char *out;
+	} u = { .in = s };
+
+	return u.out;
+}
+
+/* --- main.c: a context without the process around it (tests, fuzzers) --- */
+
+/* Validate plugin (handlers, domains, options) and build an unbound
+ * context. 0, -EINVAL (the reason is logged) or -ENOMEM. */
+int obp_ctx_new(const struct ob_plugin *plugin, ob_plugin_ctx **out);
+/* Finish deferred calls with ECANCELED and free. Does not call fini and
+ * does not close the connection. Accepts NULL. */
+void obp_ctx_free(ob_plugin_ctx *p);
+
+/* --- options.c --- */
+
+/* Plugin option names must be unique and not clash with the SDK's.
+ * 0 or -EINVAL (logged). */
+int obp_check_plugin_options(const struct ob_plugin *pl);
+/* Parse argv into p->opts. 0, or -EINVAL after printing why to stderr. */
+int obp_parse_options(ob_plugin_ctx *p, int argc, char **argv);
+/* Print --help, --version or --describe output to stdout. */
+void obp_print_help(const ob_plugin_ctx *p);
+void obp_print_version(const ob_plugin_ctx *p);
+void obp_print_describe(const ob_plugin_ctx *p);
+/* "fs", "display", "sound", "input"; NULL for anything else. */
+const char *obp_domain_name(Ob__Domain d);
+void obp_options_free(struct obp_options *o);
+
+/* --- dispatch.c --- */
+
+/* Build p->table from p->plugin.handlers. 0, -EINVAL (logged), -ENOMEM. */
+int obp_table_build(ob_plugin_ctx *p);
+/* Dispatch one request; req is only borrowed (the call copies it). */
+void obp_dispatch(ob_plugin_ctx *p, const Ob__Request *req);
+/* Answer every deferred call with status (host errno) and free it. */
+void obp_cancel_deferred(ob_plugin_ctx *p, int status);
+
+/* --- control.c --- */
+
+/* Route one incoming envelope (borrowed). */
+void obp_handle_envelope(ob_plugin_ctx *p, const Ob__Envelope *env);
+/* A posted call finished (dispatch.c tells control.c, for Credit). */
+void obp_posted_done(ob_plugin_ctx *p, uint64_t id);
+/* Send Credit if posted calls finished since the last one. */
+void obp_send_credit(ob_plugin_ctx *p);
+/* The ob_conn callbacks that feed obp_handle_envelope. */
+extern const struct ob_conn_callbacks obp_conn_callbacks;
+
+/* --- transport.c --- */
+
+/* The default transport: over p->conn. */
+void obp_use_conn_transport(ob_plugin_ctx *p);
+
+/* --- loop.c --- */
+
+/* Block SIGTERM and SIGINT (before any thread exists) and return a signal
+ * fd for them, or a negated errno. */
+int obp_signals_open(void);
+/* Run until ob_plugin_stop, Shutdown or a signal on sigfd. 0 or -errno. */
+int obp_run(ob_plugin_ctx *p, int sigfd);
+
+#endif /* OBP_SDK_H */
