@@ -1,0 +1,92 @@
+/*
+ * outboard, the launcher: `outboard run` starts the device plugins and the
+ * CPU host and supervises them; `outboard plugins` lists the backends.
+ * docs/launcher.md is the user's reference.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "outboard/ipc.h"
+#include "outboard/log.h"
+
+void obl_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: outboard run [options] PROGRAM [ARGS...]\n"
+		"       outboard plugins\n"
+		"       outboard --help | --version\n"
+		"\n"
+		"  run      run the ARM guest PROGRAM (see 'outboard run --help')\n"
+		"  plugins  list the installed device backends\n");
+}
+
+void obl_usage_run(FILE *f)
+{
+	fprintf(f,
+		"Usage: outboard run [options] PROGRAM [ARGS...]\n"
+		"\n"
+		"Options stop at PROGRAM; everything after it goes to the guest.\n"
+		"\n"
+		"  --config FILE          read settings from an INI file (docs/launcher.md);\n"
+		"                         the command line overrides it\n"
+		"  --fs DIR               serve files from DIR (fs backend hostdir);\n"
+		"                         the default is the current directory\n"
+		"  --display NAME[:ARG]   display backend (default: none)\n"
+		"  --sound NAME[:ARG]     sound backend (default: none)\n"
+		"  --input NAME[:ARG]     input backend (default: none); input script:FILE\n"
+		"  --plugin DOMAIN=EXEC|URL\n"
+		"                         serve DOMAIN (fs, display, sound, input) with a\n"
+		"                         backend name, an executable, a tcp:// or ipc://\n"
+		"                         endpoint to dial, or none\n"
+		"  --plugin-timeout MS    how long a plugin has to answer Hello (10000)\n"
+		"  -v, --verbose          more logging; repeat for more\n"
+		"  --log-level LEVEL      error, guest, stub, warn, info, debug (all processes)\n"
+		"  --trace LIST           trace guest calls (CPU host)\n"
+		"  --stats                print IPC statistics at exit (CPU host)\n"
+		"  --heap-max SIZE        guest heap limit (CPU host)\n"
+		"  --stack SIZE           guest main stack size (CPU host)\n"
+		"  -h, --help             this text\n"
+		"  --version              the version\n"
+		"\n"
+		"A backend NAME for domain D runs outboard-D-NAME, found beside outboard or\n"
+		"in PATH. Exit status: the guest's; 128+N when the CPU host was killed by\n"
+		"signal N; 125 when outboard itself failed.\n");
+}
+
+/* Children get these three descriptors as they are, so each must be open:
+ * otherwise a pipe of ours could land on 1 or 2 by chance. */
+static void open_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+}
+
+int main(int argc, char **argv)
+{
+	ob_log_set_program("outboard");
+	open_std_fds();
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	if (!cmd) {
+		obl_usage(stderr);
+		return OBL_EXIT_FAILURE;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return obl_cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "plugins") == 0)
+		return obl_cmd_plugins(argc - 1, argv + 1);
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		obl_usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("outboard %s (protocol %u)\n", OB_VERSION, OB_PROTOCOL_VERSION);
+		return 0;
+	}
+	fprintf(stderr, "outboard: unknown command '%s'\n", cmd);
+	obl_usage(stderr);
+	return OBL_EXIT_FAILURE;
+}

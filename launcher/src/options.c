@@ -1,0 +1,358 @@
+/*
+ * The `outboard run` command line, and merging it with the config file.
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outboard/log.h"
+
+static const char *const domain_names[OBL_DOMAIN_COUNT] = {
+	[OBL_FS] = "fs",
+	[OBL_DISPLAY] = "display",
+	[OBL_SOUND] = "sound",
+	[OBL_INPUT] = "input",
+};
+
+const char *obl_domain_name(enum obl_domain d)
+{
+	return (unsigned)d < OBL_DOMAIN_COUNT ? domain_names[d] : "?";
+}
+
+int obl_domain_from_name(const char *name)
+{
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		if (strcmp(name, domain_names[d]) == 0)
+			return d;
+	return -1;
+}
+
+void obl_options_init(struct obl_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->run.log_level = -1;
+	o->run.stats = -1;
+}
+
+static void domain_conf_free(struct obl_domain_conf *dc)
+{
+	free(dc->backend);
+	free(dc->arg);
+	for (size_t i = 0; i < dc->n_opts; i++) {
+		free(dc->opts[i].key);
+		free(dc->opts[i].value);
+	}
+	free(dc->opts);
+	memset(dc, 0, sizeof(*dc));
+}
+
+void obl_options_free(struct obl_options *o)
+{
+	if (!o)
+		return;
+	free(o->config_path);
+	free(o->run.trace);
+	free(o->run.heap_max);
+	free(o->run.stack);
+	free(o->cpu);
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		domain_conf_free(&o->dom[d]);
+	obl_options_init(o);
+}
+
+const char *obl_domain_get_opt(const struct obl_domain_conf *dc, const char *key)
+{
+	for (size_t i = 0; i < dc->n_opts; i++)
+		if (strcmp(dc->opts[i].key, key) == 0)
+			return dc->opts[i].value;
+	return NULL;
+}
+
+int obl_domain_set_opt(struct obl_domain_conf *dc, const char *key, const char *value)
+{
+	char *v = strdup(value);
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < dc->n_opts; i++) {
+		if (strcmp(dc->opts[i].key, key) == 0) {
+			free(dc->opts[i].value);
+			dc->opts[i].value = v;
+			return 0;
+		}
+	}
+	struct obl_kv *grown = realloc(dc->opts, (dc->n_opts + 1) * sizeof(*grown));
+	char *k = strdup(key);
+	if (grown)
+		dc->opts = grown;
+	if (!grown || !k) {
+		free(k);
+		free(v);
+		return -ENOMEM;
+	}
+	dc->opts[dc->n_opts++] = (struct obl_kv){ .key = k, .value = v };
+	return 0;
+}
+
+int obl_options_log_level(const struct obl_options *o)
+{
+	if (o->run.log_level < 0 && o->run.verbose == 0)
+		return -1;
+	int level = o->run.log_level >= 0 ? o->run.log_level : (int)OB_LOG_WARN;
+	level += o->run.verbose;
+	return level > (int)OB_LOG_DEBUG ? (int)OB_LOG_DEBUG : level;
+}
+
+/* ---- command line ---- */
+
+enum {
+	OPT_CONFIG = 256,
+	OPT_FS,
+	OPT_DISPLAY,
+	OPT_SOUND,
+	OPT_INPUT,
+	OPT_PLUGIN,
+	OPT_LOG_LEVEL,
+	OPT_VERSION,
+	OPT_TRACE,
+	OPT_STATS,
+	OPT_HEAP_MAX,
+	OPT_STACK,
+	OPT_CPU,
+	OPT_PLUGIN_TIMEOUT,
+};
+
+static const struct option long_options[] = {
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "fs", required_argument, NULL, OPT_FS },
+	{ "display", required_argument, NULL, OPT_DISPLAY },
+	{ "sound", required_argument, NULL, OPT_SOUND },
+	{ "input", required_argument, NULL, OPT_INPUT },
+	{ "plugin", required_argument, NULL, OPT_PLUGIN },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "trace", required_argument, NULL, OPT_TRACE },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "heap-max", required_argument, NULL, OPT_HEAP_MAX },
+	{ "stack", required_argument, NULL, OPT_STACK },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "plugin-timeout", required_argument, NULL, OPT_PLUGIN_TIMEOUT },
+	{ NULL, 0, NULL, 0 },
+};
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Replace *slot with a copy of value. */
+static int set_str(char **slot, const char *value)
+{
+	char *copy = strdup(value);
+	if (!copy)
+		return -ENOMEM;
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+/* Choose a domain's backend, and its primary argument (NULL for none). */
+static int set_backend(struct obl_domain_conf *dc, const char *backend, size_t backend_len,
+		       const char *arg)
+{
+	char *b = strndup(backend, backend_len);
+	char *a = arg ? strdup(arg) : NULL;
+	if (!b || (arg && !a)) {
+		free(b);
+		free(a);
+		return -ENOMEM;
+	}
+	free(dc->backend);
+	free(dc->arg);
+	dc->backend = b;
+	dc->arg = a;
+	return 0;
+}
+
+/* --display/--sound/--input NAME[:ARG]. A URL is taken whole. */
+static int parse_name_arg(struct obl_domain_conf *dc, const char *value)
+{
+	const char *colon = strstr(value, "://") ? NULL : strchr(value, ':');
+	if (!colon)
+		return set_backend(dc, value, strlen(value), NULL);
+	return set_backend(dc, value, (size_t)(colon - value), colon + 1);
+}
+
+/* --plugin DOMAIN=EXEC|URL */
+static int parse_plugin(struct obl_options *o, const char *value, char *err, size_t errlen)
+{
+	const char *eq = strchr(value, '=');
+	if (!eq || eq == value || eq[1] == '\0')
+		return fail(err, errlen, "--plugin wants DOMAIN=EXEC|URL, got '%s'", value);
+	char domain[16];
+	size_t len = (size_t)(eq - value);
+	if (len >= sizeof(domain))
+		len = sizeof(domain) - 1;
+	memcpy(domain, value, len);
+	domain[len] = '\0';
+	int d = obl_domain_from_name(domain);
+	if (d < 0)
+		return fail(err, errlen,
+			    "--plugin: unknown domain '%s' (fs, display, sound, input)", domain);
+	return set_backend(&o->dom[d], eq + 1, strlen(eq + 1), NULL);
+}
+
+static int parse_timeout(const char *value, int *out)
+{
+	char *end;
+	errno = 0;
+	long ms = strtol(value, &end, 10);
+	if (errno || end == value || *end || ms <= 0 || ms > 3600 * 1000)
+		return -EINVAL;
+	*out = (int)ms;
+	return 0;
+}
+
+static int parse_level(const char *value, int *out)
+{
+	enum ob_log_level level;
+	if (ob_log_parse_level(value, &level) < 0)
+		return -EINVAL;
+	*out = (int)level;
+	return 0;
+}
+
+/* One option; returns 0, -EINVAL with err filled, or -ENOMEM. */
+static int apply_option(struct obl_options *o, int opt, const char *arg, char *err,
+			size_t errlen)
+{
+	switch (opt) {
+	case OPT_CONFIG:
+		return set_str(&o->config_path, arg);
+	case OPT_FS:
+		return set_backend(&o->dom[OBL_FS], "hostdir", strlen("hostdir"), arg);
+	case OPT_DISPLAY:
+		return parse_name_arg(&o->dom[OBL_DISPLAY], arg);
+	case OPT_SOUND:
+		return parse_name_arg(&o->dom[OBL_SOUND], arg);
+	case OPT_INPUT:
+		return parse_name_arg(&o->dom[OBL_INPUT], arg);
+	case OPT_PLUGIN:
+		return parse_plugin(o, arg, err, errlen);
+	case OPT_LOG_LEVEL:
+		if (parse_level(arg, &o->run.log_level) < 0)
+			return fail(err, errlen, "--log-level: unknown level '%s' "
+				    "(error, guest, stub, warn, info, debug or 0-5)", arg);
+		return 0;
+	case 'v':
+		o->run.verbose++;
+		return 0;
+	case 'h':
+		o->help = true;
+		return 0;
+	case OPT_VERSION:
+		o->version = true;
+		return 0;
+	case OPT_TRACE:
+		return set_str(&o->run.trace, arg);
+	case OPT_STATS:
+		o->run.stats = 1;
+		return 0;
+	case OPT_HEAP_MAX:
+		return set_str(&o->run.heap_max, arg);
+	case OPT_STACK:
+		return set_str(&o->run.stack, arg);
+	case OPT_CPU:
+		return set_str(&o->cpu, arg);
+	case OPT_PLUGIN_TIMEOUT:
+		if (parse_timeout(arg, &o->plugin_timeout_ms) < 0)
+			return fail(err, errlen, "--plugin-timeout wants milliseconds "
+				    "(1 to 3600000), got '%s'", arg);
+		return 0;
+	default:
+		return fail(err, errlen, "internal: unhandled option %d", opt);
+	}
+}
+
+int obl_parse_run_args(int argc, char **argv, struct obl_options *o, char *err,
+		       size_t errlen)
+{
+	/* '+': stop at the first non-option (PROGRAM); ':': report a missing
+	 * argument as ':' so the message is ours. optind = 0 re-initialises
+	 * glibc's getopt, so this can run more than once per process. */
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		int opt = getopt_long(argc, argv, "+:hv", long_options, NULL);
+		if (opt == -1)
+			break;
+		if (opt == '?') {
+			if (optopt && optopt < 256)
+				return fail(err, errlen, "unknown option '-%c'", optopt);
+			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		}
+		if (opt == ':')
+			return fail(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+		int rc = apply_option(o, opt, optarg, err, errlen);
+		if (rc < 0) {
+			if (rc == -ENOMEM)
+				snprintf(err, errlen, "out of memory");
+			return rc;
+		}
+	}
+	o->guest_argc = argc - optind;
+	o->guest_argv = argv + optind;
+	if (o->guest_argc == 0 && !o->help && !o->version)
+		return fail(err, errlen, "run: no PROGRAM given");
+	return 0;
+}
+
+/* ---- merging ---- */
+
+static void take_str(char **dst, char **src)
+{
+	if (!*dst) {
+		*dst = *src;
+		*src = NULL;
+	}
+}
+
+static void merge_domain(struct obl_domain_conf *cli, struct obl_domain_conf *file)
+{
+	bool same = !cli->backend || (file->backend && strcmp(cli->backend, file->backend) == 0);
+	if (!same)
+		return; /* the file's options were for another backend */
+	take_str(&cli->backend, &file->backend);
+	/* A primary argument from the command line replaces the file's value for
+	 * the same key later, when the key is known (plan.c). */
+	cli->opts = file->opts;
+	cli->n_opts = file->n_opts;
+	file->opts = NULL;
+	file->n_opts = 0;
+}
+
+void obl_options_merge(struct obl_options *cli, struct obl_options *file)
+{
+	if (cli->run.log_level < 0)
+		cli->run.log_level = file->run.log_level;
+	cli->run.verbose += file->run.verbose;
+	if (cli->run.stats < 0)
+		cli->run.stats = file->run.stats;
+	take_str(&cli->run.trace, &file->run.trace);
+	take_str(&cli->run.heap_max, &file->run.heap_max);
+	take_str(&cli->run.stack, &file->run.stack);
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		merge_domain(&cli->dom[d], &file->dom[d]);
+}

@@ -1,0 +1,111 @@
+/*
+ * What `outboard run` was asked to do: the command line and the config file,
+ * each parsed into a struct obl_options, then merged (command line wins).
+ *
+ * Names: obl_ is private to the launcher.
+ *
+ * Ownership: every string in struct obl_options is owned by it (malloc'd)
+ * and freed by obl_options_free, except guest_argv, which points into the
+ * argv given to obl_parse_run_args.
+ *
+ * Errors: functions return 0 or a negated errno and write a one-line
+ * message (without a trailing newline) into err.
+ */
+#ifndef OBL_OPTIONS_H
+#define OBL_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum obl_domain {
+	OBL_FS,
+	OBL_DISPLAY,
+	OBL_SOUND,
+	OBL_INPUT,
+	OBL_DOMAIN_COUNT
+};
+
+/* "fs", "display", "sound", "input". */
+const char *obl_domain_name(enum obl_domain d);
+/* The domain named name, or -1. */
+int obl_domain_from_name(const char *name);
+
+/* One option for a plugin, from a config section: "--key value". */
+struct obl_kv {
+	char *key;   /* dashes, without the leading "--" */
+	char *value; /* as written: "true" and "false" are handled when argv is built */
+};
+
+struct obl_domain_conf {
+	char *backend;       /* "none", NAME, PATH or URL; NULL = not given */
+	char *arg;           /* primary argument (NAME:ARG, --fs DIR); NULL = none */
+	struct obl_kv *opts; /* config file options, in file order, keys unique */
+	size_t n_opts;
+};
+
+/* Settings that go to the CPU host (and the log level, to every child). */
+struct obl_run_conf {
+	int log_level;  /* enum ob_log_level, or -1 when not given */
+	int verbose;    /* how many -v */
+	char *trace;    /* NULL = not given */
+	int stats;      /* -1 not given, 0 or 1 */
+	char *heap_max;
+	char *stack;
+};
+
+struct obl_options {
+	char *config_path;
+	struct obl_run_conf run;
+	struct obl_domain_conf dom[OBL_DOMAIN_COUNT];
+	char *cpu;               /* hidden --cpu EXEC; NULL = outboard-cpu */
+	int plugin_timeout_ms;   /* 0 = default */
+	bool help, version;
+	int guest_argc;          /* PROGRAM and its arguments */
+	char **guest_argv;       /* not owned: points into the parsed argv */
+};
+
+#define OBL_PLUGIN_TIMEOUT_MS 10000
+
+/* An empty options struct: nothing given. */
+void obl_options_init(struct obl_options *o);
+/* Free everything o owns and reset it to empty. Accepts a half-built o. */
+void obl_options_free(struct obl_options *o);
+
+/*
+ * Parse `run [options] PROGRAM [ARGS...]`: argv[0] is "run" (or anything;
+ * it is skipped). Options stop at PROGRAM. o must be freshly initialised.
+ * PROGRAM is required unless --help or --version was given.
+ * Errors: -EINVAL (message in err), -ENOMEM.
+ */
+int obl_parse_run_args(int argc, char **argv, struct obl_options *o, char *err,
+		       size_t errlen);
+
+/*
+ * Read the INI config file at path into o (freshly initialised). The format
+ * is in docs/launcher.md. Errors name the file and line:
+ * "FILE:LINE: unknown section [foo]". Errors: -EINVAL, -ENOENT (and other
+ * errnos from opening the file), -ENOMEM.
+ */
+int obl_config_load(const char *path, struct obl_options *o, char *err, size_t errlen);
+
+/*
+ * Fill what the command line (cli) left unset from the config file (file).
+ * Moves strings out of file, which is left for obl_options_free. The file's
+ * options for a domain are kept only when the command line chose no backend
+ * for it, or the same one.
+ */
+void obl_options_merge(struct obl_options *cli, struct obl_options *file);
+
+/*
+ * The log level children get: the given level (or warn) raised by each -v,
+ * capped at debug; -1 when neither a level nor -v was given.
+ */
+int obl_options_log_level(const struct obl_options *o);
+
+/* Set key to value (both copied) in a domain's options, replacing an earlier
+ * value for the same key. 0 or -ENOMEM. */
+int obl_domain_set_opt(struct obl_domain_conf *dc, const char *key, const char *value);
+/* The value of key, or NULL. */
+const char *obl_domain_get_opt(const struct obl_domain_conf *dc, const char *key);
+
+#endif /* OBL_OPTIONS_H */

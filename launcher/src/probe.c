@@ -1,0 +1,168 @@
+/*
+ * The launcher's Hello check of each plugin before the CPU host starts.
+ */
+#include "probe.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outboard/log.h"
+
+#define CAT "launcher"
+
+struct probe {
+	const struct obl_plugin_plan *pp;
+	ob_conn *conn;
+	int result;        /* 0 waiting, 1 answered well, or a negated errno */
+	char why[256];     /* for a failure */
+};
+
+__attribute__((format(printf, 3, 4)))
+static void probe_fail(struct probe *p, int err, const char *fmt, ...)
+{
+	if (p->result != 0)
+		return;
+	p->result = err;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(p->why, sizeof(p->why), fmt, ap);
+	va_end(ap);
+}
+
+static bool serves(const Ob__Hello *h, enum obl_domain d)
+{
+	for (size_t i = 0; i < h->n_domains; i++)
+		if ((int)h->domains[i] == obl_wire_domain(d))
+			return true;
+	return false;
+}
+
+static void probe_on_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
+{
+	(void)conn;
+	struct probe *p = arg;
+	if (env->body_case != OB__ENVELOPE__BODY_HELLO || p->result != 0)
+		return;
+	const Ob__Hello *h = env->hello;
+	if (h->status != 0) {
+		probe_fail(p, -EPROTO, "refused the handshake: %s",
+			   h->error && *h->error ? h->error : "no reason given");
+		return;
+	}
+	if (!serves(h, p->pp->domain)) {
+		probe_fail(p, -EPROTO, "does not serve the %s domain",
+			   obl_domain_name(p->pp->domain));
+		return;
+	}
+	OB_DEBUG(CAT, "%s plugin %s answered: backend %s %s", obl_domain_name(p->pp->domain),
+		 p->pp->label, h->backend, h->backend_version);
+	p->result = 1;
+}
+
+static void probe_on_error(void *arg, ob_conn *conn, int err, const char *what)
+{
+	(void)conn;
+	struct probe *p = arg;
+	probe_fail(p, -(err < 0 ? -err : err), "handshake failed: %s", what ? what : "?");
+}
+
+static int probe_open(struct probe *p)
+{
+	struct ob_conn_opts opts = { .name = p->pp->label, .no_heartbeat = true };
+	struct ob_conn_callbacks cbs = {
+		.on_message = probe_on_message, .on_error = probe_on_error,
+	};
+	int rc = ob_conn_dial(p->pp->url, &opts, &cbs, p, &p->conn);
+	if (rc == 0) {
+		/* The init function, not OB__HELLO__INIT, whose casts drop const. */
+		static char role[] = "launcher";
+		Ob__Hello hello;
+		ob__hello__init(&hello);
+		hello.role = role;
+		rc = ob_conn_hello(p->conn, &hello);
+	}
+	if (rc < 0)
+		probe_fail(p, rc, "cannot dial it: %s", strerror(-rc));
+	return rc;
+}
+
+/* 1 when every probe has answered, 0 while some wait, or the first
+ * failure. */
+static int probes_state(const struct probe *probes, int n)
+{
+	int done = 1;
+	for (int i = 0; i < n; i++) {
+		if (probes[i].result < 0)
+			return probes[i].result;
+		if (probes[i].result == 0)
+			done = 0;
+	}
+	return done;
+}
+
+static void report(const struct probe *p)
+{
+	const struct obl_plugin_plan *pp = p->pp;
+	if (pp->kind == OBL_PLUGIN_LOCAL)
+		OB_ERROR(CAT, "%s plugin %s (%s) %s", obl_domain_name(pp->domain), pp->label,
+			 pp->url, p->why);
+	else
+		OB_ERROR(CAT, "%s plugin at %s %s", obl_domain_name(pp->domain), pp->url, p->why);
+}
+
+static int wait_answers(struct obl_sup *s, const struct obl_plan *plan, struct probe *probes,
+			ob_conn **conns, int n)
+{
+	int64_t deadline = s->os->now_ms() + plan->plugin_timeout_ms;
+	for (;;) {
+		int state = probes_state(probes, n);
+		if (state != 0)
+			return state > 0 ? 0 : state;
+		if (s->plugin_failed)
+			return -ECHILD;
+		if (s->stop_signo)
+			return -EINTR;
+		int64_t left = deadline - s->os->now_ms();
+		if (left <= 0) {
+			char why[64];
+			snprintf(why, sizeof(why), "did not answer Hello within %d ms",
+				 plan->plugin_timeout_ms);
+			for (int i = 0; i < n; i++)
+				probe_fail(&probes[i], -ETIMEDOUT, "%s", why);
+			return -ETIMEDOUT;
+		}
+		int rc = obl_sup_step(s, conns, n, (int)left);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan)
+{
+	struct probe probes[OBL_DOMAIN_COUNT];
+	ob_conn *conns[OBL_DOMAIN_COUNT];
+	int n = 0, rc = 0;
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		const struct obl_plugin_plan *pp = &plan->plugins[d];
+		if (pp->kind == OBL_PLUGIN_NONE)
+			continue;
+		probes[n] = (struct probe){ .pp = pp };
+		if (probe_open(&probes[n]) < 0 && rc == 0)
+			rc = probes[n].result;
+		conns[n] = probes[n].conn;
+		n++;
+	}
+	if (rc == 0)
+		rc = wait_answers(s, plan, probes, conns, n);
+	for (int i = 0; i < n; i++) {
+		if (probes[i].result < 0)
+			report(&probes[i]);
+		else if (probes[i].result > 0 && probes[i].pp->kind == OBL_PLUGIN_LOCAL)
+			s->plugins[probes[i].pp->domain].ready = true;
+		ob_conn_close(probes[i].conn, 0);
+	}
+	return rc;
+}

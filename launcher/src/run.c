@@ -1,0 +1,154 @@
+/*
+ * `outboard run`: options, plan, plugins, Hello checks, the CPU host, and
+ * the orderly end.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "options.h"
+#include "os.h"
+#include "outboard/ipc.h"
+#include "outboard/log.h"
+#include "plan.h"
+#include "probe.h"
+#include "rundir.h"
+#include "supervise.h"
+
+#define CAT "launcher"
+
+/* Command line, then the config file under it. 0, 1 when the command line
+ * asked for help or the version (already printed), or a negated errno
+ * (logged). */
+static int load_options(int argc, char **argv, struct obl_options *o)
+{
+	char err[512];
+	int rc = obl_parse_run_args(argc, argv, o, err, sizeof(err));
+	if (rc < 0) {
+		OB_ERROR(CAT, "%s", err);
+		fprintf(stderr, "Try 'outboard run --help'.\n");
+		return rc;
+	}
+	if (o->help) {
+		obl_usage_run(stdout);
+		return 1;
+	}
+	if (o->version) {
+		printf("outboard %s (protocol %u)\n", OB_VERSION, OB_PROTOCOL_VERSION);
+		return 1;
+	}
+	if (!o->config_path)
+		return 0;
+	struct obl_options file;
+	obl_options_init(&file);
+	rc = obl_config_load(o->config_path, &file, err, sizeof(err));
+	if (rc < 0)
+		OB_ERROR(CAT, "%s", err);
+	else
+		obl_options_merge(o, &file);
+	obl_options_free(&file);
+	return rc;
+}
+
+/* Start every local plugin and check that every plugin answers. */
+static int start_plugins(struct obl_sup *sup, const struct obl_plan *plan)
+{
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		const struct obl_plugin_plan *pp = &plan->plugins[d];
+		if (pp->kind != OBL_PLUGIN_LOCAL)
+			continue;
+		int rc = obl_sup_start_plugin(sup, pp);
+		if (rc < 0)
+			return rc;
+	}
+	return obl_probe_plugins(sup, plan);
+}
+
+static void log_command(const char *what, char *const *argv)
+{
+	if (!ob_log_enabled(OB_LOG_DEBUG))
+		return;
+	char line[2048];
+	size_t len = 0;
+	for (size_t i = 0; argv[i] && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "",
+					argv[i]);
+	OB_DEBUG(CAT, "%s: %s", what, line);
+}
+
+/* Everything after the options are known; returns the exit status. */
+static int run_plan(struct obl_sup *sup, const struct obl_plan *plan)
+{
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		if (plan->plugins[d].argv)
+			log_command(plan->plugins[d].label, plan->plugins[d].argv);
+	log_command("CPU host", plan->cpu_argv);
+
+	int status = OBL_EXIT_FAILURE;
+	int rc = start_plugins(sup, plan);
+	if (rc == -EINTR)
+		status = 128 + sup->stop_signo;
+	if (rc < 0)
+		goto stop;
+	if (obl_sup_listen_control(sup, plan->control_url) < 0 ||
+	    obl_sup_start_host(sup, plan) < 0)
+		goto stop;
+	while (sup->host.running)
+		if (obl_sup_step(sup, NULL, 0, -1) < 0)
+			break;
+	if (sup->host.running) /* the loop broke: poll itself failed */
+		goto stop;
+	status = sup->stop_signo ? 128 + sup->stop_signo : obl_shell_status(sup->host.status);
+stop:
+	obl_sup_stop_plugins(sup, OBL_STOP_GRACE_MS);
+	return status;
+}
+
+int obl_cmd_run(int argc, char **argv)
+{
+	struct obl_options o;
+	struct obl_plan plan = { 0 };
+	struct obl_sup sup = { 0 };
+	char *self_dir = NULL, *rundir = NULL;
+	char cwd[PATH_MAX], err[512];
+	int status = OBL_EXIT_FAILURE;
+
+	obl_options_init(&o);
+	int rc = load_options(argc, argv, &o);
+	if (rc != 0) {
+		status = rc > 0 ? 0 : OBL_EXIT_FAILURE;
+		goto out;
+	}
+	int level = obl_options_log_level(&o);
+	if (level >= 0)
+		ob_log_set_level((enum ob_log_level)level);
+	if (!getcwd(cwd, sizeof(cwd))) {
+		OB_ERROR(CAT, "cannot get the current directory: %s", strerror(errno));
+		goto out;
+	}
+	self_dir = obl_self_dir();
+	if (!(rundir = obl_rundir_create())) {
+		OB_ERROR(CAT, "cannot make a runtime directory under $XDG_RUNTIME_DIR or /tmp");
+		goto out;
+	}
+	if (obl_plan_build(&o, self_dir, rundir, cwd, &plan, err, sizeof(err)) < 0) {
+		OB_ERROR(CAT, "%s", err);
+		goto out;
+	}
+	if ((rc = obl_sup_init(&sup, &obl_os_posix)) < 0) {
+		OB_ERROR(CAT, "cannot catch signals: %s", strerror(-rc));
+		goto out;
+	}
+	status = run_plan(&sup, &plan);
+out:
+	obl_sup_destroy(&sup);
+	obl_rundir_remove(rundir);
+	obl_plan_free(&plan);
+	free(self_dir);
+	obl_options_free(&o);
+	return status;
+}

@@ -1,0 +1,15 @@
+/*
+ * A run's private runtime directory: created with mkdtemp (mode 0700) under
+ * $XDG_RUNTIME_DIR when it is set and usable, else under /tmp. The ipc://
+ * endpoints of the plugins and the control endpoint live in it.
+ */
+#ifndef OBL_RUNDIR_H
+#define OBL_RUNDIR_H
+
+/* The new directory's path (the caller owns it), or NULL (errno set). */
+char *obl_rundir_create(void);
+
+/* Remove the directory and the sockets in it, and free dir. Accepts NULL. */
+void obl_rundir_remove(char *dir);
+
+#endif /* OBL_RUNDIR_H */

@@ -1,0 +1,412 @@
+/*
+ * Supervising the children of `outboard run`: one poll loop over the
+ * signal pipe, the children's output pipes and IPC connections.
+ */
+#define _GNU_SOURCE /* pipe2 */
+#include "supervise.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outboard/log.h"
+
+#define CAT "launcher"
+#define MAX_POLLFDS 64
+/* How long leftover output of stopped plugins is still relayed. */
+#define DRAIN_MS 500
+
+static const int wire_domains[OBL_DOMAIN_COUNT] = {
+	[OBL_FS] = OB__DOMAIN__DOMAIN_FS,
+	[OBL_DISPLAY] = OB__DOMAIN__DOMAIN_DISPLAY,
+	[OBL_SOUND] = OB__DOMAIN__DOMAIN_SOUND,
+	[OBL_INPUT] = OB__DOMAIN__DOMAIN_INPUT,
+};
+
+int obl_wire_domain(enum obl_domain d)
+{
+	return wire_domains[d];
+}
+
+static void child_reset(struct obl_child *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->domain = -1;
+	c->out.fd = c->err.fd = -1;
+}
+
+int obl_sup_init(struct obl_sup *s, const struct obl_os *os)
+{
+	memset(s, 0, sizeof(*s));
+	s->os = os;
+	s->phase = OBL_STARTING;
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		child_reset(&s->plugins[d]);
+	child_reset(&s->host);
+	s->signal_fd = os->catch_signals();
+	return s->signal_fd < 0 ? s->signal_fd : 0;
+}
+
+/* ---- starting children ---- */
+
+int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp)
+{
+	struct obl_child *c = &s->plugins[pp->domain];
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int rc = 0;
+	if (devnull < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
+		rc = -errno;
+		OB_ERROR(CAT, "%s plugin %s: cannot make pipes: %s", obl_domain_name(pp->domain),
+			 pp->label, strerror(-rc));
+		goto out;
+	}
+	struct obl_spawn sp = {
+		.path = pp->exe, .argv = pp->argv,
+		.stdin_fd = devnull, .stdout_fd = out[1], .stderr_fd = err[1],
+		.new_group = true,
+	};
+	rc = s->os->spawn(&sp, &c->pid);
+	if (rc < 0) {
+		OB_ERROR(CAT, "%s plugin %s: cannot start %s: %s", obl_domain_name(pp->domain),
+			 pp->label, pp->exe, strerror(-rc));
+		goto out;
+	}
+	OB_DEBUG(CAT, "%s plugin %s started, pid %d", obl_domain_name(pp->domain), pp->label,
+		 (int)c->pid);
+	c->label = pp->label;
+	c->domain = (int)pp->domain;
+	c->running = true;
+	c->own_group = true;
+	obl_relay_init(&c->out, out[0], STDERR_FILENO, pp->label);
+	obl_relay_init(&c->err, err[0], STDERR_FILENO, pp->label);
+	out[0] = err[0] = -1;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (out[i] >= 0)
+			close(out[i]);
+		if (err[i] >= 0)
+			close(err[i]);
+	}
+	if (devnull >= 0)
+		close(devnull);
+	return rc;
+}
+
+int obl_sup_start_host(struct obl_sup *s, const struct obl_plan *plan)
+{
+	struct obl_spawn sp = {
+		.path = plan->cpu_exe, .argv = plan->cpu_argv,
+		.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1,
+	};
+	int rc = s->os->spawn(&sp, &s->host.pid);
+	if (rc < 0) {
+		OB_ERROR(CAT, "cannot start the CPU host %s: %s", plan->cpu_exe, strerror(-rc));
+		return rc;
+	}
+	OB_DEBUG(CAT, "CPU host %s started, pid %d", plan->cpu_exe, (int)s->host.pid);
+	static char cpu_label[] = "cpu";
+	s->host.label = cpu_label;
+	s->host.running = true;
+	s->phase = OBL_RUNNING;
+	return 0;
+}
+
+/* ---- the control connection ---- */
+
+static void control_on_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
+{
+	(void)arg;
+	if (env->body_case == OB__ENVELOPE__BODY_HELLO) {
+		static char role[] = "launcher";
+		Ob__Hello hello;
+		ob__hello__init(&hello);
+		hello.role = role;
+		int rc = ob_conn_hello(conn, &hello);
+		if (rc < 0)
+			OB_WARN(CAT, "control: cannot answer the host's Hello: %s", strerror(-rc));
+		return;
+	}
+	OB_DEBUG(CAT, "control: ignoring a message of kind %d", (int)env->body_case);
+}
+
+int obl_sup_listen_control(struct obl_sup *s, const char *url)
+{
+	/* No heartbeat of our own: a dead host shows up as SIGCHLD. */
+	struct ob_conn_opts opts = { .name = "control", .no_heartbeat = true };
+	struct ob_conn_callbacks cbs = { .on_message = control_on_message };
+	int rc = ob_conn_listen(url, &opts, &cbs, s, &s->control);
+	if (rc < 0)
+		OB_ERROR(CAT, "cannot listen on %s: %s", url, strerror(-rc));
+	return rc;
+}
+
+static void send_supervise(struct obl_sup *s, const struct obl_child *c, char *detail)
+{
+	if (!s->control)
+		return;
+	Ob__Supervise sv;
+	ob__supervise__init(&sv);
+	sv.domain = (Ob__Domain)obl_wire_domain((enum obl_domain)c->domain);
+	sv.state = OB__SUPERVISE__STATE__STATE_DIED;
+	sv.detail = detail;
+	sv.plugin = c->label;
+	Ob__Envelope env;
+	ob__envelope__init(&env);
+	env.body_case = OB__ENVELOPE__BODY_SUPERVISE;
+	env.supervise = &sv;
+	int rc = ob_conn_send(s->control, &env);
+	if (rc < 0)
+		OB_WARN(CAT, "cannot tell the CPU host that %s died: %s", c->label, strerror(-rc));
+}
+
+/* ---- events ---- */
+
+static void signal_child(struct obl_sup *s, struct obl_child *c, int signo)
+{
+	if (c->running)
+		s->os->kill(c->own_group ? -c->pid : c->pid, signo);
+}
+
+void obl_sup_kill_all(struct obl_sup *s)
+{
+	signal_child(s, &s->host, SIGKILL);
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		signal_child(s, &s->plugins[d], SIGKILL);
+}
+
+static void plugin_exited(struct obl_sup *s, struct obl_child *c)
+{
+	char detail[64];
+	obl_describe_status(c->status, detail, sizeof(detail));
+	const char *dn = obl_domain_name((enum obl_domain)c->domain);
+	switch (s->phase) {
+	case OBL_STARTING:
+		OB_ERROR(CAT, "%s plugin %s %s%s", dn, c->label, detail,
+			 c->ready ? "" : " before answering Hello");
+		s->plugin_failed = true;
+		break;
+	case OBL_RUNNING:
+		OB_ERROR(CAT, "%s plugin %s %s", dn, c->label, detail);
+		send_supervise(s, c, detail);
+		break;
+	case OBL_STOPPING:
+		OB_DEBUG(CAT, "%s plugin %s %s", dn, c->label, detail);
+		break;
+	}
+}
+
+static struct obl_child *find_child(struct obl_sup *s, pid_t pid)
+{
+	if (s->host.running && s->host.pid == pid)
+		return &s->host;
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		if (s->plugins[d].running && s->plugins[d].pid == pid)
+			return &s->plugins[d];
+	return NULL;
+}
+
+static void child_reaped(struct obl_sup *s, struct obl_child *c, int status)
+{
+	c->running = false;
+	c->status = status;
+	/* Its last words come before the report of its death. */
+	obl_relay_pump(&c->out);
+	obl_relay_pump(&c->err);
+	if (c == &s->host) {
+		char detail[64];
+		obl_describe_status(status, detail, sizeof(detail));
+		OB_DEBUG(CAT, "CPU host %s", detail);
+	} else {
+		plugin_exited(s, c);
+	}
+}
+
+static void reap_children(struct obl_sup *s)
+{
+	int status;
+	pid_t pid;
+	while ((pid = s->os->wait(-1, &status, false)) > 0) {
+		struct obl_child *c = find_child(s, pid);
+		if (c)
+			child_reaped(s, c, status);
+	}
+}
+
+static void stop_signal(struct obl_sup *s, const struct obl_signal *sig)
+{
+	char name[16];
+	obl_signal_name(sig->signo, name, sizeof(name));
+	switch (s->phase) {
+	case OBL_STARTING:
+		s->stop_signo = sig->signo;
+		break;
+	case OBL_RUNNING:
+		if (++s->stop_signals >= 2) {
+			OB_WARN(CAT, "second %s: killing everything", name);
+			s->stop_signo = sig->signo;
+			obl_sup_kill_all(s);
+		} else if (!sig->from_terminal) {
+			/* A terminal's ^C already reached the host, which is in our
+			 * foreground process group. */
+			OB_INFO(CAT, "forwarding %s to the CPU host", name);
+			signal_child(s, &s->host, sig->signo);
+		}
+		break;
+	case OBL_STOPPING:
+		for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+			signal_child(s, &s->plugins[d], SIGKILL);
+		break;
+	}
+}
+
+static void handle_signals(struct obl_sup *s)
+{
+	struct obl_signal sig;
+	while (s->os->next_signal(&sig) > 0) {
+		if (sig.signo == SIGCHLD)
+			reap_children(s);
+		else
+			stop_signal(s, &sig);
+	}
+	/* A SIGCHLD record lost to a full pipe must not hide an exit. */
+	reap_children(s);
+}
+
+/* ---- the loop ---- */
+
+struct poll_set {
+	struct pollfd pfds[MAX_POLLFDS];
+	struct obl_relay *relays[MAX_POLLFDS]; /* for each pfd: its relay, or NULL */
+	int n;
+	int timeout;
+};
+
+static void add_relay(struct poll_set *ps, struct obl_relay *r)
+{
+	if (r->fd < 0 || ps->n >= MAX_POLLFDS)
+		return;
+	ps->pfds[ps->n] = (struct pollfd){ .fd = r->fd, .events = POLLIN };
+	ps->relays[ps->n++] = r;
+}
+
+static void add_conn(struct poll_set *ps, ob_conn *conn)
+{
+	if (!conn)
+		return;
+	int k = ob_conn_pollfds(conn, ps->pfds + ps->n, MAX_POLLFDS - ps->n);
+	for (int i = 0; i < k; i++)
+		ps->relays[ps->n + i] = NULL;
+	ps->n += k > 0 ? k : 0;
+	int t = ob_conn_timeout(conn);
+	if (t >= 0 && (ps->timeout < 0 || t < ps->timeout))
+		ps->timeout = t;
+}
+
+int obl_sup_step(struct obl_sup *s, ob_conn *const *extra, int n_extra, int timeout_ms)
+{
+	struct poll_set ps = { .n = 0, .timeout = timeout_ms };
+	ps.pfds[ps.n] = (struct pollfd){ .fd = s->signal_fd, .events = POLLIN };
+	ps.relays[ps.n++] = NULL;
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		add_relay(&ps, &s->plugins[d].out);
+		add_relay(&ps, &s->plugins[d].err);
+	}
+	add_conn(&ps, s->control);
+	for (int i = 0; i < n_extra; i++)
+		add_conn(&ps, extra[i]);
+
+	int rc = s->os->poll(ps.pfds, (nfds_t)ps.n, ps.timeout);
+	if (rc < 0)
+		return rc;
+	for (int i = 1; i < ps.n; i++)
+		if (ps.relays[i] && ps.pfds[i].revents)
+			obl_relay_pump(ps.relays[i]);
+	/* Connections never block in process, so run them every turn. */
+	if (s->control)
+		ob_conn_process(s->control);
+	for (int i = 0; i < n_extra; i++)
+		if (extra[i])
+			ob_conn_process(extra[i]);
+	/* Signals last: a child's output is relayed before its death is told. */
+	if (ps.pfds[0].revents)
+		handle_signals(s);
+	return 0;
+}
+
+static bool any_plugin_running(const struct obl_sup *s)
+{
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		if (s->plugins[d].running)
+			return true;
+	return false;
+}
+
+static bool any_relay_open(const struct obl_sup *s)
+{
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		if (s->plugins[d].out.fd >= 0 || s->plugins[d].err.fd >= 0)
+			return true;
+	return false;
+}
+
+/* Run the loop while busy(s), for ms at most. */
+static void step_until(struct obl_sup *s, bool (*busy)(const struct obl_sup *), int ms)
+{
+	int64_t deadline = s->os->now_ms() + ms;
+	for (;;) {
+		int64_t left = deadline - s->os->now_ms();
+		if (!busy(s) || left <= 0)
+			return;
+		if (obl_sup_step(s, NULL, 0, (int)left) < 0)
+			return;
+	}
+}
+
+static void reap_blocking(struct obl_sup *s, struct obl_child *c)
+{
+	int status;
+	if (c->running && s->os->wait(c->pid, &status, true) == c->pid)
+		child_reaped(s, c, status);
+	c->running = false;
+}
+
+void obl_sup_stop_plugins(struct obl_sup *s, int grace_ms)
+{
+	s->phase = OBL_STOPPING;
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		signal_child(s, &s->plugins[d], SIGTERM);
+	step_until(s, any_plugin_running, grace_ms);
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		struct obl_child *c = &s->plugins[d];
+		if (c->running)
+			OB_WARN(CAT, "%s plugin %s did not stop within %d ms: killing it",
+				obl_domain_name((enum obl_domain)d), c->label, grace_ms);
+		signal_child(s, c, SIGKILL);
+		reap_blocking(s, c);
+	}
+	/* A grandchild may hold a pipe open: relay for a moment, then drop. */
+	step_until(s, any_relay_open, DRAIN_MS);
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		obl_relay_close(&s->plugins[d].out);
+		obl_relay_close(&s->plugins[d].err);
+	}
+}
+
+void obl_sup_destroy(struct obl_sup *s)
+{
+	if (!s || !s->os)
+		return;
+	s->phase = OBL_STOPPING;
+	obl_sup_kill_all(s);
+	reap_blocking(s, &s->host);
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		reap_blocking(s, &s->plugins[d]);
+		obl_relay_close(&s->plugins[d].out);
+		obl_relay_close(&s->plugins[d].err);
+	}
+	ob_conn_close(s->control, 0);
+	s->control = NULL;
+}

@@ -1,0 +1,102 @@
+/*
+ * The supervisor: the launcher's children (plugins and the CPU host), their
+ * output relays, the signals the launcher receives and the control
+ * connection to the CPU host, all driven by one poll loop (obl_sup_step).
+ *
+ * Phases decide what an event means:
+ * - STARTING: plugins are being started and checked. A plugin that exits
+ *   sets plugin_failed; SIGINT/SIGTERM/SIGHUP set stop_signo.
+ * - RUNNING: the CPU host runs. A plugin that dies is reported by name and
+ *   the host gets Supervise{DIED}; the others keep running. The first
+ *   SIGINT/SIGTERM/SIGHUP is forwarded to the host, a second one kills
+ *   every child (stop_signo is set).
+ * - STOPPING: the host has exited and plugins are being stopped.
+ *
+ * Control protocol (launcher side, on plan->control_url, which the
+ * launcher binds before the host starts and the host dials): the host may
+ * send Hello{role "host"}, answered with Hello{role "launcher"}; the
+ * launcher sends Supervise messages. Anything else is logged and ignored.
+ *
+ * Ownership: the supervisor owns its pipes, the control connection and its
+ * children, and reaps every child before obl_sup_destroy returns. Labels
+ * point into the plan, which must outlive the supervisor.
+ */
+#ifndef OBL_SUPERVISE_H
+#define OBL_SUPERVISE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "os.h"
+#include "outboard/ipc.h"
+#include "plan.h"
+#include "relay.h"
+
+enum obl_phase {
+	OBL_STARTING,
+	OBL_RUNNING,
+	OBL_STOPPING,
+};
+
+struct obl_child {
+	char *label;         /* not owned (the plan's) */
+	int domain;          /* enum obl_domain, or -1 for the CPU host */
+	pid_t pid;           /* 0 before start */
+	bool running;        /* started and not reaped yet */
+	bool ready;          /* a plugin that answered Hello */
+	bool own_group;      /* signals go to its whole process group */
+	int status;          /* waitpid status, once reaped */
+	struct obl_relay out, err;
+};
+
+struct obl_sup {
+	const struct obl_os *os;
+	int signal_fd;
+	enum obl_phase phase;
+	struct obl_child plugins[OBL_DOMAIN_COUNT];
+	struct obl_child host;
+	ob_conn *control;
+	int stop_signals;     /* SIGINT/SIGTERM/SIGHUP received while RUNNING */
+	int stop_signo;       /* the signal that aborted the start or killed all */
+	bool plugin_failed;   /* a plugin exited while STARTING */
+};
+
+/* The wire's Ob__Domain value of a domain. */
+int obl_wire_domain(enum obl_domain d);
+
+/* Catch signals through os and start in STARTING. 0 or a negated errno. */
+int obl_sup_init(struct obl_sup *s, const struct obl_os *os);
+
+/* Start a local plugin: stdin /dev/null, stdout and stderr relayed with
+ * its label, its own process group. 0, or a negated errno (logged, with
+ * the plugin named). */
+int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp);
+
+/* Bind the control endpoint. 0 or a negated errno (logged). */
+int obl_sup_listen_control(struct obl_sup *s, const char *url);
+
+/* Start the CPU host with stdin, stdout and stderr inherited, and enter
+ * RUNNING. 0 or a negated errno (logged). */
+int obl_sup_start_host(struct obl_sup *s, const struct obl_plan *plan);
+
+/*
+ * One turn of the loop: wait up to timeout_ms (-1: no limit) for a signal,
+ * child output or traffic on the control connection or on one of the
+ * n_extra connections in extra, and handle what arrived. 0 or a negated
+ * errno from poll.
+ */
+int obl_sup_step(struct obl_sup *s, ob_conn *const *extra, int n_extra, int timeout_ms);
+
+/* Enter STOPPING: SIGTERM every running plugin, wait up to grace_ms for
+ * them to exit (relaying their output), SIGKILL the rest, reap them, and
+ * relay what is left of their output. */
+void obl_sup_stop_plugins(struct obl_sup *s, int grace_ms);
+
+/* SIGKILL every running child. */
+void obl_sup_kill_all(struct obl_sup *s);
+
+/* Kill and reap whatever still runs, close pipes and the control
+ * connection. Accepts a half-initialised supervisor. */
+void obl_sup_destroy(struct obl_sup *s);
+
+#endif /* OBL_SUPERVISE_H */

@@ -1,0 +1,360 @@
+/*
+ * Unit tests: the `outboard run` command line, the config file, and how
+ * the two merge (the command line wins).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "test_argv.h"
+#include "outboard/log.h"
+
+
+static char err[512];
+
+static int parse(const char *const *args, struct obl_options *o)
+{
+	char **argv = argv_copy(args);
+	obl_options_init(o);
+	err[0] = '\0';
+	return obl_parse_run_args(held_argc, argv, o, err, sizeof(err));
+}
+
+/* Write text to a fresh temporary file; returns its path (static). */
+static const char *write_config(const char *text)
+{
+	static char path[64];
+	snprintf(path, sizeof(path), "/tmp/obl-test-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static int load(const char *text, struct obl_options *o)
+{
+	const char *path = write_config(text);
+	obl_options_init(o);
+	err[0] = '\0';
+	int rc = obl_config_load(path, o, err, sizeof(err));
+	unlink(path);
+	return rc;
+}
+
+/* ---- command line ---- */
+
+static void test_options_stop_at_program(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	assert_int_equal(parse(ARGV("run", "--trace", "fs", "prog.elf", "--fs", "x", "-v"), &o),
+			 0);
+	assert_string_equal(o.run.trace, "fs");
+	assert_int_equal(o.guest_argc, 4);
+	assert_ptr_equal(o.guest_argv, held_argv + 3);
+	assert_string_equal(o.guest_argv[1], "--fs");
+	assert_null(o.dom[OBL_FS].backend); /* --fs after PROGRAM is the guest's */
+	assert_int_equal(o.run.verbose, 0);
+	obl_options_free(&o);
+}
+
+static void test_options_all(void **state)
+{
+	(void)state;
+	const char *const *argv = ARGV("run", "--config", "c.ini", "--fs", "/data", "--display", "png:out",
+			   "--sound", "wav", "--input", "script:keys.txt", "--plugin",
+			   "display=tcp://host:5555", "-vv", "--log-level", "info", "--stats",
+			   "--heap-max", "8M", "--stack", "64K", "--cpu", "/bin/fake",
+			   "--plugin-timeout", "500", "p");
+	struct obl_options o;
+	assert_int_equal(parse(argv, &o), 0);
+	assert_string_equal(o.config_path, "c.ini");
+	assert_string_equal(o.dom[OBL_FS].backend, "hostdir");
+	assert_string_equal(o.dom[OBL_FS].arg, "/data");
+	/* --plugin came later and replaced --display png:out, URL whole. */
+	assert_string_equal(o.dom[OBL_DISPLAY].backend, "tcp://host:5555");
+	assert_null(o.dom[OBL_DISPLAY].arg);
+	assert_string_equal(o.dom[OBL_SOUND].backend, "wav");
+	assert_null(o.dom[OBL_SOUND].arg);
+	assert_string_equal(o.dom[OBL_INPUT].backend, "script");
+	assert_string_equal(o.dom[OBL_INPUT].arg, "keys.txt");
+	assert_int_equal(o.run.verbose, 2);
+	assert_int_equal(o.run.log_level, OB_LOG_INFO);
+	assert_int_equal(o.run.stats, 1);
+	assert_string_equal(o.run.heap_max, "8M");
+	assert_string_equal(o.run.stack, "64K");
+	assert_string_equal(o.cpu, "/bin/fake");
+	assert_int_equal(o.plugin_timeout_ms, 500);
+	assert_int_equal(o.guest_argc, 1);
+	assert_string_equal(o.guest_argv[0], "p");
+	obl_options_free(&o);
+}
+
+static void test_options_help_version(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	assert_int_equal(parse(ARGV("run", "--help"), &o), 0);
+	assert_true(o.help);
+	obl_options_free(&o);
+	assert_int_equal(parse(ARGV("run", "--version"), &o), 0);
+	assert_true(o.version);
+	obl_options_free(&o);
+}
+
+static void test_options_errors(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	static const struct {
+		const char *argv[6];
+		const char *message;
+	} cases[] = {
+		{ { "run" }, "no PROGRAM" },
+		{ { "run", "--bogus", "p" }, "unknown option '--bogus'" },
+		{ { "run", "-x", "p" }, "unknown option '-x'" },
+		{ { "run", "--trace" }, "needs an argument" },
+		{ { "run", "--plugin", "net=x", "p" }, "unknown domain 'net'" },
+		{ { "run", "--plugin", "fs", "p" }, "DOMAIN=EXEC|URL" },
+		{ { "run", "--plugin", "fs=", "p" }, "DOMAIN=EXEC|URL" },
+		{ { "run", "--log-level", "loud", "p" }, "unknown level 'loud'" },
+		{ { "run", "--plugin-timeout", "0", "p" }, "--plugin-timeout" },
+		{ { "run", "--plugin-timeout", "5x", "p" }, "--plugin-timeout" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(cases[i].argv, &o), -EINVAL);
+		if (!strstr(err, cases[i].message))
+			fail_msg("case %zu: '%s' does not say '%s'", i, err, cases[i].message);
+		obl_options_free(&o);
+	}
+}
+
+static void test_options_log_level(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	assert_int_equal(parse(ARGV("run", "p"), &o), 0);
+	assert_int_equal(obl_options_log_level(&o), -1); /* children keep theirs */
+	obl_options_free(&o);
+	assert_int_equal(parse(ARGV("run", "-v", "p"), &o), 0);
+	assert_int_equal(obl_options_log_level(&o), OB_LOG_INFO); /* warn + 1 */
+	obl_options_free(&o);
+	assert_int_equal(parse(ARGV("run", "--log-level", "error", "-v", "p"), &o), 0);
+	assert_int_equal(obl_options_log_level(&o), OB_LOG_GUEST);
+	obl_options_free(&o);
+	assert_int_equal(parse(ARGV("run", "-vvvvv", "p"), &o), 0);
+	assert_int_equal(obl_options_log_level(&o), OB_LOG_DEBUG); /* capped */
+	obl_options_free(&o);
+}
+
+/* ---- config file ---- */
+
+static void test_config_full(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	int rc = load("# a comment\n"
+		      "[run]\n"
+		      "log_level = debug\n"
+		      "trace = fs,display ; inline comment\n"
+		      "stats = true\n"
+		      "heap_max = 16M\n"
+		      "stack = 128K\n"
+		      "\n"
+		      "[fs]\n"
+		      "backend = mem\n"
+		      "seed = /seed\n"
+		      "read_only = true\n"
+		      "sync = false\n"
+		      "[input]\n"
+		      "backend = none\n", &o);
+	assert_int_equal(rc, 0);
+	assert_int_equal(o.run.log_level, OB_LOG_DEBUG);
+	assert_string_equal(o.run.trace, "fs,display");
+	assert_int_equal(o.run.stats, 1);
+	assert_string_equal(o.run.heap_max, "16M");
+	assert_string_equal(o.run.stack, "128K");
+	assert_string_equal(o.dom[OBL_FS].backend, "mem");
+	assert_int_equal(o.dom[OBL_FS].n_opts, 3);
+	assert_string_equal(obl_domain_get_opt(&o.dom[OBL_FS], "seed"), "/seed");
+	/* underscores become dashes */
+	assert_string_equal(obl_domain_get_opt(&o.dom[OBL_FS], "read-only"), "true");
+	assert_string_equal(obl_domain_get_opt(&o.dom[OBL_FS], "sync"), "false");
+	assert_string_equal(o.dom[OBL_INPUT].backend, "none");
+	assert_null(o.dom[OBL_DISPLAY].backend);
+	obl_options_free(&o);
+}
+
+static void test_config_errors_name_line(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	static const struct {
+		const char *text;
+		const char *message; /* after "FILE:" */
+	} cases[] = {
+		{ "[run]\nstats = true\n[network]\nport = 5\n", ":3: unknown section [network]" },
+		{ "[run]\n\ncolour = red\n", ":3: unknown key 'colour' in [run]" },
+		{ "[run]\nthis line is not ini\n", ":2: syntax error" },
+		{ "[run\n", ":1: syntax error" },
+		{ "[run]\nstats = maybe\n", ":2: stats wants true or false" },
+		{ "[run]\nlog_level = loud\n", ":2: log_level: unknown level 'loud'" },
+		{ "stats = true\n", ":1: 'stats' outside a section" },
+		{ "[fs]\nbackend = test\nlisten = tcp://x\n", ":3: 'listen' is set by the launcher" },
+		{ "[fs]\nroot = /a\n  /b\n", ":3: indented line" },
+		{ "[fs]\nbad key! = 1\n", ":2: bad option name" },
+		/* the first error wins, whoever found it */
+		{ "[run]\n!!!\n[bogus]\nx = 1\n", ":2: syntax error" },
+		{ "[bogus]\nx = 1\n!!!\n", ":1: unknown section [bogus]" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(load(cases[i].text, &o), -EINVAL);
+		if (strncmp(err, "/tmp/obl-test-", 14) != 0 || !strstr(err, cases[i].message))
+			fail_msg("case %zu: '%s' does not say '%s'", i, err, cases[i].message);
+		obl_options_free(&o);
+	}
+}
+
+static void test_config_long_line(void **state)
+{
+	(void)state;
+	char text[1024];
+	char value[600];
+	memset(value, 'a', sizeof(value) - 1);
+	value[sizeof(value) - 1] = '\0';
+	snprintf(text, sizeof(text), "[fs]\nroot = /x\ngreeting = %s\nother = 1\n", value);
+	struct obl_options o;
+	assert_int_equal(load(text, &o), -EINVAL);
+	assert_non_null(strstr(err, ":3: line longer than"));
+	obl_options_free(&o);
+}
+
+static void test_config_missing_file(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	obl_options_init(&o);
+	assert_int_equal(obl_config_load("/nonexistent/x.ini", &o, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/x.ini"));
+	obl_options_free(&o);
+}
+
+/* ---- merging ---- */
+
+static void test_merge_cli_wins(void **state)
+{
+	(void)state;
+	struct obl_options cli, file;
+	assert_int_equal(load("[run]\nlog_level = error\ntrace = all\nstats = true\n"
+			      "heap_max = 1M\nstack = 2K\n", &file), 0);
+	const char *const *argv = ARGV("run", "--trace", "fs", "--stack", "9K", "p");
+	assert_int_equal(parse(argv, &cli), 0);
+	obl_options_merge(&cli, &file);
+	assert_string_equal(cli.run.trace, "fs");      /* command line */
+	assert_string_equal(cli.run.stack, "9K");      /* command line */
+	assert_string_equal(cli.run.heap_max, "1M");   /* file */
+	assert_int_equal(cli.run.stats, 1);            /* file */
+	assert_int_equal(cli.run.log_level, OB_LOG_ERROR);
+	obl_options_free(&cli);
+	obl_options_free(&file);
+}
+
+static void test_merge_log_level(void **state)
+{
+	(void)state;
+	struct obl_options cli, file;
+	assert_int_equal(load("[run]\nlog_level = error\n", &file), 0);
+	assert_int_equal(parse(ARGV("run", "--log-level", "info", "p"), &cli), 0);
+	obl_options_merge(&cli, &file);
+	assert_int_equal(obl_options_log_level(&cli), OB_LOG_INFO);
+	obl_options_free(&cli);
+	obl_options_free(&file);
+
+	/* -v raises the file's level */
+	assert_int_equal(load("[run]\nlog_level = error\n", &file), 0);
+	assert_int_equal(parse(ARGV("run", "-v", "p"), &cli), 0);
+	obl_options_merge(&cli, &file);
+	assert_int_equal(obl_options_log_level(&cli), OB_LOG_GUEST);
+	obl_options_free(&cli);
+	obl_options_free(&file);
+}
+
+static void test_merge_domain_same_backend(void **state)
+{
+	(void)state;
+	struct obl_options cli, file;
+	assert_int_equal(load("[fs]\nbackend = hostdir\nroot = /file\nread_only = true\n", &file),
+			 0);
+	assert_int_equal(parse(ARGV("run", "--fs", "/cli", "p"), &cli), 0);
+	obl_options_merge(&cli, &file);
+	assert_string_equal(cli.dom[OBL_FS].backend, "hostdir");
+	assert_string_equal(cli.dom[OBL_FS].arg, "/cli"); /* replaces root when argv is built */
+	assert_string_equal(obl_domain_get_opt(&cli.dom[OBL_FS], "read-only"), "true");
+	obl_options_free(&cli);
+	obl_options_free(&file);
+}
+
+static void test_merge_domain_other_backend(void **state)
+{
+	(void)state;
+	struct obl_options cli, file;
+	assert_int_equal(load("[fs]\nbackend = mem\nseed = /s\n[sound]\nbackend = wav\n"
+			      "out = a.wav\n", &file), 0);
+	assert_int_equal(parse(ARGV("run", "--fs", "/cli", "p"), &cli), 0);
+	obl_options_merge(&cli, &file);
+	/* the file's [fs] options were for mem: dropped */
+	assert_string_equal(cli.dom[OBL_FS].backend, "hostdir");
+	assert_int_equal(cli.dom[OBL_FS].n_opts, 0);
+	/* untouched domains come from the file */
+	assert_string_equal(cli.dom[OBL_SOUND].backend, "wav");
+	assert_string_equal(obl_domain_get_opt(&cli.dom[OBL_SOUND], "out"), "a.wav");
+	obl_options_free(&cli);
+	obl_options_free(&file);
+}
+
+static void test_merge_options_without_backend(void **state)
+{
+	(void)state;
+	struct obl_options cli, file;
+	/* options with no backend key apply to whatever backend is default */
+	assert_int_equal(load("[fs]\nroot = /r\n", &file), 0);
+	assert_int_equal(parse(ARGV("run", "p"), &cli), 0);
+	obl_options_merge(&cli, &file);
+	assert_null(cli.dom[OBL_FS].backend);
+	assert_string_equal(obl_domain_get_opt(&cli.dom[OBL_FS], "root"), "/r");
+	obl_options_free(&cli);
+	obl_options_free(&file);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options_stop_at_program),
+		cmocka_unit_test(test_options_all),
+		cmocka_unit_test(test_options_help_version),
+		cmocka_unit_test(test_options_errors),
+		cmocka_unit_test(test_options_log_level),
+		cmocka_unit_test(test_config_full),
+		cmocka_unit_test(test_config_errors_name_line),
+		cmocka_unit_test(test_config_long_line),
+		cmocka_unit_test(test_config_missing_file),
+		cmocka_unit_test(test_merge_cli_wins),
+		cmocka_unit_test(test_merge_log_level),
+		cmocka_unit_test(test_merge_domain_same_backend),
+		cmocka_unit_test(test_merge_domain_other_backend),
+		cmocka_unit_test(test_merge_options_without_backend),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	argv_release();
+	return failed;
+}

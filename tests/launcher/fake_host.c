@@ -1,0 +1,341 @@
+/*
+ * fake-host: stands in for outboard-cpu in the launcher's tests. It takes
+ * the CPU host's command line,
+ *
+ *   fake-host --plugin D=URL... --control URL [--log-level L] [--trace T]
+ *             [--stats] [--heap-max S] [--stack S] -- COMMAND [ARGS...]...
+ *
+ * dials every plugin and the control endpoint and does the Hello handshake
+ * (role "host") with each, as the real host does, then runs the "guest
+ * program": a list of commands, in order.
+ *
+ *   echo-read N    fs_read(fd=N, count=4) on the fs plugin; print the bytes
+ *                  as hex ("read 07 08 09 0a")
+ *   crash          fs_open("crash") on the fs plugin, without waiting
+ *   wait-death     wait (10 s at most) for a Supervise message on the
+ *                  control connection; print "supervise DOMAIN STATE
+ *                  PLUGIN: DETAIL"
+ *   sleep MS       keep the connections alive for MS ms
+ *   print-pid      "pid P ppid Q"
+ *   print-args     "arg: X" for each of its own arguments; the commands
+ *                  after it are not run (so they can look like options)
+ *   print-rundir   "rundir DIR" (the directory of the control endpoint)
+ *   ignore-term    ignore SIGTERM from now on
+ *   raise SIG      kill itself with signal number SIG
+ *   exit N         exit with status N (otherwise 0 after the last command)
+ *
+ * Failures exit with distinct statuses: 90 bad command line, 91 dial or
+ * handshake failed, 92 a call failed, 93 no Supervise arrived.
+ */
+#define _GNU_SOURCE /* getopt_long */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outboard/ipc.h"
+#include "outboard/log.h"
+
+#define N_DOMAINS 5 /* Ob__Domain values 1-4 */
+#define CALL_MS 5000
+#define DEATH_WAIT_MS 10000
+
+enum { EXIT_USAGE = 90, EXIT_DIAL = 91, EXIT_CALL = 92, EXIT_NO_DEATH = 93 };
+
+static const char *const domain_names[N_DOMAINS] = { "none", "fs", "display", "sound",
+						     "input" };
+
+struct host {
+	ob_conn *plugins[N_DOMAINS];
+	ob_conn *control;
+	const char *control_url;
+	bool got_supervise;
+	/* the reply of the one call in flight */
+	bool replied;
+	int status;
+	uint8_t data[16];
+	size_t len;
+};
+
+static int domain_from_name(const char *name, size_t len)
+{
+	for (int d = 1; d < N_DOMAINS; d++)
+		if (strlen(domain_names[d]) == len && strncmp(domain_names[d], name, len) == 0)
+			return d;
+	return -1;
+}
+
+static const char *supervise_state(int state)
+{
+	switch (state) {
+	case OB__SUPERVISE__STATE__STATE_UP:
+		return "UP";
+	case OB__SUPERVISE__STATE__STATE_DIED:
+		return "DIED";
+	case OB__SUPERVISE__STATE__STATE_FAILED:
+		return "FAILED";
+	default:
+		return "?";
+	}
+}
+
+static void control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
+{
+	(void)conn;
+	struct host *h = arg;
+	if (env->body_case != OB__ENVELOPE__BODY_SUPERVISE)
+		return;
+	const Ob__Supervise *sv = env->supervise;
+	int d = (int)sv->domain;
+	printf("supervise %s %s %s: %s\n", d > 0 && d < N_DOMAINS ? domain_names[d] : "?",
+	       supervise_state((int)sv->state), sv->plugin, sv->detail);
+	fflush(stdout);
+	h->got_supervise = true;
+}
+
+/* Dial url and do the Hello handshake as "host". */
+static int connect_to(struct host *h, const char *url, const char *name,
+		      void (*on_message)(void *, ob_conn *, const Ob__Envelope *), ob_conn **out)
+{
+	struct ob_conn_opts opts = { .name = name };
+	struct ob_conn_callbacks cbs = { .on_message = on_message };
+	int rc = ob_conn_dial(url, &opts, &cbs, h, out);
+	if (rc < 0) {
+		fprintf(stderr, "fake-host: cannot dial %s: %s\n", url, strerror(-rc));
+		return rc;
+	}
+	static char role[] = "host";
+	Ob__Hello hello;
+	ob__hello__init(&hello);
+	hello.role = role;
+	Ob__Hello *answer = NULL;
+	rc = ob_conn_handshake(*out, &hello, CALL_MS, &answer);
+	if (rc < 0) {
+		fprintf(stderr, "fake-host: no Hello from %s: %s\n", url, strerror(-rc));
+		return rc;
+	}
+	ob__hello__free_unpacked(answer, NULL);
+	return 0;
+}
+
+/* Process every connection for up to ms, or until *until is true. */
+static void pump(struct host *h, int ms, const bool *until)
+{
+	int64_t deadline = ob_now_ms() + ms;
+	for (;;) {
+		ob_conn *conns[N_DOMAINS + 1];
+		int n = 0;
+		for (int d = 1; d < N_DOMAINS; d++)
+			if (h->plugins[d])
+				conns[n++] = h->plugins[d];
+		if (h->control)
+			conns[n++] = h->control;
+		int64_t left = deadline - ob_now_ms();
+		if ((until && *until) || left <= 0)
+			return;
+		struct pollfd pfds[2 * (N_DOMAINS + 1)];
+		int npfd = 0, timeout = (int)left;
+		for (int i = 0; i < n; i++) {
+			npfd += ob_conn_pollfds(conns[i], pfds + npfd, 2);
+			int t = ob_conn_timeout(conns[i]);
+			if (t >= 0 && t < timeout)
+				timeout = t;
+		}
+		poll(pfds, (nfds_t)npfd, timeout);
+		for (int i = 0; i < n; i++)
+			ob_conn_process(conns[i]);
+	}
+}
+
+static void on_reply(void *arg, int status, const Ob__Reply *reply)
+{
+	struct host *h = arg;
+	h->replied = true;
+	h->status = status;
+	if (status == 0 && reply->result_case == OB__REPLY__RESULT_FS_READ) {
+		h->len = reply->fs_read->buf.len < sizeof(h->data) ? reply->fs_read->buf.len
+								    : sizeof(h->data);
+		memcpy(h->data, reply->fs_read->buf.data, h->len);
+	}
+}
+
+static int echo_read(struct host *h, unsigned fd)
+{
+	if (!h->plugins[OB__DOMAIN__DOMAIN_FS])
+		return -ENOTCONN;
+	Ob__FsRead rd;
+	ob__fs_read__init(&rd);
+	rd.fd = fd;
+	rd.count = 4;
+	Ob__Request req;
+	ob__request__init(&req);
+	req.call_case = OB__REQUEST__CALL_FS_READ;
+	req.fs_read = &rd;
+	req.deadline_ms = CALL_MS;
+	h->replied = false;
+	int rc = ob_conn_call(h->plugins[OB__DOMAIN__DOMAIN_FS], &req, on_reply, h, NULL);
+	if (rc < 0)
+		return rc;
+	pump(h, CALL_MS + 1000, &h->replied);
+	if (!h->replied || h->status != 0)
+		return -EIO;
+	printf("read");
+	for (size_t i = 0; i < h->len; i++)
+		printf(" %02x", h->data[i]);
+	printf("\n");
+	return 0;
+}
+
+static void ignore_reply(void *arg, int status, const Ob__Reply *reply)
+{
+	(void)arg, (void)status, (void)reply;
+}
+
+static int crash(struct host *h)
+{
+	if (!h->plugins[OB__DOMAIN__DOMAIN_FS])
+		return -ENOTCONN;
+	static char path[] = "crash";
+	Ob__FsOpen op;
+	ob__fs_open__init(&op);
+	op.path = path;
+	Ob__Request req;
+	ob__request__init(&req);
+	req.call_case = OB__REQUEST__CALL_FS_OPEN;
+	req.fs_open = &op;
+	/* Its reply never comes: the call completes with EIO or ECANCELED. */
+	return ob_conn_call(h->plugins[OB__DOMAIN__DOMAIN_FS], &req, ignore_reply, NULL, NULL);
+}
+
+static void print_rundir(const struct host *h)
+{
+	const char *url = h->control_url ? h->control_url : "";
+	const char *path = strncmp(url, "ipc://", 6) == 0 ? url + 6 : url;
+	const char *slash = strrchr(path, '/');
+	printf("rundir %.*s\n", (int)(slash ? slash - path : 0), path);
+}
+
+static long number(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	return *s && !*end ? v : -1;
+}
+
+/* Run the commands; returns the exit status. */
+static int run_commands(struct host *h, int argc, char **argv, int full_argc, char **full_argv)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *cmd = argv[i];
+		const char *arg = i + 1 < argc ? argv[i + 1] : "";
+		int rc = 0;
+		if (strcmp(cmd, "echo-read") == 0 && number(arg) >= 0) {
+			rc = echo_read(h, (unsigned)number(arg));
+			i++;
+		} else if (strcmp(cmd, "crash") == 0) {
+			rc = crash(h);
+		} else if (strcmp(cmd, "wait-death") == 0) {
+			pump(h, DEATH_WAIT_MS, &h->got_supervise);
+			if (!h->got_supervise)
+				return EXIT_NO_DEATH;
+		} else if (strcmp(cmd, "sleep") == 0 && number(arg) >= 0) {
+			pump(h, (int)number(arg), NULL);
+			i++;
+		} else if (strcmp(cmd, "print-pid") == 0) {
+			printf("pid %d ppid %d\n", (int)getpid(), (int)getppid());
+		} else if (strcmp(cmd, "print-args") == 0) {
+			for (int k = 1; k < full_argc; k++)
+				printf("arg: %s\n", full_argv[k]);
+			return 0;
+		} else if (strcmp(cmd, "print-rundir") == 0) {
+			print_rundir(h);
+		} else if (strcmp(cmd, "ignore-term") == 0) {
+			signal(SIGTERM, SIG_IGN);
+		} else if (strcmp(cmd, "raise") == 0 && number(arg) > 0) {
+			fflush(stdout);
+			signal((int)number(arg), SIG_DFL);
+			raise((int)number(arg));
+			i++;
+		} else if (strcmp(cmd, "exit") == 0 && number(arg) >= 0) {
+			return (int)number(arg);
+		} else {
+			fprintf(stderr, "fake-host: bad command '%s'\n", cmd);
+			return EXIT_USAGE;
+		}
+		fflush(stdout);
+		if (rc < 0) {
+			fprintf(stderr, "fake-host: %s failed: %s\n", cmd, strerror(-rc));
+			return EXIT_CALL;
+		}
+	}
+	return 0;
+}
+
+static const struct option long_options[] = {
+	{ "plugin", required_argument, NULL, 'p' },
+	{ "control", required_argument, NULL, 'c' },
+	{ "log-level", required_argument, NULL, 'l' },
+	{ "trace", required_argument, NULL, 't' },
+	{ "stats", no_argument, NULL, 's' },
+	{ "heap-max", required_argument, NULL, 'H' },
+	{ "stack", required_argument, NULL, 'S' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_args(struct host *h, int argc, char **argv, const char **plugin_urls)
+{
+	int opt;
+	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		if (opt == 'p') {
+			const char *eq = strchr(optarg, '=');
+			int d = eq ? domain_from_name(optarg, (size_t)(eq - optarg)) : -1;
+			if (d < 0)
+				return -EINVAL;
+			plugin_urls[d] = eq + 1;
+		} else if (opt == 'c') {
+			h->control_url = optarg;
+		} else if (opt == 'l') {
+			enum ob_log_level level;
+			if (ob_log_parse_level(optarg, &level) < 0)
+				return -EINVAL;
+			ob_log_set_level(level);
+		} else if (opt == '?') {
+			return -EINVAL;
+		}
+	}
+	/* The launcher always passes "--" before the program. */
+	if (optind < 2 || strcmp(argv[optind - 1], "--") != 0 || optind >= argc)
+		return -EINVAL;
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct host h = { 0 };
+	const char *plugin_urls[N_DOMAINS] = { 0 };
+	int status = EXIT_DIAL;
+	ob_log_set_program("fake-host");
+	int first = parse_args(&h, argc, argv, plugin_urls);
+	if (first < 0) {
+		fprintf(stderr, "fake-host: bad command line\n");
+		return EXIT_USAGE;
+	}
+	for (int d = 1; d < N_DOMAINS; d++)
+		if (plugin_urls[d] &&
+		    connect_to(&h, plugin_urls[d], domain_names[d], NULL, &h.plugins[d]) < 0)
+			goto out;
+	if (h.control_url && connect_to(&h, h.control_url, "control", control_message,
+					&h.control) < 0)
+		goto out;
+	status = run_commands(&h, argc - first, argv + first, argc, argv);
+out:
+	fflush(stdout);
+	for (int d = 1; d < N_DOMAINS; d++)
+		ob_conn_close(h.plugins[d], 0);
+	ob_conn_close(h.control, 0);
+	return status;
+}

@@ -1,0 +1,16 @@
+#!/bin/bash
+# The exit status of outboard run is the CPU host's (the guest's); a host
+# killed by signal N gives 128+N.
+source "$(dirname "$0")/lib.sh" "$@"
+
+for status in 0 3 42 255; do
+	run_ob run --cpu "$FAKE" --plugin fs="$ECHO" exit "$status"
+	assert_rc "$status"
+done
+
+# The host killed by SIGSEGV (11) and SIGKILL (9).
+run_ob run --cpu "$FAKE" --plugin fs="$ECHO" raise 11
+assert_rc 139
+run_ob run --cpu "$FAKE" --plugin fs="$ECHO" raise 9
+assert_rc 137
+echo PASS

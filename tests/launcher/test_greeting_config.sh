@@ -1,0 +1,44 @@
+#!/bin/bash
+# A plugin's stderr reaches the launcher's stderr line by line, prefixed
+# with "[<backend>] "; the plugin's options come from a config file section
+# (--greeting TEXT makes test-echo print TEXT at start).
+source "$(dirname "$0")/lib.sh" "$@"
+
+cat >"$T/outboard.ini" <<INI
+; the fs domain served by the test plugin
+[fs]
+backend = $ECHO
+greeting = hello from the config file
+
+[run]
+log_level = warn
+INI
+run_ob run --config "$T/outboard.ini" --cpu "$FAKE" echo-read 1
+assert_rc 0
+assert_grep "$T/err" '^\[test-echo\] hello from the config file$'
+# The host's own output is not prefixed.
+[ "$(cat "$T/out")" = "read 01 02 03 04" ] || fail "stdout is not exactly 'read 01 02 03 04'"
+
+# The command line chooses the same backend: the section's options stay.
+run_ob run --config "$T/outboard.ini" --cpu "$FAKE" --plugin fs="$ECHO" exit 0
+assert_rc 0
+assert_grep "$T/err" '^\[test-echo\] hello from the config file$'
+
+# A flag: fail_init = true becomes a bare --fail-init; test-echo then exits
+# 1 before it answers Hello.
+cat >"$T/flag.ini" <<INI
+[fs]
+backend = $ECHO
+greeting = about to fail
+fail_init = true
+INI
+run_ob run --config "$T/flag.ini" --cpu "$FAKE" exit 0
+assert_rc 125
+assert_grep "$T/err" '^\[test-echo\] about to fail$'
+assert_grep "$T/err" 'fs plugin test-echo exited with status 1 before answering Hello'
+
+# false leaves the flag out.
+sed -i 's/fail_init = true/fail_init = false/' "$T/flag.ini"
+run_ob run --config "$T/flag.ini" --cpu "$FAKE" exit 0
+assert_rc 0
+echo PASS
