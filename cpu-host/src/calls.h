@@ -118,7 +118,7 @@ struct obh_call {
 	const char *doc;    /* one sentence for docs/abi.md and the header */
 };
 
-/* The table, sorted by num. */
+/* The table; numbers are unique and below 256. */
 extern const struct obh_call obh_calls[];
 extern const unsigned obh_ncalls;
 

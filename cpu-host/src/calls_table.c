@@ -170,12 +170,20 @@ const struct obh_call obh_calls[] = {
 
 const unsigned obh_ncalls = sizeof(obh_calls) / sizeof(obh_calls[0]);
 
+/* Every syscall goes through here: index the table once. */
+#define INDEX_SIZE 256
+static const struct obh_call *by_num[INDEX_SIZE];
+static bool indexed;
+
 const struct obh_call *obh_call_by_num(uint32_t num)
 {
-	for (unsigned i = 0; i < obh_ncalls; i++)
-		if (obh_calls[i].num == num)
-			return &obh_calls[i];
-	return NULL;
+	if (!indexed) {
+		for (unsigned i = 0; i < obh_ncalls; i++)
+			if (obh_calls[i].num < INDEX_SIZE)
+				by_num[obh_calls[i].num] = &obh_calls[i];
+		indexed = true;
+	}
+	return num < INDEX_SIZE ? by_num[num] : NULL;
 }
 
 const struct obh_call *obh_call_by_name(const char *name)

@@ -3,17 +3,24 @@
  * obh_call.local). Each returns the guest's r0, OBH_BLOCKED or OBH_GONE
  * (calls.h).
  *
- * They are declared weak so that the ABI generator (ob-abigen) can link
- * the call table without the kernel; in outboard-cpu every one is defined,
- * and the unit test test_calls asserts that no kernel entry is NULL.
+ * ob-abigen links the call table without the kernel: it builds with
+ * OBH_KCALLS_WEAK, which declares these weak (they are NULL there). In
+ * outboard-cpu they are ordinary references, so a missing one fails the
+ * link, and the static library's kernel objects are pulled in.
  */
 #ifndef OBH_KCALLS_H
 #define OBH_KCALLS_H
 
 #include "calls.h"
 
+#ifdef OBH_KCALLS_WEAK
+#define OBH_KCALL_ATTR __attribute__((weak))
+#else
+#define OBH_KCALL_ATTR
+#endif
+
 #define OBH_KCALL(name)                                                          \
-	__attribute__((weak)) int64_t name(struct obh_host *h, struct obh_thread *t, \
+	OBH_KCALL_ATTR int64_t name(struct obh_host *h, struct obh_thread *t, \
 					   const struct obh_args *a)
 
 OBH_KCALL(k_exit);

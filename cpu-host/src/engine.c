@@ -1,0 +1,155 @@
+/*
+ * The engine (see engine.h).
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "mem.h"
+#include "outboard/log.h"
+#include "preempt.h"
+#include "trap.h"
+
+#define CAT "engine"
+/* uc_emu_start stops when PC reaches this address; nothing is ever mapped
+ * there (the host page ends below it). */
+#define NEVER_PC 0xfffffff0u
+
+#define ARM_SVC(imm) (0xef000000u | ((imm) & 0xffffffu))
+#define ARM_BX_LR 0xe12fff1eu
+
+int obh_engine_open(struct obh_host *h)
+{
+	uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_ARM, &h->uc);
+	if (e != UC_ERR_OK) {
+		OB_ERROR(CAT, "cannot open the Unicorn engine: %s", uc_strerror(e));
+		return -ENOMEM;
+	}
+	e = uc_ctl_set_cpu_model(h->uc, UC_CPU_ARM_926);
+	if (e != UC_ERR_OK) {
+		OB_ERROR(CAT, "Unicorn has no ARM926 model: %s", uc_strerror(e));
+		return -ENOTSUP;
+	}
+	uint32_t cpsr = 0x10; /* User mode, ARM state, interrupts irrelevant */
+	uc_reg_write(h->uc, UC_ARM_REG_CPSR, &cpsr);
+	return 0;
+}
+
+static void on_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+	(void)uc;
+	obh_trap(user, intno);
+}
+
+/* The only place slices end by time: see preempt.h for why not elsewhere. */
+static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
+{
+	struct obh_host *h = user;
+	(void)addr;
+	(void)size;
+	if (h->preempt && obh_preempt_due(h->preempt))
+		uc_emu_stop(uc);
+}
+
+static const char *access_kind(uc_mem_type type)
+{
+	switch (type) {
+	case UC_MEM_READ_UNMAPPED:
+		return "read of unmapped memory";
+	case UC_MEM_WRITE_UNMAPPED:
+		return "write to unmapped memory";
+	case UC_MEM_FETCH_UNMAPPED:
+		return "jump to unmapped memory";
+	case UC_MEM_READ_PROT:
+		return "read of unreadable memory";
+	case UC_MEM_WRITE_PROT:
+		return "write to read-only memory";
+	case UC_MEM_FETCH_PROT:
+		return "jump to non-executable memory";
+	default:
+		return "invalid memory access";
+	}
+}
+
+static bool on_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+		       void *user)
+{
+	struct obh_host *h = user;
+	(void)uc;
+	(void)size;
+	(void)value;
+	if (!h->fault.pending) {
+		h->fault = (struct obh_fault){ .pending = true, .signal = SIGSEGV,
+					       .kind = access_kind(type), .addr = (uint32_t)addr,
+					       .has_addr = true };
+	}
+	return false; /* not handled: uc_emu_start returns the error */
+}
+
+static int map_host_page(struct obh_host *h)
+{
+	uint32_t words[OBH_HOST_PAGE_SIZE / 4];
+	for (unsigned i = 0; i < OBH_HOST_PAGE_SIZE / 4; i++)
+		words[i] = ARM_SVC(0xffffffu); /* anything else traps as an unknown svc */
+	words[0] = ARM_SVC(OBH_SVC_BACKSTOP_THREAD);
+	words[2] = ARM_SVC(OBH_SVC_BACKSTOP_UPCALL);
+	for (uint32_t num = 0; num < 256; num++) {
+		uint32_t w = (obh_engine_thunk(num) - OBH_HOST_PAGE) / 4;
+		words[w] = ARM_SVC(OBH_SVC_THUNK_BASE + num);
+		words[w + 1] = ARM_BX_LR;
+	}
+	int err = obh_mem_map(h->mem, OBH_HOST_PAGE, OBH_HOST_PAGE_SIZE, OBH_PROT_R | OBH_PROT_X,
+			      "host");
+	if (!err)
+		err = obh_mem_poke(h->mem, OBH_HOST_PAGE, words, sizeof(words));
+	return err;
+}
+
+int obh_engine_setup(struct obh_host *h)
+{
+	uc_hook hh;
+	if (uc_hook_add(h->uc, &hh, UC_HOOK_INTR, (void *)on_intr, h, 1, 0) != UC_ERR_OK ||
+	    uc_hook_add(h->uc, &hh, UC_HOOK_MEM_INVALID, (void *)on_invalid, h, 1, 0) !=
+		    UC_ERR_OK) {
+		OB_ERROR(CAT, "cannot install the engine's hooks");
+		return -ENOMEM;
+	}
+	int err = map_host_page(h);
+	if (err)
+		OB_ERROR(CAT, "cannot map the host page: %s", strerror(-err));
+	return err;
+}
+
+int obh_engine_enable_slicing(struct obh_host *h)
+{
+	uc_hook hh;
+	if (h->slicing)
+		return 0;
+	if (uc_hook_add(h->uc, &hh, UC_HOOK_BLOCK, (void *)on_block, h, 1, 0) != UC_ERR_OK) {
+		OB_ERROR(CAT, "cannot install the block hook: threads will not be time-sliced");
+		return -ENOMEM;
+	}
+	/* Blocks translated so far do not call the new hook: retranslate. */
+	uc_ctl_flush_tb(h->uc);
+	h->slicing = true;
+	return 0;
+}
+
+void obh_engine_close(struct obh_host *h)
+{
+	if (h->uc)
+		uc_close(h->uc);
+	h->uc = NULL;
+}
+
+uc_err obh_engine_run(struct obh_host *h, uint32_t pc)
+{
+	return uc_emu_start(h->uc, pc, NEVER_PC, 0, 0);
+}
+
+uint32_t obh_engine_thunk(uint32_t num)
+{
+	return OBH_THUNK_BASE + num * OBH_THUNK_SIZE;
+}

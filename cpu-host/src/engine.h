@@ -1,0 +1,39 @@
+/*
+ * The engine: Unicorn set up as an ARM926EJ-S in User mode, its three hooks
+ * (software interrupts, invalid memory accesses, and a block hook that ends
+ * a slice when the preemption watcher says so: preempt.h explains why the
+ * watcher cannot stop the engine itself), and the host page of HLE thunks
+ * and return backstops. There is no per-instruction hook anywhere.
+ */
+#ifndef OBH_ENGINE_H
+#define OBH_ENGINE_H
+
+#include <stdint.h>
+
+#include "host.h"
+
+/* Open the engine (h->uc). 0 or -errno, with the reason logged. */
+int obh_engine_open(struct obh_host *h);
+
+/* Install the hooks and map the host page (needs h->mem). 0 or -errno. */
+int obh_engine_setup(struct obh_host *h);
+
+/*
+ * Turn on time slicing: install the block hook that ends a slice when the
+ * preemption watcher says so. A single-threaded guest never needs it and
+ * runs without its cost; the run loop calls this when a second thread (or
+ * a timer) appears. Must be called between slices: it flushes the
+ * translation cache so that every block calls the hook. 0 or -errno.
+ */
+int obh_engine_enable_slicing(struct obh_host *h);
+
+/* Close the engine. Safe on a half-built host. */
+void obh_engine_close(struct obh_host *h);
+
+/* Run from pc (bit 0: Thumb) until something stops the engine. */
+uc_err obh_engine_run(struct obh_host *h, uint32_t pc);
+
+/* The guest address of call num's thunk. */
+uint32_t obh_engine_thunk(uint32_t num);
+
+#endif /* OBH_ENGINE_H */

@@ -1,0 +1,101 @@
+/*
+ * The CPU host: one Unicorn engine, the guest kernel around it, and the
+ * router that sends domain calls to plugins.
+ *
+ * Threading: everything here runs on one host thread, except the preemption
+ * watcher (preempt.c), which only ever calls uc_emu_stop().
+ *
+ * Names: obh_ is private to the CPU host.
+ */
+#ifndef OBH_HOST_H
+#define OBH_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <unicorn/unicorn.h>
+
+#include "calls.h"
+#include "mem.h"
+
+struct obh_mem;
+struct obh_router;
+struct obh_preempt;
+struct obh_fdtable;
+struct obh_kobjs;
+struct obh_sched;
+struct obh_semihost;
+
+/* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
+#define OBH_EXIT_DEADLOCK 124
+#define OBH_EXIT_HOST_ERROR 125
+
+/* The host page (OBH_HOST_PAGE, mem.h): HLE thunks and return backstops. */
+#define OBH_BACKSTOP_THREAD_EXIT (OBH_HOST_PAGE + 0x00) /* lr of every new thread */
+#define OBH_BACKSTOP_UPCALL (OBH_HOST_PAGE + 0x08)      /* lr of upcalls */
+#define OBH_THUNK_BASE (OBH_HOST_PAGE + 0x100)          /* 8 bytes per call number */
+#define OBH_THUNK_SIZE 8u
+/* svc immediates the host page uses (ARM state, 24 bits). */
+#define OBH_SVC_BACKSTOP_THREAD 0xfffe01u
+#define OBH_SVC_BACKSTOP_UPCALL 0xfffe02u
+#define OBH_SVC_THUNK_BASE 0xfe0000u /* + call number */
+#define OBH_SVC_SEMIHOST_ARM 0x123456u
+#define OBH_SVC_SEMIHOST_THUMB 0xabu
+
+/* Slices: a CPU-bound thread is preempted after at most this long. */
+#define OBH_SLICE_NS (10 * 1000 * 1000)
+
+struct obh_options {
+	const char *program;            /* guest ELF path */
+	int guest_argc;
+	char **guest_argv;              /* argv[0] is the program */
+	uint32_t heap_max;              /* bytes */
+	uint32_t main_stack;            /* bytes */
+	uint32_t trace_mask;            /* bit per enum obh_domain */
+	bool stats;                     /* print IPC statistics at exit */
+	const char *plugin_url[OBH_DOMAIN_COUNT]; /* per domain, NULL = none */
+	const char *control_url;        /* launcher's control endpoint, or NULL */
+	int plugin_timeout_ms;          /* handshake bound */
+	int call_timeout_ms;            /* deadline of blocking domain calls, 0 = none */
+};
+
+/* A fault that ends the run (fault.c). */
+struct obh_fault {
+	bool pending;
+	int signal;                     /* SIGSEGV, SIGILL, SIGBUS, SIGTRAP */
+	const char *kind;               /* "read of unmapped memory", ... */
+	uint32_t addr;                  /* faulting data address, if any */
+	bool has_addr;
+};
+
+struct obh_host {
+	uc_engine *uc;
+	struct obh_mem *mem;
+	struct obh_sched *sched;
+	struct obh_kobjs *kobjs;
+	struct obh_fdtable *fds;
+	struct obh_router *router;
+	struct obh_preempt *preempt;
+	struct obh_semihost *semihost;
+	struct obh_options opts;
+
+	uint32_t tls_slot;              /* guest address, 0 = unbound */
+	struct obh_fault fault;
+
+	bool exiting;                   /* exit() called or a fault: leave the run loop */
+	int exit_status;
+	bool stop_requested;            /* the current slice must end (block, yield, exit) */
+	bool slicing;                   /* the block hook is installed (engine.c) */
+	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
+
+	FILE *trace_out;
+};
+
+/* Leave the run loop with this status once the current slice ends. */
+void obh_host_exit(struct obh_host *h, int status);
+
+/* Ask the engine to stop at the end of the current instruction. */
+void obh_host_stop(struct obh_host *h);
+
+#endif /* OBH_HOST_H */

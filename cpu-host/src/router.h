@@ -1,0 +1,72 @@
+/*
+ * The router: one IPC connection per device domain, to the plugin the
+ * launcher named for it (--plugin DOMAIN=URL), plus the launcher's control
+ * connection (--control URL).
+ *
+ * At start it dials every plugin and waits for its Hello: the answer says
+ * which calls the plugin serves, and a call it does not serve is answered
+ * -ENOSYS by the host without a round trip.
+ *
+ * When the launcher reports a plugin dead (Supervise DIED), the domain's
+ * connection is closed at once: every call in flight completes with -EIO,
+ * and later calls fail with -EIO without waiting. (Restarts come later.)
+ */
+#ifndef OBH_ROUTER_H
+#define OBH_ROUTER_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "host.h"
+#include "outboard/ipc.h"
+
+struct obh_router;
+
+/* Dial every plugin in h->opts and do the handshakes (bounded by
+ * opts.plugin_timeout_ms). On failure the reason is logged. 0 or -errno. */
+int obh_router_create(struct obh_host *h, struct obh_router **out);
+
+/* Close every connection; calls in flight complete with ECANCELED.
+ * Accepts NULL. */
+void obh_router_destroy(struct obh_router *r);
+
+/* Poll integration, as ob_conn_pollfds/ob_conn_timeout/ob_conn_process,
+ * over every connection. */
+int obh_router_pollfds(struct obh_router *r, struct pollfd *pfds, int n);
+int obh_router_timeout(struct obh_router *r);
+void obh_router_process(struct obh_router *r);
+
+enum obh_domain_state {
+	OBH_DOMAIN_ABSENT,  /* no plugin configured */
+	OBH_DOMAIN_UP,
+	OBH_DOMAIN_DOWN,    /* the plugin died; calls fail with EIO */
+};
+
+enum obh_domain_state obh_router_state(const struct obh_router *r, enum obh_domain d);
+
+/* Whether the domain's plugin said in its Hello that it serves call num. */
+bool obh_router_serves(const struct obh_router *r, enum obh_domain d, uint32_t num);
+
+/* The backend name the plugin gave in its Hello ("fs-hostdir"), or NULL. */
+const char *obh_router_backend(const struct obh_router *r, enum obh_domain d);
+
+/*
+ * Send a request to the domain's plugin (ownership as ob_conn_call: the
+ * caller keeps req). fn gets the reply or a transport error.
+ * Errors: -EIO (domain down), -ENOSYS (absent), or ob_conn_call's.
+ */
+int obh_router_call(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+		    ob_reply_fn fn, void *arg, uint64_t *id);
+
+/* Calls in flight over every connection (blocking ones only). */
+unsigned obh_router_in_flight(const struct obh_router *r);
+
+/* Per-domain IPC statistics, one line each. */
+void obh_router_print_stats(const struct obh_router *r, FILE *out);
+
+/* Largest number of calls in flight at once on a domain's connection. */
+uint32_t obh_router_max_in_flight(const struct obh_router *r, enum obh_domain d);
+
+#endif /* OBH_ROUTER_H */

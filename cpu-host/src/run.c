@@ -1,0 +1,171 @@
+/*
+ * The run loop (see obh_sched_run in sched.h): pick a thread, run one slice,
+ * account for why it stopped, repeat. Between slices it answers plugins
+ * (replies wake their threads), expires deadlines, and when nothing is
+ * runnable it sleeps in one poll() on the plugin fds and the next deadline.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <string.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "engine.h"
+#include "fault.h"
+#include "mem.h"
+#include "outboard/log.h"
+#include "preempt.h"
+#include "router.h"
+#include "scheduler_priv.h"
+
+#define MAX_POLLFDS 16
+
+void obh_host_stop(struct obh_host *h)
+{
+	h->stop_requested = true;
+	uc_emu_stop(h->uc);
+}
+
+void obh_host_exit(struct obh_host *h, int status)
+{
+	h->exiting = true;
+	h->exit_status = status;
+	obh_host_stop(h);
+}
+
+static int ms_until(int64_t deadline_ns, int64_t now)
+{
+	if (deadline_ns == INT64_MAX)
+		return -1;
+	int64_t left = deadline_ns - now;
+	if (left <= 0)
+		return 0;
+	left = (left + 999999) / 1000000;
+	return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+static void switch_in(struct obh_host *h, struct obh_thread *t)
+{
+	struct obh_sched *s = h->sched;
+	uc_context_restore(h->uc, t->ctx);
+	if (h->tls_slot && obh_mem_write(h->mem, h->tls_slot, &t->tls_value, 4))
+		OB_GUEST_ERROR("sched", "the tls slot 0x%08x is no longer writable", h->tls_slot);
+	if (t != s->current || s->slice_end_ns <= obh_now_ns())
+		s->slice_end_ns = obh_now_ns() + OBH_SLICE_NS;
+	s->current = t;
+}
+
+/* Why uc_emu_start returned with an error, when no hook said so. */
+static void note_engine_error(struct obh_host *h, uc_err err)
+{
+	if (h->fault.pending)
+		return;
+	h->fault.pending = true;
+	h->fault.signal = err == UC_ERR_INSN_INVALID ? SIGILL : SIGSEGV;
+	h->fault.kind = err == UC_ERR_INSN_INVALID ? "undefined instruction" : uc_strerror(err);
+}
+
+static void run_slice(struct obh_host *h, struct obh_thread *t)
+{
+	struct obh_sched *s = h->sched;
+	struct pollfd pfds[MAX_POLLFDS];
+	int n = obh_router_pollfds(h->router, pfds, MAX_POLLFDS);
+	int64_t deadline = obhs_next_deadline(s);
+	if (s->slice_end_ns < deadline)
+		deadline = s->slice_end_ns;
+
+	uint32_t pc = t->start_pc, cpsr = 0;
+	if (!t->fresh) {
+		uc_reg_read(h->uc, UC_ARM_REG_PC, &pc);
+		uc_reg_read(h->uc, UC_ARM_REG_CPSR, &cpsr);
+		pc |= (cpsr & 0x20) ? 1u : 0u;
+	}
+	t->fresh = false;
+
+	t->state = OBH_T_RUNNING;
+	s->live = t;
+	h->stop_requested = false;
+	if (h->slicing)
+		obh_preempt_arm(h->preempt, deadline, pfds, n);
+	uc_err err = obh_engine_run(h, pc);
+	if (h->slicing)
+		obh_preempt_disarm(h->preempt);
+	if (err != UC_ERR_OK)
+		note_engine_error(h, err);
+	if (t->state != OBH_T_DEAD || h->fault.pending)
+		uc_context_save(h->uc, t->ctx);
+	s->live = NULL;
+}
+
+/* Put the thread that just ran back where it belongs. */
+static void after_slice(struct obh_host *h, struct obh_thread *t)
+{
+	struct obh_sched *s = h->sched;
+	if (t->state == OBH_T_RUNNING) {
+		bool to_back = s->yielded == t || obh_now_ns() >= s->slice_end_ns;
+		if (to_back)
+			s->slice_end_ns = 0;
+		obhs_ready_push(s, t, !to_back);
+	} else if (t->state == OBH_T_DEAD) {
+		if (t->stack_lo) {
+			obh_mem_free_stack(h->mem, t->stack_lo);
+			t->stack_lo = 0;
+		}
+		if (s->current == t)
+			s->current = NULL;
+		if (t->joined)
+			obh_sched_reap(h, t);
+	}
+	s->yielded = NULL;
+}
+
+static bool may_wake_later(struct obh_host *h)
+{
+	return obhs_next_deadline(h->sched) != INT64_MAX || h->pending_calls > 0;
+}
+
+/* Nothing is runnable: sleep until a plugin frame or the next deadline. */
+static void idle_wait(struct obh_host *h)
+{
+	struct pollfd pfds[MAX_POLLFDS];
+	int n = obh_router_pollfds(h->router, pfds, MAX_POLLFDS);
+	int timeout = ms_until(obhs_next_deadline(h->sched), obh_now_ns());
+	int rt = obh_router_timeout(h->router);
+	if (rt >= 0 && (timeout < 0 || rt < timeout))
+		timeout = rt;
+	if (poll(pfds, (nfds_t)n, timeout) < 0 && errno != EINTR)
+		OB_ERROR("sched", "poll: %s", strerror(errno));
+}
+
+int obh_sched_run(struct obh_host *h)
+{
+	struct obh_sched *s = h->sched;
+	for (;;) {
+		obh_router_process(h->router);
+		obhs_expire_deadlines(h, obh_now_ns());
+		if (h->exiting)
+			return h->exit_status;
+		if (s->live_threads == 0)
+			return s->main_status;
+
+		struct obh_thread *t = obhs_ready_pop(s);
+		if (!t) {
+			if (!may_wake_later(h)) {
+				obh_fault_report_deadlock(h);
+				return OBH_EXIT_DEADLOCK;
+			}
+			idle_wait(h);
+			continue;
+		}
+		if (!h->slicing && s->live_threads > 1)
+			obh_engine_enable_slicing(h);
+		switch_in(h, t);
+		run_slice(h, t);
+		if (h->fault.pending) {
+			obh_fault_report(h, t);
+			return 128 + h->fault.signal;
+		}
+		after_slice(h, t);
+	}
+}

@@ -1,0 +1,193 @@
+/*
+ * Building and tearing down the host: engine, address space, kernel,
+ * plugins, the guest image and its main thread.
+ */
+#include "setup.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "fdtable.h"
+#include "kernel/kobjs.h"
+#include "kernel/thread.h"
+#include "loader/elf.h"
+#include "marshal.h"
+#include "mem.h"
+#include "outboard/log.h"
+#include "preempt.h"
+#include "router.h"
+#include "scheduler.h"
+#include "semihost.h"
+#include "stack.h"
+
+#define CAT "setup"
+#define MAX_IMAGE_FILE (256u << 20)
+
+/* Read the whole file. 0 or -errno (logged). */
+static int read_file(const char *path, uint8_t **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		int err = -errno;
+		OB_ERROR(CAT, "cannot open %s: %s", path, strerror(errno));
+		return err;
+	}
+	uint8_t *buf = NULL;
+	size_t cap = 0, n = 0;
+	int err = 0;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= MAX_IMAGE_FILE) {
+				OB_ERROR(CAT, "%s is larger than %u MiB", path, MAX_IMAGE_FILE >> 20);
+				err = -EFBIG;
+				break;
+			}
+			cap = cap ? cap * 2 : 65536;
+			uint8_t *nb = realloc(buf, cap);
+			if (!nb) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				OB_ERROR(CAT, "cannot read %s", path);
+				err = -EIO;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+/* Point every import slot at its thunk; an import nobody serves fails. */
+static int resolve_imports(struct obh_host *h, const struct obh_image *img)
+{
+	int missing = 0;
+	for (size_t i = 0; i < img->nimports; i++) {
+		const struct obh_import *imp = &img->imports[i];
+		const struct obh_call *c = obh_call_by_name(imp->name);
+		if (!c || c->entry != OBH_IMPORT) {
+			OB_ERROR(CAT, "%s imports '%s', which no module provides", h->opts.program,
+				 imp->name);
+			missing++;
+			continue;
+		}
+		if (!obh_router_serves(h->router, c->domain, c->num)) {
+			OB_ERROR(CAT, "%s imports '%s' from the %s domain, but no loaded %s plugin "
+				      "provides it", h->opts.program, imp->name,
+				 obh_domain_name(c->domain), obh_domain_name(c->domain));
+			missing++;
+			continue;
+		}
+		uint32_t thunk = obh_engine_thunk(c->num);
+		if (obh_mem_poke(h->mem, imp->slot, &thunk, 4)) {
+			OB_ERROR(CAT, "import '%s': slot 0x%08x is not mapped", imp->name, imp->slot);
+			missing++;
+		}
+	}
+	return missing ? -ENOENT : 0;
+}
+
+static int load_program(struct obh_host *h, struct obh_image *img)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int err = read_file(h->opts.program, &data, &len);
+	if (err)
+		return err;
+	char why[256] = "";
+	err = obh_elf_load(h->mem, data, len, NULL, img, why, sizeof(why));
+	free(data);
+	if (err) {
+		OB_ERROR(CAT, "cannot load %s: %s", h->opts.program, why[0] ? why : strerror(-err));
+		return err;
+	}
+	return resolve_imports(h, img);
+}
+
+/* The main thread: a guarded stack with argv/envp, at the image's entry. */
+static int start_main(struct obh_host *h, const struct obh_image *img)
+{
+	struct obh_thread *t;
+	int err = obh_thread_spawn(h, img->entry, 0, OBH_PRIO_DEFAULT, h->opts.main_stack, &t);
+	if (err) {
+		OB_ERROR(CAT, "cannot allocate a %u-byte main stack", h->opts.main_stack);
+		return err;
+	}
+	static const char *const no_env[] = { NULL };
+	struct obh_entry_stack es;
+	err = obh_stack_build(h->mem, t->stack_lo, t->stack_hi,
+			      (const char *const *)h->opts.guest_argv, no_env, &es);
+	if (err) {
+		OB_ERROR(CAT, "the arguments do not fit the main stack (--stack)");
+		return err;
+	}
+	obh_thread_set_reg(h, t, UC_ARM_REG_SP, es.sp);
+	obh_thread_set_reg(h, t, UC_ARM_REG_R0, es.argc);
+	obh_thread_set_reg(h, t, UC_ARM_REG_R1, es.argv);
+	obh_thread_set_reg(h, t, UC_ARM_REG_R2, es.envp);
+
+	struct obh_semihost_layout layout = { .image_end = img->hi,
+					      .heap_start = obh_image_heap_start(img),
+					      .heap_max = h->opts.heap_max,
+					      .stack_lo = t->stack_lo, .stack_hi = t->stack_hi };
+	return obh_semihost_init(h, &layout);
+}
+
+int obh_setup(struct obh_host *h)
+{
+	struct obh_image img = { 0 };
+	int err = obh_marshal_init();
+	if (err)
+		return err;
+	if ((err = obh_engine_open(h)) || (err = obh_mem_create(h->uc, &h->mem)) ||
+	    (err = obh_engine_setup(h)) || (err = obh_sched_create(h, &h->sched)) ||
+	    (err = obh_kobjs_create(&h->kobjs)) || (err = obh_fdtable_create(&h->fds)))
+		goto out;
+	if ((err = obh_router_create(h, &h->router)))
+		goto out;
+	if ((err = load_program(h, &img)))
+		goto out;
+	err = obh_mem_heap_init(h->mem, obh_image_heap_start(&img), h->opts.heap_max);
+	if (err) {
+		OB_ERROR(CAT, "cannot reserve a %u-byte heap after the image (--heap-max)",
+			 h->opts.heap_max);
+		goto out;
+	}
+	if ((err = start_main(h, &img)))
+		goto out;
+	err = obh_preempt_create(h->uc, &h->preempt);
+out:
+	obh_image_free(&img);
+	return err;
+}
+
+void obh_teardown(struct obh_host *h)
+{
+	obh_preempt_destroy(h->preempt);
+	if (h->opts.stats && h->router)
+		obh_router_print_stats(h->router, stderr);
+	/* The router first: closing it completes calls whose threads still exist. */
+	h->exiting = true;
+	obh_router_destroy(h->router);
+	obh_semihost_fini(h);
+	obh_sched_destroy(h->sched);
+	obh_kobjs_destroy(h->kobjs);
+	obh_fdtable_destroy(h->fds);
+	obh_mem_destroy(h->mem);
+	obh_engine_close(h);
+}
