@@ -20,7 +20,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define OBH_MAX_ARGS 6
+/* Syscalls take up to 6 arguments (r0-r5); imports up to 8 (AAPCS: r0-r3,
+ * then the stack). */
+#define OBH_MAX_ARGS 8
+#define OBH_MAX_SYSCALL_ARGS 6
 
 enum obh_domain {
 	OBH_DOMAIN_KERNEL = 0, /* served inside the CPU host */
@@ -77,6 +80,8 @@ struct obh_arg {
 	enum obh_arg_kind kind;
 	const char *name;   /* also the request field it marshals into */
 	uint8_t len;        /* IN_BUF/OUT_BUF/OUT_STR: index of the length arg */
+	uint8_t len_times;  /* IN_BUF: if not 0, the length is also multiplied by
+			     * arg len_times - 1 (rows x stride) */
 	const ProtobufCMessageDescriptor *msg; /* OUT_STRUCT: its layout */
 	const char *ctype;  /* FN/PTR: the C type in the SDK header, optional */
 };
@@ -103,6 +108,9 @@ typedef int64_t (*obh_local_fn)(struct obh_host *h, struct obh_thread *t,
 				const struct obh_args *a);
 #define OBH_BLOCKED INT64_MIN
 #define OBH_GONE (INT64_MIN + 1)
+/* Dispatcher-internal: a domain call parked the thread until someone else
+ * wakes it with its r0 (a posted call waiting for credit). */
+#define OBH_PARKED (INT64_MIN + 2)
 
 struct obh_call {
 	uint16_t num;       /* syscall number / HLE id; on the wire, the oneof field number */
@@ -121,6 +129,11 @@ struct obh_call {
 /* The table; numbers are unique and below 256. */
 extern const struct obh_call obh_calls[];
 extern const unsigned obh_ncalls;
+
+/* The byte length of IN_BUF/OUT_BUF/OUT_STR argument i given the raw
+ * values v: v[len], times v[len_times - 1] when set. -1 when the product
+ * does not fit 32 bits (the guest asked for more than its address space). */
+int64_t obh_arg_len(const struct obh_call *c, unsigned i, const uint32_t *v);
 
 /* Lookups; NULL when there is no such call. */
 const struct obh_call *obh_call_by_num(uint32_t num);

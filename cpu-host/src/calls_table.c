@@ -7,7 +7,9 @@
 
 #include <string.h>
 
+#include "display.pb-c.h"
 #include "fs.pb-c.h"
+#include "input.pb-c.h"
 #include "outboard.pb-c.h"
 #include "kernel/kcalls.h"
 
@@ -21,6 +23,7 @@
 #define A_DIR(n) { .kind = OBH_A_DIR, .name = n }
 #define A_STR(n) { .kind = OBH_A_STR, .name = n }
 #define A_IN_BUF(n, l) { .kind = OBH_A_IN_BUF, .name = n, .len = l }
+#define A_IN_ROWS(n, l, rows) { .kind = OBH_A_IN_BUF, .name = n, .len = l, .len_times = (rows) + 1 }
 #define A_OUT_BUF(n, l) { .kind = OBH_A_OUT_BUF, .name = n, .len = l }
 #define A_OUT_STR(n, l) { .kind = OBH_A_OUT_STR, .name = n, .len = l }
 #define A_OUT_STRUCT(n, d) { .kind = OBH_A_OUT_STRUCT, .name = n, .msg = &(d) }
@@ -32,6 +35,16 @@
 	  .entry = OBH_SYSCALL, .result = res_, .local = fn_, .doc = doc_,              \
 	  .nargs = sizeof((struct obh_arg[]){ { 0 }, __VA_ARGS__ }) / sizeof(struct obh_arg) - 1, \
 	  .args = { __VA_ARGS__ } }
+
+#define HLE(num_, name_, dom_, mode_, res_, idem_, doc_, ...)                         \
+	{ .num = num_, .name = name_, .domain = dom_, .mode = mode_,                   \
+	  .entry = OBH_IMPORT, .result = res_, .idempotent = idem_, .doc = doc_,        \
+	  .nargs = sizeof((struct obh_arg[]){ { 0 }, __VA_ARGS__ }) / sizeof(struct obh_arg) - 1, \
+	  .args = { __VA_ARGS__ } }
+#define DISPLAY(num_, name_, mode_, doc_, ...)                                         \
+	HLE(num_, name_, OBH_DOMAIN_DISPLAY, mode_, OBH_R_INT, mode_ != OBH_POSTED, doc_, __VA_ARGS__)
+#define SOUND(num_, name_, mode_, doc_, ...)                                           \
+	HLE(num_, name_, OBH_DOMAIN_SOUND, mode_, OBH_R_INT, false, doc_, __VA_ARGS__)
 
 #define FS(num_, name_, res_, idem_, doc_, ...)                                        \
 	{ .num = num_, .name = name_, .domain = OBH_DOMAIN_FS, .mode = OBH_BLOCKING,   \
@@ -118,6 +131,32 @@ const struct obh_call obh_calls[] = {
 	       "Destroy a mutex, semaphore, event flags or queue (-EBUSY while threads wait on it).",
 	       A_HANDLE("handle")),
 
+	/* Kernel: events (input, and the display's expose/vsync) and timers. */
+	KERNEL(40, "input_wait", k_input_wait, OBH_R_INT,
+	       "Take the oldest queued event into ev, waiting up to timeout_ms; returns 1.",
+	       A_OUT_STRUCT("ev", ob__input_event__descriptor), A_TIMEOUT("timeout_ms")),
+	KERNEL(41, "input_poll", k_input_poll, OBH_R_INT,
+	       "Take the oldest queued event into ev if there is one: returns 1, else 0.",
+	       A_OUT_STRUCT("ev", ob__input_event__descriptor)),
+	KERNEL(42, "input_set_handler", k_input_set_handler, OBH_R_INT,
+	       "Deliver events to fn(ev, arg) on the calling thread instead of the queue "
+	       "(fn NULL: back to the queue). The handler runs at the thread's next safe point "
+	       "and the thread then resumes with every register intact.",
+	       A_FN("fn", "ob_event_fn"), A_PTR("arg", "void *")),
+	KERNEL(43, "input_stats", k_input_stats, OBH_R_INT,
+	       "Queue figures: events waiting, capacity, delivered, and dropped when it was full.",
+	       A_OUT_STRUCT("st", ob__input_stats__descriptor)),
+	KERNEL(44, "input_set_mask", k_input_set_mask, OBH_R_INT,
+	       "Choose which event kinds are queued (bit n: kind n); returns the old mask. "
+	       "The default takes every kind but vsync.",
+	       A_UINT("mask")),
+	KERNEL(45, "timer_start", k_timer_start, OBH_R_HANDLE,
+	       "Call fn(arg) every period_ms on the calling thread, as an upcall like the "
+	       "input handler; returns a timer handle.",
+	       A_UINT("period_ms"), A_FN("fn", "ob_timer_fn"), A_PTR("arg", "void *")),
+	KERNEL(46, "timer_stop", k_timer_stop, OBH_R_INT, "Stop a timer and free its handle.",
+	       A_HANDLE("timer")),
+
 	/* Filesystem domain. fds 0, 1 and 2 are the console and never leave the host. */
 	FS(OB__REQUEST__CALL_FS_OPEN, "open", OBH_R_FD, false,
 	   "Open a file; flags and mode as newlib's <fcntl.h>. Returns a new fd.",
@@ -166,9 +205,59 @@ const struct obh_call obh_calls[] = {
 	FS(OB__REQUEST__CALL_FS_STATVFS, "statvfs", OBH_R_INT, true,
 	   "Describe the filesystem holding path: block size and free space.",
 	   A_STR("path"), A_OUT_STRUCT("st", ob__fs_space__descriptor)),
+
+	/* Display domain (HLE imports). Drawing is posted; colours are 0xRRGGBB. */
+	DISPLAY(OB__REQUEST__CALL_DISPLAY_INFO, "display_info", OBH_BLOCKING,
+		"The screen's size and pixel format, and the built-in font's cell size.",
+		A_OUT_STRUCT("info", ob__display_mode__descriptor)),
+	DISPLAY(OB__REQUEST__CALL_DISPLAY_CLEAR, "display_clear", OBH_POSTED,
+		"Fill the whole screen with a colour.", A_UINT("color")),
+	DISPLAY(OB__REQUEST__CALL_DISPLAY_FILL_RECT, "display_fill_rect", OBH_POSTED,
+		"Fill a rectangle (clipped to the screen).",
+		A_INT("x"), A_INT("y"), A_INT("w"), A_INT("h"), A_UINT("color")),
+	DISPLAY(OB__REQUEST__CALL_DISPLAY_DRAW_LINE, "display_draw_line", OBH_POSTED,
+		"Draw a one-pixel line, both end points included.",
+		A_INT("x0"), A_INT("y0"), A_INT("x1"), A_INT("y1"), A_UINT("color")),
+	DISPLAY(OB__REQUEST__CALL_DISPLAY_DRAW_RECT, "display_draw_rect", OBH_POSTED,
+		"Draw a one-pixel rectangle outline.",
+		A_INT("x"), A_INT("y"), A_INT("w"), A_INT("h"), A_UINT("color")),
+	DISPLAY(OB__REQUEST__CALL_DISPLAY_DRAW_TEXT, "display_draw_text", OBH_POSTED,
+		"Draw text in the built-in font, top-left at (x, y); '\\n' starts a new line.",
+		A_INT("x"), A_INT("y"), A_STR("text"), A_UINT("color")),
+	DISPLAY(OB__REQUEST__CALL_DISPLAY_BLIT, "display_blit", OBH_POSTED,
+		"Copy h rows of stride bytes of pixels (format: 1 XRGB8888, 2 RGB565) to (x, y).",
+		A_INT("x"), A_INT("y"), A_INT("w"), A_INT("h"), A_UINT("format"),
+		A_UINT("stride"), A_IN_ROWS("pixels", 5, 3)),
+	DISPLAY(OB__REQUEST__CALL_DISPLAY_PRESENT, "display_present", OBH_BLOCKING,
+		"Show everything drawn so far; returns the frame number. Paces the guest at the "
+		"display's refresh rate."),
+
+	/* Sound domain (HLE imports): one S16LE stream and a buzzer. */
+	SOUND(OB__REQUEST__CALL_SOUND_OPEN, "sound_open", OBH_BLOCKING,
+	      "Open the output stream: sample rate and channels (1 or 2), S16LE.",
+	      A_UINT("rate"), A_UINT("channels")),
+	SOUND(OB__REQUEST__CALL_SOUND_WRITE, "sound_write", OBH_BLOCKING,
+	      "Queue len bytes of whole frames; waits while the backend's buffer is full.",
+	      A_IN_BUF("buf", 1), A_UINT("len")),
+	SOUND(OB__REQUEST__CALL_SOUND_DRAIN, "sound_drain", OBH_BLOCKING,
+	      "Wait until everything queued has been played."),
+	SOUND(OB__REQUEST__CALL_SOUND_CLOSE, "sound_close", OBH_BLOCKING,
+	      "Close the stream (after draining it)."),
+	SOUND(OB__REQUEST__CALL_SOUND_BEEP, "sound_beep", OBH_POSTED,
+	      "Queue a square-wave tone of freq_hz for ms milliseconds, as a buzzer.",
+	      A_UINT("freq_hz"), A_UINT("ms")),
 };
 
 const unsigned obh_ncalls = sizeof(obh_calls) / sizeof(obh_calls[0]);
+
+int64_t obh_arg_len(const struct obh_call *c, unsigned i, const uint32_t *v)
+{
+	const struct obh_arg *a = &c->args[i];
+	uint64_t len = v[a->len];
+	if (a->len_times)
+		len *= v[a->len_times - 1];
+	return len > UINT32_MAX ? -1 : (int64_t)len;
+}
 
 /* Every syscall goes through here: index the table once. */
 #define INDEX_SIZE 256

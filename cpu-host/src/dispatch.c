@@ -75,10 +75,14 @@ static int decode_arg(struct obh_host *h, const struct obh_call *c, unsigned i,
 		return len < 0 ? -OB_ABI_EFAULT : 0;
 	}
 	case OBH_A_IN_BUF:
-		return check_buf(h, v[i], v[a->len], OBH_PROT_R);
 	case OBH_A_OUT_BUF:
-	case OBH_A_OUT_STR:
-		return check_buf(h, v[i], v[a->len], OBH_PROT_W);
+	case OBH_A_OUT_STR: {
+		int64_t len = obh_arg_len(c, i, v);
+		if (len < 0)
+			return -OB_ABI_EFAULT;
+		return check_buf(h, v[i], (uint32_t)len,
+				 a->kind == OBH_A_IN_BUF ? OBH_PROT_R : OBH_PROT_W);
+	}
 	case OBH_A_OUT_STRUCT:
 		return check_buf(h, v[i], obh_layout_size(a->msg), OBH_PROT_W);
 	case OBH_A_OUT_U32:
@@ -204,10 +208,16 @@ static int64_t send_domain(struct obh_host *h, struct obh_thread *t, const struc
 	m.req.thread = t->id;
 	m.req.deadline_ms = (uint32_t)h->opts.call_timeout_ms;
 	if (c->mode == OBH_POSTED) {
-		m.req.posted = true;
-		err = obh_router_call(h->router, c->domain, &m.req, NULL, NULL, NULL);
+		struct obh_waitq *full;
+		err = obh_router_post(h->router, c->domain, &m.req, &full);
 		obh_marshal_done(&m);
-		return err ? -ob_errno_to_abi(-err) : 0;
+		if (err)
+			return -ob_errno_to_abi(-err);
+		if (!full)
+			return 0;
+		/* The plugin is behind: wait for its credit (woken with 0). */
+		obh_sched_block(h, t, OBH_W_CREDIT, full, -1, "plugin credit");
+		return OBH_PARKED;
 	}
 
 	struct pending *p = calloc(1, sizeof(*p));
@@ -269,16 +279,14 @@ void obh_dispatch(struct obh_host *h, struct obh_thread *t, const struct obh_cal
 		r0 = obh_console_call(h->mem, c, console, v);
 	} else {
 		r0 = send_domain(h, t, c, v, mapped, str, result, result_arg, free_result_arg);
-		if (r0 != OBH_BLOCKED)
-			release_closed(h, c, v);
-	}
-
-	if (r0 == OBH_BLOCKED) {
-		if (c->domain != OBH_DOMAIN_KERNEL) {
-			release_closed(h, c, v);
+		release_closed(h, c, v);
+		if (r0 == OBH_BLOCKED) {
 			free_strs(str);
 			return; /* on_reply finishes it and frees result_arg */
 		}
+	}
+
+	if (r0 == OBH_BLOCKED || r0 == OBH_PARKED) {
 		obh_trace_blocked(h, t, c, v, str);
 	} else if (r0 != OBH_GONE) {
 		finish(h, t, c, v, str, r0, result, result_arg, false, start);

@@ -26,6 +26,8 @@ struct obh_fdtable;
 struct obh_kobjs;
 struct obh_sched;
 struct obh_semihost;
+struct obh_events;
+struct obh_timer;
 
 /* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
 #define OBH_EXIT_DEADLOCK 124
@@ -78,6 +80,8 @@ struct obh_host {
 	struct obh_router *router;
 	struct obh_preempt *preempt;
 	struct obh_semihost *semihost;
+	struct obh_events *events;      /* the guest's event queue (events.h) */
+	struct obh_timer *timers;       /* running guest timers (upcall.h) */
 	struct obh_options opts;
 
 	uint32_t tls_slot;              /* guest address, 0 = unbound */
@@ -87,6 +91,7 @@ struct obh_host {
 	int exit_status;
 	bool stop_requested;            /* the current slice must end (block, yield, exit) */
 	bool slicing;                   /* the block hook is installed (engine.c) */
+	bool want_slicing;              /* upcalls need it: install between slices */
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
 
 	FILE *trace_out;

@@ -195,7 +195,8 @@ int obh_marshal_request(struct obh_mem *mem, const struct obh_call *c, const uin
 		if (a->kind == OBH_A_STR) {
 			*(char **)((uint8_t *)out->msg + f->offset) = str[i];
 		} else if (a->kind == OBH_A_IN_BUF) {
-			int err = put_in_buf(mem, out->msg, f, v[i], v[a->len], &out->copies[i]);
+			int err = put_in_buf(mem, out->msg, f, v[i], (uint32_t)obh_arg_len(c, i, v),
+					     &out->copies[i]);
 			if (err)
 				return err;
 		} else {

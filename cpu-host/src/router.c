@@ -7,13 +7,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "outboard/errno.h"
 #include "outboard/log.h"
+#include "scheduler.h"
 
 #define CAT "router"
 #define MAX_CALL_NUM 256
+/* Posted calls a plugin may have unanswered before posting threads wait:
+ * enough to keep a display busy, small enough to bound its backlog. */
+#define POSTED_WINDOW_CALLS 512
+#define POSTED_WINDOW_BYTES (16u << 20)
+
+struct posted {
+	uint64_t id;
+	uint32_t bytes;
+};
 
 struct obh_route {
+	struct obh_router *router;
 	enum obh_domain domain;
 	enum obh_domain_state state;
 	ob_conn *conn;
@@ -21,6 +33,11 @@ struct obh_route {
 	char *backend;
 	uint8_t serves[MAX_CALL_NUM / 8];
 	struct ob_conn_stats last_stats; /* kept when the connection is closed */
+	/* Flow control of posted calls: FIFO of those not yet credited. */
+	struct posted *posted;
+	unsigned posted_head, posted_count;
+	uint64_t posted_bytes;
+	struct obh_waitq credit_waiters;
 };
 
 struct obh_router {
@@ -41,14 +58,72 @@ static void on_plugin_state(void *arg, ob_conn *conn, bool up)
 			rt->backend ? rt->backend : "?", obh_domain_name(rt->domain));
 }
 
+static bool window_full(const struct obh_route *rt)
+{
+	return rt->posted_count >= POSTED_WINDOW_CALLS || rt->posted_bytes >= POSTED_WINDOW_BYTES;
+}
+
+static void wake_credit_waiters(struct obh_host *h, struct obh_route *rt, int32_t r0)
+{
+	struct obh_thread *t;
+	while ((r0 || !window_full(rt)) && (t = obh_waitq_pop(&rt->credit_waiters)))
+		obh_sched_wake(h, t, r0);
+}
+
+static void on_credit(struct obh_route *rt, uint64_t done_id)
+{
+	while (rt->posted_count && rt->posted[rt->posted_head].id <= done_id) {
+		rt->posted_bytes -= rt->posted[rt->posted_head].bytes;
+		rt->posted_head = (rt->posted_head + 1) % POSTED_WINDOW_CALLS;
+		rt->posted_count--;
+	}
+	wake_credit_waiters(rt->router->h, rt, 0);
+}
+
+static void on_event(struct obh_route *rt, const Ob__Event *ev)
+{
+	struct obh_host *h = rt->router->h;
+	struct obh_event e = { 0 };
+	switch (ev->event_case) {
+	case OB__EVENT__EVENT_CREDIT:
+		on_credit(rt, ev->credit->done_id);
+		return;
+	case OB__EVENT__EVENT_INPUT:
+		e.kind = (uint32_t)ev->input->kind;
+		e.key = ev->input->key;
+		e.x = ev->input->x;
+		e.y = ev->input->y;
+		e.time_ms = ev->input->time_ms;
+		break;
+	case OB__EVENT__EVENT_EXPOSE:
+		e.kind = OB__INPUT_EVENT__KIND__KIND_EXPOSE;
+		e.time_ms = (uint64_t)obh_now_ns() / 1000000;
+		break;
+	case OB__EVENT__EVENT_VSYNC:
+		e.kind = OB__INPUT_EVENT__KIND__KIND_VSYNC;
+		e.key = (uint32_t)ev->vsync->frame;
+		e.time_ms = ev->vsync->time_ns / 1000000;
+		break;
+	default:
+		OB_DEBUG(CAT, "event %d from %s ignored", ev->event_case,
+			 obh_domain_name(rt->domain));
+		return;
+	}
+	if (e.kind == OB__INPUT_EVENT__KIND__KIND_NONE || e.kind > OB__INPUT_EVENT__KIND__KIND_VSYNC) {
+		OB_WARN(CAT, "event of unknown kind %u from %s dropped", e.kind,
+			obh_domain_name(rt->domain));
+		return;
+	}
+	obh_events_push(h, &e);
+}
+
 static void on_plugin_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 {
 	struct obh_route *rt = arg;
 	(void)conn;
 	switch (env->body_case) {
 	case OB__ENVELOPE__BODY_EVENT:
-		OB_DEBUG(CAT, "event from %s dropped: no guest handler for it",
-			 obh_domain_name(rt->domain));
+		on_event(rt, env->event);
 		break;
 	case OB__ENVELOPE__BODY_HELLO:
 		break; /* a late duplicate of the handshake answer */
@@ -77,7 +152,9 @@ static void route_down(struct obh_router *r, struct obh_route *rt, const char *w
 	ob_conn *c = rt->conn;
 	rt->conn = NULL;
 	ob_conn_close(c, 0); /* completes calls in flight with ECANCELED */
-	(void)r;
+	rt->posted_count = 0;
+	rt->posted_bytes = 0;
+	wake_credit_waiters(r->h, rt, -OB_ABI_EIO);
 }
 
 static void on_control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
@@ -171,8 +248,15 @@ int obh_router_create(struct obh_host *h, struct obh_router **out)
 	if (!r)
 		return -ENOMEM;
 	r->h = h;
-	for (int d = 0; d < OBH_DOMAIN_COUNT; d++)
+	for (int d = 0; d < OBH_DOMAIN_COUNT; d++) {
 		r->routes[d].domain = (enum obh_domain)d;
+		r->routes[d].router = r;
+		r->routes[d].posted = calloc(POSTED_WINDOW_CALLS, sizeof(struct posted));
+		if (!r->routes[d].posted) {
+			err = -ENOMEM;
+			goto fail;
+		}
+	}
 	if (h->opts.control_url) {
 		err = open_control(r, h->opts.control_url);
 		if (err)
@@ -201,6 +285,7 @@ void obh_router_destroy(struct obh_router *r)
 		ob_conn_close(rt->conn, 200);
 		free(rt->url);
 		free(rt->backend);
+		free(rt->posted);
 	}
 	ob_conn_close(r->control, 0);
 	free(r);
@@ -277,6 +362,44 @@ int obh_router_call(struct obh_router *r, enum obh_domain d, Ob__Request *req,
 		break;
 	}
 	return ob_conn_call(rt->conn, req, fn, arg, id);
+}
+
+int obh_router_post(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+		    struct obh_waitq **full)
+{
+	struct obh_route *rt = &r->routes[d];
+	uint64_t id;
+	*full = NULL;
+	req->posted = true;
+	size_t bytes = protobuf_c_message_get_packed_size(&req->base);
+	int err = obh_router_call(r, d, req, NULL, NULL, &id);
+	if (err)
+		return err;
+	if (rt->posted_count < POSTED_WINDOW_CALLS) {
+		unsigned tail = (rt->posted_head + rt->posted_count) % POSTED_WINDOW_CALLS;
+		rt->posted[tail] = (struct posted){ .id = id, .bytes = (uint32_t)bytes };
+		rt->posted_count++;
+		rt->posted_bytes += bytes;
+	}
+	if (window_full(rt))
+		*full = &rt->credit_waiters;
+	return 0;
+}
+
+void obh_router_start_input(struct obh_router *r)
+{
+	if (r->routes[OBH_DOMAIN_INPUT].state != OBH_DOMAIN_UP ||
+	    !obh_router_serves(r, OBH_DOMAIN_INPUT, OB__REQUEST__CALL_INPUT_CONFIGURE))
+		return;
+	Ob__Request req = OB__REQUEST__INIT;
+	Ob__InputConfigure cfg = OB__INPUT_CONFIGURE__INIT;
+	cfg.flags = 1; /* start: a script's clock starts with the program */
+	req.call_case = OB__REQUEST__CALL_INPUT_CONFIGURE;
+	req.input_configure = &cfg;
+	struct obh_waitq *full;
+	int err = obh_router_post(r, OBH_DOMAIN_INPUT, &req, &full);
+	if (err)
+		OB_WARN(CAT, "cannot start the input source: %s", strerror(-err));
 }
 
 unsigned obh_router_in_flight(const struct obh_router *r)

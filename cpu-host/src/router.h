@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "host.h"
+#include "scheduler.h"
 #include "outboard/ipc.h"
 
 struct obh_router;
@@ -59,6 +60,19 @@ const char *obh_router_backend(const struct obh_router *r, enum obh_domain d);
  */
 int obh_router_call(struct obh_router *r, enum obh_domain d, Ob__Request *req,
 		    ob_reply_fn fn, void *arg, uint64_t *id);
+
+/*
+ * Send a posted call (no reply; req->posted is set here). Flow control:
+ * when the domain's plugin has too many posted calls unanswered (its Credit
+ * events say how far it got), *full is set to the wait queue the caller
+ * should park on; its threads are woken with 0 as credit arrives, or with
+ * -EIO if the plugin dies. Errors as obh_router_call.
+ */
+int obh_router_post(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+		    struct obh_waitq **full);
+
+/* Tell the input plugin that the program starts (its script clock starts). */
+void obh_router_start_input(struct obh_router *r);
 
 /* Calls in flight over every connection (blocking ones only). */
 unsigned obh_router_in_flight(const struct obh_router *r);

@@ -17,6 +17,7 @@
 #include "outboard/log.h"
 #include "preempt.h"
 #include "router.h"
+#include "upcall.h"
 #include "scheduler_priv.h"
 
 #define MAX_POLLFDS 16
@@ -56,6 +57,13 @@ static void switch_in(struct obh_host *h, struct obh_thread *t)
 	s->current = t;
 }
 
+/* The next moment something is due: a sleeper, a timeout, a timer. */
+static int64_t next_wakeup(struct obh_host *h)
+{
+	int64_t a = obhs_next_deadline(h->sched), b = obh_timers_next(h);
+	return a < b ? a : b;
+}
+
 /* Why uc_emu_start returned with an error, when no hook said so. */
 static void note_engine_error(struct obh_host *h, uc_err err)
 {
@@ -71,7 +79,7 @@ static void run_slice(struct obh_host *h, struct obh_thread *t)
 	struct obh_sched *s = h->sched;
 	struct pollfd pfds[MAX_POLLFDS];
 	int n = obh_router_pollfds(h->router, pfds, MAX_POLLFDS);
-	int64_t deadline = obhs_next_deadline(s);
+	int64_t deadline = next_wakeup(h);
 	if (s->slice_end_ns < deadline)
 		deadline = s->slice_end_ns;
 
@@ -96,6 +104,7 @@ static void run_slice(struct obh_host *h, struct obh_thread *t)
 	if (t->state != OBH_T_DEAD || h->fault.pending)
 		uc_context_save(h->uc, t->ctx);
 	s->live = NULL;
+	obh_upcall_after_slice(h, t);
 }
 
 /* Put the thread that just ran back where it belongs. */
@@ -120,9 +129,18 @@ static void after_slice(struct obh_host *h, struct obh_thread *t)
 	s->yielded = NULL;
 }
 
+/* Could a waiting thread still be woken by something outside the kernel? */
 static bool may_wake_later(struct obh_host *h)
 {
-	return obhs_next_deadline(h->sched) != INT64_MAX || h->pending_calls > 0;
+	if (obhs_next_deadline(h->sched) != INT64_MAX || h->pending_calls > 0)
+		return true;
+	bool events_possible = obh_router_state(h->router, OBH_DOMAIN_INPUT) == OBH_DOMAIN_UP ||
+			       obh_router_state(h->router, OBH_DOMAIN_DISPLAY) == OBH_DOMAIN_UP;
+	for (struct obh_thread *t = obh_sched_first(h); t; t = t->next_all)
+		if (t->state == OBH_T_WAITING && ((t->wait == OBH_W_EVENT && events_possible) ||
+						   t->wait == OBH_W_CREDIT))
+			return true;
+	return false;
 }
 
 /* Nothing is runnable: sleep until a plugin frame or the next deadline. */
@@ -130,7 +148,7 @@ static void idle_wait(struct obh_host *h)
 {
 	struct pollfd pfds[MAX_POLLFDS];
 	int n = obh_router_pollfds(h->router, pfds, MAX_POLLFDS);
-	int timeout = ms_until(obhs_next_deadline(h->sched), obh_now_ns());
+	int timeout = ms_until(next_wakeup(h), obh_now_ns());
 	int rt = obh_router_timeout(h->router);
 	if (rt >= 0 && (timeout < 0 || rt < timeout))
 		timeout = rt;
@@ -143,7 +161,9 @@ int obh_sched_run(struct obh_host *h)
 	struct obh_sched *s = h->sched;
 	for (;;) {
 		obh_router_process(h->router);
-		obhs_expire_deadlines(h, obh_now_ns());
+		int64_t now = obh_now_ns();
+		obhs_expire_deadlines(h, now);
+		obh_timers_expire(h, now);
 		if (h->exiting)
 			return h->exit_status;
 		if (s->live_threads == 0)
@@ -158,10 +178,11 @@ int obh_sched_run(struct obh_host *h)
 			idle_wait(h);
 			continue;
 		}
-		if (!h->slicing && s->live_threads > 1)
+		if (!h->slicing && (s->live_threads > 1 || h->want_slicing))
 			obh_engine_enable_slicing(h);
 		switch_in(h, t);
-		run_slice(h, t);
+		if (obh_upcall_begin(h, t) == 0)
+			run_slice(h, t);
 		if (h->fault.pending) {
 			obh_fault_report(h, t);
 			return 128 + h->fault.signal;

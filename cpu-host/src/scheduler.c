@@ -50,6 +50,8 @@ static void thread_free(struct obh_thread *t)
 {
 	if (t->ctx)
 		uc_context_free(t->ctx);
+	if (t->upcall_saved)
+		uc_context_free(t->upcall_saved);
 	free(t);
 }
 
@@ -374,7 +376,7 @@ void obhs_expire_deadlines(struct obh_host *h, int64_t now)
 			continue;
 		if (t->wait == OBH_W_SLEEP)
 			obh_sched_wake(h, t, 0);
-		else if (t->wait == OBH_W_OBJECT)
+		else if (t->wait == OBH_W_OBJECT || t->wait == OBH_W_EVENT)
 			obh_sched_wake(h, t, -OB_ABI_ETIMEDOUT);
 		/* OBH_W_REPLY deadlines belong to the IPC layer. */
 	}

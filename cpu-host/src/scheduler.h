@@ -39,6 +39,8 @@ enum obh_wait {
 	OBH_W_SLEEP,    /* thread_sleep */
 	OBH_W_OBJECT,   /* a wait queue of a kernel object or a join */
 	OBH_W_REPLY,    /* a domain call's reply */
+	OBH_W_EVENT,    /* input_wait: an event from a plugin */
+	OBH_W_CREDIT,   /* a posted call over the window: the plugin's Credit */
 };
 
 struct obh_thread;
@@ -81,6 +83,12 @@ struct obh_thread {
 	/* Lists. */
 	struct obh_thread *next_all;
 	struct obh_thread *next_q;      /* ready queue or wait queue */
+
+	/* Upcalls (upcall.c): the interrupted context while a handler runs,
+	 * and the timer expirations this thread still owes its handlers. */
+	uc_context *upcall_saved;
+	bool upcall_returned;           /* the handler returned: restore upcall_saved */
+	uint32_t timer_due;             /* expirations waiting for delivery */
 
 	/* The last few calls, for fault reports. */
 	struct obh_recent_call recent[OBH_RECENT_CALLS];

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "events.h"
 #include "fdtable.h"
 #include "kernel/kobjs.h"
 #include "kernel/thread.h"
@@ -156,7 +157,8 @@ int obh_setup(struct obh_host *h)
 		return err;
 	if ((err = obh_engine_open(h)) || (err = obh_mem_create(h->uc, &h->mem)) ||
 	    (err = obh_engine_setup(h)) || (err = obh_sched_create(h, &h->sched)) ||
-	    (err = obh_kobjs_create(&h->kobjs)) || (err = obh_fdtable_create(&h->fds)))
+	    (err = obh_kobjs_create(&h->kobjs)) || (err = obh_fdtable_create(&h->fds)) ||
+	    (err = obh_events_create(&h->events)))
 		goto out;
 	if ((err = obh_router_create(h, &h->router)))
 		goto out;
@@ -171,6 +173,8 @@ int obh_setup(struct obh_host *h)
 	if ((err = start_main(h, &img)))
 		goto out;
 	err = obh_preempt_create(h->uc, &h->preempt);
+	if (!err)
+		obh_router_start_input(h->router);
 out:
 	obh_image_free(&img);
 	return err;
@@ -188,6 +192,7 @@ void obh_teardown(struct obh_host *h)
 	obh_sched_destroy(h->sched);
 	obh_kobjs_destroy(h->kobjs);
 	obh_fdtable_destroy(h->fds);
+	obh_events_destroy(h->events);
 	obh_mem_destroy(h->mem);
 	obh_engine_close(h);
 }

@@ -110,7 +110,7 @@ static void put_arg(struct obh_host *h, FILE *out, const struct obh_call *c, uns
 		put_str(h, out, v[i], str ? str[i] : NULL);
 		break;
 	case OBH_A_IN_BUF:
-		put_buf(h, out, v[i], v[a->len]);
+		put_buf(h, out, v[i], (uint32_t)obh_arg_len(c, i, v));
 		break;
 	case OBH_A_OUT_BUF:
 		if (done)

@@ -13,6 +13,7 @@
 #include "outboard/log.h"
 #include "scheduler.h"
 #include "semihost.h"
+#include "upcall.h"
 
 /* Unicorn's ARM exception numbers (QEMU's EXCP_*). */
 enum { EXCP_UDEF = 1, EXCP_SWI = 2, EXCP_PREFETCH_ABORT = 3, EXCP_DATA_ABORT = 4,
@@ -30,20 +31,21 @@ static void syscall(struct obh_host *h, struct obh_thread *t)
 	static int regs[] = { UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2,
 				    UC_ARM_REG_R3, UC_ARM_REG_R4, UC_ARM_REG_R5,
 				    UC_ARM_REG_R7 };
-	uint32_t v[7];
+	uint32_t v[OBH_MAX_ARGS] = { 0 }, num;
 	void *ptrs[7];
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 6; i++)
 		ptrs[i] = &v[i];
+	ptrs[6] = &num;
 	uc_reg_read_batch(h->uc, regs, ptrs, 7);
-	const struct obh_call *c = obh_call_by_num(v[6]);
+	const struct obh_call *c = obh_call_by_num(num);
 	if (!c || c->entry != OBH_SYSCALL) {
-		obh_dispatch_unknown(h, t, v[6], "syscall");
+		obh_dispatch_unknown(h, t, num, "syscall");
 		return;
 	}
 	obh_dispatch(h, t, c, v, NULL, NULL, false);
 }
 
-/* An HLE thunk: AAPCS arguments, the fifth and sixth on the stack. */
+/* An HLE thunk: AAPCS arguments, the fifth and later ones on the stack. */
 static void hle_call(struct obh_host *h, struct obh_thread *t, uint32_t num)
 {
 	const struct obh_call *c = obh_call_by_num(num);
@@ -56,7 +58,7 @@ static void hle_call(struct obh_host *h, struct obh_thread *t, uint32_t num)
 		v[i] = obh_thread_reg(h, t, UC_ARM_REG_R0 + i);
 	if (c->nargs > 4) {
 		uint32_t sp = obh_thread_reg(h, t, UC_ARM_REG_SP);
-		if (obh_mem_read(h->mem, sp, &v[4], 8)) {
+		if (obh_mem_read(h->mem, sp, &v[4], 4u * (c->nargs - 4u))) {
 			fault(h, SIGSEGV, "HLE call with its stack arguments unmapped");
 			return;
 		}
@@ -66,7 +68,9 @@ static void hle_call(struct obh_host *h, struct obh_thread *t, uint32_t num)
 
 static void host_page(struct obh_host *h, struct obh_thread *t, uint32_t imm)
 {
-	if (imm == OBH_SVC_BACKSTOP_THREAD) {
+	if (imm == OBH_SVC_BACKSTOP_UPCALL) {
+		obh_upcall_return(h, t);
+	} else if (imm == OBH_SVC_BACKSTOP_THREAD) {
 		/* The thread's entry function returned: its r0 is the status. */
 		obh_thread_finish(h, t, (int32_t)obh_thread_reg(h, t, UC_ARM_REG_R0));
 	} else if (imm >= OBH_SVC_THUNK_BASE && imm < OBH_SVC_THUNK_BASE + 256) {

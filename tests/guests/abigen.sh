@@ -26,9 +26,12 @@ mkdir -p gen/include
 "$abigen" --header gen/include/outboard_calls.h --stubs gen/stubs --doc gen/calls.md
 h=gen/include/outboard_calls.h
 nsys=$(grep -c '^#define OB_SYS_' $h)
+nhle=$(grep -c '^#define OB_HLE_' $h || true)
 nstub=$(ls gen/stubs | wc -l)
 [ "$nsys" -ge 40 ] || fail "only $nsys syscalls in the header"
-[ "$nstub" -eq "$nsys" ] || fail "$nstub stubs for $nsys syscalls"
+[ "$nhle" -ge 13 ] || fail "only $nhle imports in the header"
+[ "$nstub" -eq $((nsys + nhle)) ] || fail "$nstub stubs for $nsys syscalls and $nhle imports"
+grep -q '^#define OB_HLE_DISPLAY_CLEAR 129$' $h || fail "OB_HLE_DISPLAY_CLEAR is not 129"
 grep -q '^#define OB_SYS_OPEN 64$' $h || fail "OB_SYS_OPEN is not 64"
 grep -q '^int ob_evf_wait(int evf, uint32_t bits, uint32_t mode, int32_t timeout_ms, uint32_t \*got);$' $h ||
 	fail "ob_evf_wait's prototype is wrong"

@@ -50,5 +50,12 @@ OBH_KCALL(k_queue_create);
 OBH_KCALL(k_queue_send);
 OBH_KCALL(k_queue_recv);
 OBH_KCALL(k_handle_close);
+OBH_KCALL(k_input_wait);
+OBH_KCALL(k_input_poll);
+OBH_KCALL(k_input_set_handler);
+OBH_KCALL(k_input_stats);
+OBH_KCALL(k_input_set_mask);
+OBH_KCALL(k_timer_start);
+OBH_KCALL(k_timer_stop);
 
 #endif /* OBH_KCALLS_H */

@@ -19,7 +19,7 @@ struct obh_kobjs {
 
 static const char *const kind_names[] = {
 	[OBH_KOBJ_FREE] = "free", [OBH_KOBJ_MUTEX] = "mutex", [OBH_KOBJ_SEM] = "semaphore",
-	[OBH_KOBJ_EVF] = "event flags", [OBH_KOBJ_QUEUE] = "queue",
+	[OBH_KOBJ_EVF] = "event flags", [OBH_KOBJ_QUEUE] = "queue", [OBH_KOBJ_TIMER] = "timer",
 };
 
 int obh_kobjs_create(struct obh_kobjs **out)
@@ -145,6 +145,8 @@ int64_t k_handle_close(struct obh_host *h, struct obh_thread *t, const struct ob
 		return -OB_ABI_EBUSY;
 	if (o->kind == OBH_KOBJ_QUEUE)
 		free(o->u.queue.slots);
+	if (o->kind == OBH_KOBJ_TIMER)
+		obh_timer_unlink(h, &o->u.timer);
 	obh_kobj_free(h->kobjs, handle);
 	return 0;
 }

@@ -20,6 +20,7 @@ enum obh_kobj_kind {
 	OBH_KOBJ_SEM,
 	OBH_KOBJ_EVF,
 	OBH_KOBJ_QUEUE,
+	OBH_KOBJ_TIMER,
 };
 
 struct obh_mutex {
@@ -48,6 +49,16 @@ struct obh_queue {
 	struct obh_waitq receivers;
 };
 
+/* A periodic timer (upcall.c); also on the host's list of timers. */
+struct obh_timer {
+	int64_t period_ns, next_ns;
+	uint32_t fn, arg;
+	struct obh_thread *owner;   /* runs the upcalls */
+	uint32_t pending;           /* expirations not delivered yet */
+	int32_t handle;
+	struct obh_timer *next;
+};
+
 struct obh_kobj {
 	enum obh_kobj_kind kind;
 	char what[24];              /* "mutex 3", for deadlock reports */
@@ -56,6 +67,7 @@ struct obh_kobj {
 		struct obh_sem sem;
 		struct obh_evf evf;
 		struct obh_queue queue;
+		struct obh_timer timer;
 	} u;
 };
 
@@ -82,6 +94,9 @@ void obh_kobj_free(struct obh_kobjs *k, int32_t handle);
  * should not block, else parks t and returns OBH_BLOCKED. */
 int64_t obh_kobj_wait(struct obh_host *h, struct obh_thread *t, struct obh_waitq *q,
 		      int32_t timeout_ms, const char *what);
+
+/* Take a timer off the host's list (before its handle is freed). */
+void obh_timer_unlink(struct obh_host *h, struct obh_timer *tm);
 
 /* Release a mutex held by a thread that exits (called from thread exit). */
 void obh_kobjs_thread_gone(struct obh_host *h, struct obh_thread *t);

@@ -11,6 +11,7 @@
 #include "outboard/errno.h"
 #include "outboard/log.h"
 #include "thread.h"
+#include "upcall.h"
 
 #define DEFAULT_STACK (64u << 10)
 #define MIN_STACK (4u << 10)
@@ -70,6 +71,7 @@ int64_t k_thread_create(struct obh_host *h, struct obh_thread *t, const struct o
 void obh_thread_finish(struct obh_host *h, struct obh_thread *t, int status)
 {
 	obh_kobjs_thread_gone(h, t);
+	obh_upcall_thread_gone(h, t);
 	for (struct obh_thread *j = t->joiners.head; j; j = j->next_q) {
 		uint32_t addr = j->wait_arg[W_STATUS_ADDR];
 		uint32_t st = (uint32_t)status;
