@@ -1,7 +1,8 @@
 /*
- * The router: one IPC connection per device domain, to the plugin the
- * launcher named for it (--plugin DOMAIN=URL), plus the launcher's control
- * connection (--control URL).
+ * The router: an IPC connection to each plugin the launcher named
+ * (--plugin DOMAIN=URL; domains with the same URL share one connection to
+ * the process serving both), plus the launcher's control connection
+ * (--control URL).
  *
  * At start it dials every plugin and waits for its Hello: the answer says
  * which calls the plugin serves, and a call it does not serve is answered
