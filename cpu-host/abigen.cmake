@@ -11,7 +11,8 @@
 
 add_executable(ob-abigen
   ${CMAKE_CURRENT_LIST_DIR}/src/abigen.c
-  ${CMAKE_CURRENT_LIST_DIR}/src/calls_table.c)
+  ${CMAKE_CURRENT_LIST_DIR}/src/calls_table.c
+  ${CMAKE_CURRENT_LIST_DIR}/src/layout.c)
 target_include_directories(ob-abigen PRIVATE ${CMAKE_CURRENT_LIST_DIR}/src)
 target_link_libraries(ob-abigen PRIVATE ob_proto)
 target_compile_definitions(ob-abigen PRIVATE OBH_KCALLS_WEAK)
@@ -26,6 +27,7 @@ add_custom_command(
                     --stubs ${OB_SDK_GEN_DIR}/stubs
   COMMAND ${CMAKE_COMMAND} -E touch ${ob_sdk_gen_stamp}
   DEPENDS ob-abigen ${CMAKE_CURRENT_LIST_DIR}/src/calls_table.c
+          ${CMAKE_CURRENT_LIST_DIR}/src/layout.c
   COMMENT "ob-abigen: guest SDK header and call stubs"
   VERBATIM)
 add_custom_target(ob_sdk_gen ALL DEPENDS ${ob_sdk_gen_stamp})

@@ -24,6 +24,9 @@
 #include <sys/stat.h>
 
 #include "calls.h"
+#include "display.pb-c.h"
+#include "input.pb-c.h"
+#include "layout.h"
 
 #define MAX_EXTRA_IMPORTS 16
 #define DOC_BEGIN "<!-- calls:begin -->\n"
@@ -120,25 +123,7 @@ static void snake(FILE *f, const char *camel)
 	}
 }
 
-/* ---- struct layout (docs/abi.md: 32-bit fields 4 bytes, 64-bit 8 aligned) */
-
-/* Size of a field in the guest struct, or 0 if the layout cannot hold it. */
-static unsigned field_size(const ProtobufCFieldDescriptor *fd)
-{
-	if (fd->label == PROTOBUF_C_LABEL_REPEATED)
-		return 0;
-	switch (fd->type) {
-	case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
-	case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32:
-	case PROTOBUF_C_TYPE_ENUM: case PROTOBUF_C_TYPE_BOOL:
-		return 4;
-	case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
-		return 8;
-	default:
-		return 0;
-	}
-}
+/* ---- struct layout: layout.c decides it, for the host and this header -- */
 
 static const char *field_ctype(const ProtobufCFieldDescriptor *fd)
 {
@@ -155,64 +140,59 @@ static const char *field_ctype(const ProtobufCFieldDescriptor *fd)
 	}
 }
 
-/* The descriptor's fields in field-number order (caller frees). */
-static const ProtobufCFieldDescriptor **fields_by_number(const ProtobufCMessageDescriptor *m)
+static void struct_name(FILE *f, const ProtobufCMessageDescriptor *m)
 {
-	const ProtobufCFieldDescriptor **v = calloc(m->n_fields + 1, sizeof(*v));
-	if (!v)
-		return NULL;
-	for (unsigned i = 0; i < m->n_fields; i++) {
-		unsigned j = i;
-		while (j > 0 && v[j - 1]->id > m->fields[i].id) {
-			v[j] = v[j - 1];
-			j--;
-		}
-		v[j] = &m->fields[i];
-	}
-	return v;
+	fputs("struct ob_", f);
+	snake(f, m->short_name);
 }
 
 /* Emits the struct with explicit padding and its layout asserts. */
 static int emit_struct(FILE *f, const ProtobufCMessageDescriptor *m)
 {
-	const ProtobufCFieldDescriptor **v = fields_by_number(m);
-	if (!v)
+	uint32_t size = obh_layout_size(m);
+	if (!size)
 		return -1;
 	fprintf(f, "/* The wire message %s (proto/), as the calls that take it fill it. */\n",
 		m->name);
-	fputs("struct ob_", f);
-	snake(f, m->short_name);
+	struct_name(f, m);
 	fprintf(f, " {\n");
-	unsigned off = 0, align = 4, pad = 0;
+	unsigned pad = 0;
+	uint32_t off = 0;
 	for (unsigned i = 0; i < m->n_fields; i++) {
-		unsigned sz = field_size(v[i]);
-		if (off % sz) {
+		for (; off < obh_layout_offset(m, i); off += 4)
 			fprintf(f, "\tuint32_t _pad%u;\n", pad++);
-			off += 4;
-		}
-		fprintf(f, "\t%s %s;\n", field_ctype(v[i]), v[i]->name);
-		off += sz;
-		if (sz > align)
-			align = sz;
+		fprintf(f, "\t%s %s;\n", field_ctype(&m->fields[i]), m->fields[i].name);
+		off += obh_layout_field_size(&m->fields[i]);
 	}
-	if (off % align)
+	for (; off < size; off += 4)
 		fprintf(f, "\tuint32_t _pad%u;\n", pad++);
-	unsigned size = (off + align - 1) / align * align;
 	fprintf(f, "};\n");
-	off = 0;
 	for (unsigned i = 0; i < m->n_fields; i++) {
-		unsigned sz = field_size(v[i]);
-		off = (off + sz - 1) / sz * sz;
-		fprintf(f, "OB_STATIC_ASSERT(offsetof(struct ob_");
-		snake(f, m->short_name);
-		fprintf(f, ", %s) == %u, \"ABI layout\");\n", v[i]->name, off);
-		off += sz;
+		fprintf(f, "OB_STATIC_ASSERT(offsetof(");
+		struct_name(f, m);
+		fprintf(f, ", %s) == %u, \"ABI layout\");\n", m->fields[i].name,
+			obh_layout_offset(m, i));
 	}
-	fprintf(f, "OB_STATIC_ASSERT(sizeof(struct ob_");
-	snake(f, m->short_name);
+	fprintf(f, "OB_STATIC_ASSERT(sizeof(");
+	struct_name(f, m);
 	fprintf(f, ") == %u, \"ABI layout\");\n\n", size);
-	free(v);
 	return 0;
+}
+
+/* Constants from a wire enum: VALUE_NAME minus strip_prefix, as prefix_NAME. */
+static void emit_enum(FILE *f, const ProtobufCEnumDescriptor *e, const char *strip_prefix,
+		      const char *prefix, const char *what)
+{
+	size_t n = strlen(strip_prefix);
+	fprintf(f, "/* %s (%s in proto/). */\n", what, e->name);
+	for (unsigned i = 0; i < e->n_values; i++) {
+		const char *name = e->values[i].name;
+		if (strncmp(name, strip_prefix, n) == 0)
+			name += n;
+		fprintf(f, "#define %s%s %s%x\n", prefix, name, e->values[i].value < 10 ? "" : "0x",
+			(unsigned)e->values[i].value);
+	}
+	fputc('\n', f);
 }
 
 /* ---- prototypes ------------------------------------------------------ */
@@ -324,6 +304,12 @@ static void emit_header(FILE *f, const struct obh_call *calls, unsigned n)
 		fprintf(f, " %u\n", calls[i].num);
 	}
 	fputc('\n', f);
+	emit_enum(f, &ob__input_event__kind__descriptor, "KIND_", "OB_EV_",
+		  "Event kinds: struct ob_input_event.kind");
+	emit_enum(f, &ob__key_code__descriptor, "KEY_", "OB_KEY_",
+		  "Key codes: struct ob_input_event.key; printable keys are their ASCII code");
+	emit_enum(f, &ob__pixel_format__descriptor, "PIXEL_FORMAT_", "OB_PIXEL_",
+		  "Pixel formats for ob_display_blit");
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned j = 0; j < calls[i].nargs; j++)
 			if (calls[i].args[j].kind == OBH_A_OUT_STRUCT &&
@@ -475,6 +461,20 @@ static void md_cell(FILE *f, const char *s)
 	}
 }
 
+static void emit_doc_enum(FILE *f, const ProtobufCEnumDescriptor *e, const char *strip,
+			  const char *prefix, const char *title)
+{
+	size_t n = strlen(strip);
+	fprintf(f, "\n### %s\n\n| value | name |\n| --- | --- |\n", title);
+	for (unsigned i = 0; i < e->n_values; i++) {
+		const char *name = e->values[i].name;
+		if (strncmp(name, strip, n) == 0)
+			name += n;
+		fprintf(f, "| %s%x | `%s%s` |\n", e->values[i].value < 10 ? "" : "0x",
+			(unsigned)e->values[i].value, prefix, name);
+	}
+}
+
 static void emit_doc(FILE *f, const struct obh_call *calls, unsigned n)
 {
 	fputs("Generated by `ob-abigen --doc` from `cpu-host/src/calls_table.c`; the test\n"
@@ -504,6 +504,9 @@ static void emit_doc(FILE *f, const struct obh_call *calls, unsigned n)
 			fputs(" |\n", f);
 		}
 	}
+	emit_doc_enum(f, &ob__input_event__kind__descriptor, "KIND_", "OB_EV_", "Event kinds");
+	emit_doc_enum(f, &ob__key_code__descriptor, "KEY_", "OB_KEY_",
+		      "Key codes (letters `A`-`Z` and digits `0`-`9` are their ASCII codes)");
 }
 
 static char *doc_text(const struct obh_call *calls, unsigned n, size_t *len)
@@ -598,7 +601,7 @@ static int check_call(const struct obh_call *calls, unsigned i)
 			if (!a->msg)
 				return fprintf(stderr, "ob-abigen: %s.%s: no layout\n", c->name, a->name), -1;
 			for (unsigned k = 0; k < a->msg->n_fields; k++)
-				if (!field_size(&a->msg->fields[k]))
+				if (!obh_layout_field_size(&a->msg->fields[k]))
 					return fprintf(stderr, "ob-abigen: %s: field %s has no guest "
 							       "layout (docs/abi.md)\n", a->msg->name,
 						       a->msg->fields[k].name), -1;

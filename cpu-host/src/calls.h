@@ -82,6 +82,9 @@ struct obh_arg {
 	uint8_t len;        /* IN_BUF/OUT_BUF/OUT_STR: index of the length arg */
 	uint8_t len_times;  /* IN_BUF: if not 0, the length is also multiplied by
 			     * arg len_times - 1 (rows x stride) */
+	uint8_t row_origin; /* IN_BUF of rows: if not 0, arg row_origin - 1 is the
+			     * first row's coordinate, so a posted call too big
+			     * for one frame can be sent as bands of rows */
 	const ProtobufCMessageDescriptor *msg; /* OUT_STRUCT: its layout */
 	const char *ctype;  /* FN/PTR: the C type in the SDK header, optional */
 };

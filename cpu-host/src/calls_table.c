@@ -23,7 +23,9 @@
 #define A_DIR(n) { .kind = OBH_A_DIR, .name = n }
 #define A_STR(n) { .kind = OBH_A_STR, .name = n }
 #define A_IN_BUF(n, l) { .kind = OBH_A_IN_BUF, .name = n, .len = l }
-#define A_IN_ROWS(n, l, rows) { .kind = OBH_A_IN_BUF, .name = n, .len = l, .len_times = (rows) + 1 }
+#define A_IN_ROWS(n, l, rows, origin)                                                  \
+	{ .kind = OBH_A_IN_BUF, .name = n, .len = l, .len_times = (rows) + 1,            \
+	  .row_origin = (origin) + 1 }
 #define A_OUT_BUF(n, l) { .kind = OBH_A_OUT_BUF, .name = n, .len = l }
 #define A_OUT_STR(n, l) { .kind = OBH_A_OUT_STR, .name = n, .len = l }
 #define A_OUT_STRUCT(n, d) { .kind = OBH_A_OUT_STRUCT, .name = n, .msg = &(d) }
@@ -227,7 +229,7 @@ const struct obh_call obh_calls[] = {
 	DISPLAY(OB__REQUEST__CALL_DISPLAY_BLIT, "display_blit", OBH_POSTED,
 		"Copy h rows of stride bytes of pixels (format: 1 XRGB8888, 2 RGB565) to (x, y).",
 		A_INT("x"), A_INT("y"), A_INT("w"), A_INT("h"), A_UINT("format"),
-		A_UINT("stride"), A_IN_ROWS("pixels", 5, 3)),
+		A_UINT("stride"), A_IN_ROWS("pixels", 5, 3, 1)),
 	DISPLAY(OB__REQUEST__CALL_DISPLAY_PRESENT, "display_present", OBH_BLOCKING,
 		"Show everything drawn so far; returns the frame number. Paces the guest at the "
 		"display's refresh rate."),

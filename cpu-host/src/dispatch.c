@@ -187,39 +187,83 @@ static void log_not_served(struct obh_host *h, const struct obh_call *c)
 	}
 }
 
-/* Send a domain call; returns OBH_BLOCKED or an immediate r0. */
-static int64_t send_domain(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
-			   const uint32_t *v, const uint32_t *mapped, char **str,
-			   obh_result_fn result, void *result_arg, bool free_result_arg)
+/* A posted call's buffer bigger than this goes as bands of rows, so every
+ * frame stays well inside the IPC frame limit. */
+#define BAND_BYTES (1u << 20)
+
+static int64_t marshal_errno(int err)
 {
-	enum obh_domain_state st = obh_router_state(h->router, c->domain);
-	if (st == OBH_DOMAIN_DOWN)
-		return -OB_ABI_EIO;
-	if (st == OBH_DOMAIN_ABSENT || !obh_router_serves(h->router, c->domain, c->num)) {
-		log_not_served(h, c);
-		return -OB_ABI_ENOSYS;
+	return err == -EFAULT ? -OB_ABI_EFAULT : -ob_errno_to_abi(-err);
+}
+
+/* Marshal and post one request; *full is set when the window is full. */
+static int64_t post_one(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
+			const uint32_t *mapped, char **str, struct obh_waitq **full)
+{
+	struct obh_marshalled m;
+	int err = obh_marshal_request(h->mem, c, mapped, str, &m);
+	if (!err) {
+		m.req.thread = t->id;
+		err = obh_router_post(h->router, c->domain, &m.req, full);
 	}
+	obh_marshal_done(&m);
+	return err ? marshal_errno(err) : 0;
+}
+
+/* The argument that may be sent in bands of rows, or -1. */
+static int banded_arg(const struct obh_call *c)
+{
+	for (unsigned i = 0; i < c->nargs; i++)
+		if (c->args[i].kind == OBH_A_IN_BUF && c->args[i].row_origin)
+			return (int)i;
+	return -1;
+}
+
+/* A posted call: no reply. Waits (OBH_PARKED) when the plugin is behind. */
+static int64_t post_call(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
+			 const uint32_t *mapped, char **str)
+{
+	struct obh_waitq *full = NULL;
+	int64_t r0;
+	int b = banded_arg(c);
+	if (b < 0 || obh_arg_len(c, (unsigned)b, mapped) <= BAND_BYTES) {
+		r0 = post_one(h, t, c, mapped, str, &full);
+	} else {
+		const struct obh_arg *a = &c->args[b];
+		unsigned rows_i = a->len_times - 1u, origin_i = a->row_origin - 1u;
+		uint32_t stride = mapped[a->len], rows = mapped[rows_i];
+		uint32_t band = stride ? BAND_BYTES / stride : rows;
+		uint32_t v[OBH_MAX_ARGS];
+		memcpy(v, mapped, sizeof(v));
+		if (!band)
+			band = 1;
+		r0 = 0;
+		for (uint32_t row = 0; row < rows && r0 == 0; row += band) {
+			v[rows_i] = rows - row < band ? rows - row : band;
+			v[origin_i] = mapped[origin_i] + row;
+			v[b] = mapped[b] + row * stride;
+			r0 = post_one(h, t, c, v, str, &full);
+		}
+	}
+	if (r0 || !full)
+		return r0;
+	obh_sched_block(h, t, OBH_W_CREDIT, full, -1, "plugin credit");
+	return OBH_PARKED;
+}
+
+/* A blocking call: the thread waits for the reply (on_reply finishes it). */
+static int64_t call_blocking(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
+			     const uint32_t *v, const uint32_t *mapped, char **str,
+			     obh_result_fn result, void *result_arg, bool free_result_arg)
+{
 	struct obh_marshalled m;
 	int err = obh_marshal_request(h->mem, c, mapped, str, &m);
 	if (err) {
 		obh_marshal_done(&m);
-		return err == -EFAULT ? -OB_ABI_EFAULT : -ob_errno_to_abi(-err);
+		return marshal_errno(err);
 	}
 	m.req.thread = t->id;
 	m.req.deadline_ms = (uint32_t)h->opts.call_timeout_ms;
-	if (c->mode == OBH_POSTED) {
-		struct obh_waitq *full;
-		err = obh_router_post(h->router, c->domain, &m.req, &full);
-		obh_marshal_done(&m);
-		if (err)
-			return -ob_errno_to_abi(-err);
-		if (!full)
-			return 0;
-		/* The plugin is behind: wait for its credit (woken with 0). */
-		obh_sched_block(h, t, OBH_W_CREDIT, full, -1, "plugin credit");
-		return OBH_PARKED;
-	}
-
 	struct pending *p = calloc(1, sizeof(*p));
 	if (!p) {
 		obh_marshal_done(&m);
@@ -242,6 +286,23 @@ static int64_t send_domain(struct obh_host *h, struct obh_thread *t, const struc
 	obh_sched_block(h, t, OBH_W_REPLY, NULL, -1, c->name);
 	t->wait_data = p;
 	return OBH_BLOCKED;
+}
+
+/* Send a domain call; returns OBH_BLOCKED, OBH_PARKED or an immediate r0. */
+static int64_t send_domain(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
+			   const uint32_t *v, const uint32_t *mapped, char **str,
+			   obh_result_fn result, void *result_arg, bool free_result_arg)
+{
+	enum obh_domain_state st = obh_router_state(h->router, c->domain);
+	if (st == OBH_DOMAIN_DOWN)
+		return -OB_ABI_EIO;
+	if (st == OBH_DOMAIN_ABSENT || !obh_router_serves(h->router, c->domain, c->num)) {
+		log_not_served(h, c);
+		return -OB_ABI_ENOSYS;
+	}
+	if (c->mode == OBH_POSTED)
+		return post_call(h, t, c, mapped, str);
+	return call_blocking(h, t, c, v, mapped, str, result, result_arg, free_result_arg);
 }
 
 /* Close releases the guest fd at once, whatever the plugin says, as POSIX

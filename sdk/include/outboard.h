@@ -59,21 +59,10 @@ struct ob_input_event;
 typedef void (*ob_event_fn)(const struct ob_input_event *ev, void *arg);
 typedef void (*ob_timer_fn)(void *arg);
 
-/* Event kinds (struct ob_input_event.kind) and mask bits for
- * ob_input_set_mask. Key codes are in docs/abi.md. */
-#define OB_EV_KEY_DOWN 1
-#define OB_EV_KEY_UP 2
-#define OB_EV_POINTER_DOWN 3
-#define OB_EV_POINTER_MOVE 4
-#define OB_EV_POINTER_UP 5
-#define OB_EV_QUIT 6
-#define OB_EV_EXPOSE 7
-#define OB_EV_VSYNC 8
+/* The mask bit of an event kind (OB_EV_*), for ob_input_set_mask. Event
+ * kinds, key codes (OB_KEY_*) and pixel formats (OB_PIXEL_*) come from the
+ * wire enums, in the generated outboard_calls.h. */
 #define OB_EV_MASK(kind) (1u << (kind))
-
-/* Pixel formats for ob_display_blit. */
-#define OB_PIXEL_XRGB8888 1
-#define OB_PIXEL_RGB565 2
 
 #define OUTBOARD_TYPES_DEFINED 1
 
