@@ -37,6 +37,19 @@ void obh_dispatch(struct obh_host *h, struct obh_thread *t, const struct obh_cal
 		  const uint32_t v[OBH_MAX_ARGS], obh_result_fn result, void *result_arg,
 		  bool free_result_arg);
 
+/*
+ * Deliver a call's r0: into the trace and the thread's recent calls,
+ * through the result rewriter, then to the guest (waking it when woke).
+ */
+void obh_dispatch_finish(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
+			 const uint32_t *v, char *const *str, int64_t r0, obh_result_fn result,
+			 void *result_arg, bool woke, int64_t start_ns);
+
+/* Copy v to mapped with guest fds and directory handles replaced by the
+ * plugin's own. 0, -EBADF, or -EIO for a file lost with its plugin. */
+int64_t obh_dispatch_map_handles(struct obh_host *h, const struct obh_call *c,
+				 const uint32_t *v, uint32_t *mapped);
+
 /* A call number the table does not have: -ENOSYS, logged once per number. */
 void obh_dispatch_unknown(struct obh_host *h, struct obh_thread *t, uint32_t num,
 			  const char *how);

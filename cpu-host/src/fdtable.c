@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs.pb-c.h"
+
 struct obh_fdtable {
 	struct obh_fd fds[OBH_MAX_FDS];
 };
@@ -52,6 +54,8 @@ int obh_fd_alloc(struct obh_fdtable *t, enum obh_fd_kind kind, uint32_t remote,
 			return -ENOMEM;
 		*f = (struct obh_fd){ .kind = kind, .remote = remote, .host_fd = -1,
 				      .path = copy, .flags = flags };
+		/* O_APPEND writes land at the end, wherever that is by then. */
+		f->offset = (flags & OB__OPEN_FLAG__OPEN_APPEND) ? -1 : 0;
 		return fd;
 	}
 	return -EMFILE;
@@ -64,4 +68,12 @@ void obh_fd_release(struct obh_fdtable *t, int32_t fd)
 		return;
 	free(f->path);
 	*f = (struct obh_fd){ .kind = OBH_FD_FREE, .host_fd = -1 };
+}
+
+int32_t obh_fd_next_remote(struct obh_fdtable *t, int32_t from)
+{
+	for (int32_t fd = from < 3 ? 3 : from; fd < OBH_MAX_FDS; fd++)
+		if (t->fds[fd].kind == OBH_FD_FILE || t->fds[fd].kind == OBH_FD_DIR)
+			return fd;
+	return -1;
 }

@@ -7,6 +7,7 @@
 #ifndef OBH_FDTABLE_H
 #define OBH_FDTABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define OBH_MAX_FDS 256
@@ -24,6 +25,10 @@ struct obh_fd {
 	int host_fd;        /* console: the host fd it writes to */
 	char *path;         /* as opened, for reports and reopening */
 	uint32_t flags;     /* open flags (ABI numbering) */
+	/* What reopening on a restarted plugin needs (recovery.c): */
+	int64_t offset;     /* file offset as the guest's calls moved it; -1 unknown */
+	uint32_t dir_pos;   /* entries already read from a directory */
+	bool stale;         /* could not be reopened: calls on it fail with EIO */
 };
 
 struct obh_fdtable;
@@ -42,5 +47,9 @@ int obh_fd_alloc(struct obh_fdtable *t, enum obh_fd_kind kind, uint32_t remote,
 
 /* Release fd. Console fds stay bound: closing them is a no-op. */
 void obh_fd_release(struct obh_fdtable *t, int32_t fd);
+
+/* Iterate over open entries: the first fd >= from that is a plugin file or
+ * directory, or -1. */
+int32_t obh_fd_next_remote(struct obh_fdtable *t, int32_t from);
 
 #endif /* OBH_FDTABLE_H */

@@ -90,6 +90,10 @@ struct obh_host {
 	bool exiting;                   /* exit() called or a fault: leave the run loop */
 	int exit_status;
 	bool stop_requested;            /* the current slice must end (block, yield, exit) */
+	struct {                        /* what recovery.c reopens after a restart */
+		bool open;
+		uint32_t rate, channels;
+	} sound_stream;
 	bool slicing;                   /* the block hook is installed (engine.c) */
 	bool want_slicing;              /* upcalls need it: install between slices */
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "events.h"
+#include "recovery.h"
 #include "outboard/errno.h"
 #include "outboard/log.h"
 #include "scheduler.h"
@@ -30,6 +31,13 @@ struct posted {
 	uint32_t bytes;
 };
 
+/* A call waiting for its link to come back. */
+struct waiter {
+	void (*fn)(void *arg, int err);
+	void *arg;
+	struct waiter *next;
+};
+
 struct obh_link {
 	struct obh_router *router;
 	enum obh_domain_state state;
@@ -44,6 +52,11 @@ struct obh_link {
 	unsigned posted_head, posted_count;
 	uint64_t posted_bytes;
 	struct obh_waitq credit_waiters;
+	/* Restarts (router.h, remote.h). */
+	struct waiter *waiters, **waiters_tail;
+	int64_t down_since_ns;
+	bool reconnecting;               /* our Hello sent to a new instance */
+	bool failed_reported;
 };
 
 struct obh_router {
@@ -81,6 +94,150 @@ static void on_credit(struct obh_link *l, uint64_t done_id)
 		l->posted_count--;
 	}
 	wake_credit_waiters(l->router->h, l, 0);
+}
+
+/* ---- restarts ---- */
+
+/* Answer everything waiting for the link: 0 when it is back, else errno. */
+static void release_waiters(struct obh_link *l, int err)
+{
+	struct waiter *w = l->waiters;
+	l->waiters = NULL;
+	l->waiters_tail = &l->waiters;
+	while (w) {
+		struct waiter *next = w->next;
+		w->fn(w->arg, err);
+		free(w);
+		w = next;
+	}
+}
+
+static bool restart_possible(const struct obh_router *r, const struct obh_link *l)
+{
+	return r->control || strncmp(l->url, "tcp://", 6) == 0;
+}
+
+static void send_supervise(struct obh_router *r, struct obh_link *l,
+			   Ob__Supervise__State state, const char *detail)
+{
+	if (!r->control)
+		return;
+	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
+		if (r->route[d] != l)
+			continue;
+		Ob__Envelope env = OB__ENVELOPE__INIT;
+		Ob__Supervise sv = OB__SUPERVISE__INIT;
+		sv.domain = (Ob__Domain)d;
+		sv.state = state;
+		char detail_buf[64], plugin_buf[64];
+		snprintf(detail_buf, sizeof(detail_buf), "%s", detail);
+		snprintf(plugin_buf, sizeof(plugin_buf), "%s", l->backend ? l->backend : "");
+		sv.detail = detail_buf;
+		sv.plugin = plugin_buf;
+		env.body_case = OB__ENVELOPE__BODY_SUPERVISE;
+		env.supervise = &sv;
+		if (ob_conn_send(r->control, &env))
+			OB_WARN(CAT, "cannot tell the launcher that %s is %s", link_name(l), detail);
+		return; /* one message names the process; the launcher knows its domains */
+	}
+}
+
+/* The plugin process is gone or hung: calls wait for it (or fail). */
+static void link_down(struct obh_router *r, struct obh_link *l, const char *why, bool dead)
+{
+	if (l->state == OBH_DOMAIN_FAILED)
+		return;
+	if (l->state == OBH_DOMAIN_UP || l->reconnecting)
+		OB_ERROR(CAT, "plugin %s (%s) %s: %s; %s", link_name(l), l->domains,
+			 dead ? "died" : "stopped answering", why,
+			 restart_possible(r, l) ? "calls wait for it to come back"
+						: "its calls now fail with EIO");
+	if (l->state == OBH_DOMAIN_UP)
+		l->down_since_ns = obh_now_ns();
+	l->state = restart_possible(r, l) ? OBH_DOMAIN_DOWN : OBH_DOMAIN_LOST;
+	l->reconnecting = false;
+	if (dead && l->conn) {
+		ob_conn_get_stats(l->conn, &l->last_stats);
+		ob_conn *c = l->conn;
+		l->conn = NULL;
+		ob_conn_close(c, 0); /* calls in flight: ECANCELED (remote.c decides) */
+	}
+	l->posted_count = 0;
+	l->posted_bytes = 0;
+	wake_credit_waiters(r->h, l, -OB_ABI_EIO);
+	if (l->state == OBH_DOMAIN_LOST)
+		release_waiters(l, EIO);
+}
+
+static void link_failed(struct obh_router *r, struct obh_link *l, const char *why)
+{
+	link_down(r, l, why, true);
+	l->state = OBH_DOMAIN_FAILED;
+	if (!l->failed_reported) {
+		l->failed_reported = true;
+		fprintf(stderr, "outboard-cpu: the %s plugin %s has failed for good (%s): "
+				"its calls now fail with ENODEV\n", l->domains, link_name(l), why);
+	}
+	release_waiters(l, ENODEV);
+}
+
+static void restored(void *arg)
+{
+	struct obh_link *l = arg;
+	if (!l->conn || l->state == OBH_DOMAIN_FAILED)
+		return;
+	l->state = OBH_DOMAIN_UP;
+	OB_WARN(CAT, "plugin %s (%s) is back", link_name(l), l->domains);
+	release_waiters(l, 0);
+}
+
+static int link_mask(const struct obh_router *r, const struct obh_link *l)
+{
+	int mask = 0;
+	for (int d = 1; d < OBH_DOMAIN_COUNT; d++)
+		if (r->route[d] == l)
+			mask |= 1 << d;
+	return mask;
+}
+
+static bool hello_serves_link(const struct obh_router *r, const struct obh_link *l,
+			      const Ob__Hello *answer);
+static void take_calls(struct obh_link *l, const Ob__Hello *answer);
+static int link_dial(struct obh_link *l, const char *url);
+
+/* A new instance answered our Hello: restore it, then let calls through. */
+static void on_reconnect_hello(struct obh_link *l, const Ob__Hello *answer)
+{
+	struct obh_router *r = l->router;
+	l->reconnecting = false;
+	if (answer->status || !hello_serves_link(r, l, answer)) {
+		link_failed(r, l, "the restarted plugin refused the handshake");
+		return;
+	}
+	take_calls(l, answer);
+	if (obh_recovery_restore(r->h, (uint32_t)link_mask(r, l), restored, l))
+		link_failed(r, l, "out of memory while restoring it");
+}
+
+static void reconnect(struct obh_router *r, struct obh_link *l, const char *url)
+{
+	static char role[] = "host";
+	if (l->state == OBH_DOMAIN_FAILED)
+		return;
+	if (!l->conn) {
+		int err = link_dial(l, url);
+		if (err) {
+			link_failed(r, l, "cannot dial its new endpoint");
+			return;
+		}
+	}
+	Ob__Hello hello;
+	ob__hello__init(&hello);
+	hello.role = role;
+	if (ob_conn_hello(l->conn, &hello))
+		link_failed(r, l, "cannot greet the restarted plugin");
+	else
+		l->reconnecting = true;
 }
 
 /* ---- what plugins send ---- */
@@ -137,7 +294,9 @@ static void on_plugin_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 		on_event(l, env->event);
 		break;
 	case OB__ENVELOPE__BODY_HELLO:
-		break; /* a late duplicate of the handshake answer */
+		if (l->reconnecting)
+			on_reconnect_hello(l, env->hello);
+		break; /* otherwise a late duplicate of the handshake answer */
 	default:
 		OB_DEBUG(CAT, "unexpected envelope %d from %s", env->body_case, link_name(l));
 		break;
@@ -147,12 +306,19 @@ static void on_plugin_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 static void on_plugin_state(void *arg, ob_conn *conn, bool up)
 {
 	struct obh_link *l = arg;
+	struct obh_router *r = l->router;
 	(void)conn;
-	if (up)
-		OB_INFO(CAT, "plugin %s (%s) is answering again", link_name(l), l->domains);
-	else
-		OB_WARN(CAT, "plugin %s (%s) stopped answering; calls in flight fail with EIO",
-			link_name(l), l->domains);
+	if (!up) {
+		if (l->state != OBH_DOMAIN_UP)
+			return;
+		/* Hung (or a network drop): the launcher kills and restarts it. */
+		link_down(r, l, "no heartbeat", false);
+		send_supervise(r, l, OB__SUPERVISE__STATE__STATE_HUNG, "no heartbeat");
+	} else if ((l->state == OBH_DOMAIN_DOWN || l->state == OBH_DOMAIN_LOST) &&
+		   !l->reconnecting) {
+		/* Back on the same connection: maybe a new instance; restore. */
+		reconnect(r, l, l->url);
+	}
 }
 
 static void on_plugin_error(void *arg, ob_conn *conn, int err, const char *what)
@@ -160,22 +326,6 @@ static void on_plugin_error(void *arg, ob_conn *conn, int err, const char *what)
 	struct obh_link *l = arg;
 	(void)conn;
 	OB_ERROR(CAT, "plugin %s (%s): %s (%s)", link_name(l), l->domains, what, strerror(err));
-}
-
-static void link_down(struct obh_router *r, struct obh_link *l, const char *why)
-{
-	if (l->state != OBH_DOMAIN_UP)
-		return;
-	OB_ERROR(CAT, "plugin %s (%s) died: %s; its calls now fail with EIO", link_name(l),
-		 l->domains, why);
-	l->state = OBH_DOMAIN_DOWN;
-	ob_conn_get_stats(l->conn, &l->last_stats);
-	ob_conn *c = l->conn;
-	l->conn = NULL;
-	ob_conn_close(c, 0); /* completes calls in flight with ECANCELED */
-	l->posted_count = 0;
-	l->posted_bytes = 0;
-	wake_credit_waiters(r->h, l, -OB_ABI_EIO);
 }
 
 static void on_control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
@@ -188,12 +338,53 @@ static void on_control_message(void *arg, ob_conn *conn, const Ob__Envelope *env
 	int d = (int)sv->domain;
 	if (d <= 0 || d >= OBH_DOMAIN_COUNT || !r->route[d])
 		return;
-	if (sv->state == OB__SUPERVISE__STATE__STATE_DIED ||
-	    sv->state == OB__SUPERVISE__STATE__STATE_FAILED)
-		link_down(r, r->route[d], sv->detail && *sv->detail ? sv->detail : "exited");
+	struct obh_link *l = r->route[d];
+	const char *detail = sv->detail && *sv->detail ? sv->detail : "exited";
+	switch (sv->state) {
+	case OB__SUPERVISE__STATE__STATE_DIED:
+		link_down(r, l, detail, true);
+		break;
+	case OB__SUPERVISE__STATE__STATE_FAILED:
+		link_failed(r, l, detail);
+		break;
+	case OB__SUPERVISE__STATE__STATE_UP:
+		if (l->state != OBH_DOMAIN_UP)
+			reconnect(r, l, sv->url && *sv->url ? sv->url : l->url);
+		break;
+	default:
+		break;
+	}
 }
 
 /* ---- opening ---- */
+
+static bool hello_serves_link(const struct obh_router *r, const struct obh_link *l,
+			      const Ob__Hello *answer)
+{
+	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
+		if (r->route[d] != l)
+			continue;
+		bool served = false;
+		for (size_t i = 0; i < answer->n_domains; i++)
+			served |= (int)answer->domains[i] == d;
+		if (!served) {
+			OB_ERROR(CAT, "plugin %s at %s does not serve the %s domain", answer->backend,
+				 l->url, obh_domain_name((enum obh_domain)d));
+			return false;
+		}
+	}
+	return true;
+}
+
+static void take_calls(struct obh_link *l, const Ob__Hello *answer)
+{
+	memset(l->serves, 0, sizeof(l->serves));
+	for (size_t i = 0; i < answer->n_calls; i++)
+		if (answer->calls[i] < MAX_CALL_NUM)
+			l->serves[answer->calls[i] / 8] |= (uint8_t)(1u << (answer->calls[i] % 8));
+	if (!l->backend)
+		l->backend = strdup(answer->backend ? answer->backend : "?");
+}
 
 static int handshake(struct obh_router *r, struct obh_link *l)
 {
@@ -207,23 +398,11 @@ static int handshake(struct obh_router *r, struct obh_link *l)
 			 strerror(-err));
 		return err;
 	}
-	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
-		if (r->route[d] != l)
-			continue;
-		bool served = false;
-		for (size_t i = 0; i < answer->n_domains; i++)
-			served |= (int)answer->domains[i] == d;
-		if (!served) {
-			OB_ERROR(CAT, "plugin %s at %s does not serve the %s domain", answer->backend,
-				 l->url, obh_domain_name((enum obh_domain)d));
-			ob__hello__free_unpacked(answer, NULL);
-			return -EPROTO;
-		}
+	if (!hello_serves_link(r, l, answer)) {
+		ob__hello__free_unpacked(answer, NULL);
+		return -EPROTO;
 	}
-	for (size_t i = 0; i < answer->n_calls; i++)
-		if (answer->calls[i] < MAX_CALL_NUM)
-			l->serves[answer->calls[i] / 8] |= (uint8_t)(1u << (answer->calls[i] % 8));
-	l->backend = strdup(answer->backend ? answer->backend : "?");
+	take_calls(l, answer);
 	OB_INFO(CAT, "%s: plugin %s %s at %s, %zu calls", l->domains, l->backend,
 		answer->backend_version, l->url, answer->n_calls);
 	ob__hello__free_unpacked(answer, NULL);
@@ -247,12 +426,13 @@ static struct obh_link *link_for(struct obh_router *r, enum obh_domain d, const 
 		return NULL;
 	}
 	l->router = r;
+	l->waiters_tail = &l->waiters;
 	snprintf(l->domains, sizeof(l->domains), "%s", obh_domain_name(d));
 	r->links[r->nlinks++] = l;
 	return l;
 }
 
-static int open_link(struct obh_router *r, struct obh_link *l)
+static int link_dial(struct obh_link *l, const char *url)
 {
 	static const struct ob_conn_callbacks cbs = {
 		.on_message = on_plugin_message,
@@ -260,13 +440,25 @@ static int open_link(struct obh_router *r, struct obh_link *l)
 		.on_error = on_plugin_error,
 	};
 	struct ob_conn_opts opts = { .name = l->domains };
+	if (url != l->url) {
+		char *copy = strdup(url);
+		if (!copy)
+			return -ENOMEM;
+		free(l->url);
+		l->url = copy;
+	}
 	int err = ob_conn_dial(l->url, &opts, &cbs, l, &l->conn);
-	if (err) {
+	if (err)
 		OB_ERROR(CAT, "cannot dial the %s plugin at %s: %s", l->domains, l->url,
 			 strerror(-err));
-		return err;
-	}
-	err = handshake(r, l);
+	return err;
+}
+
+static int open_link(struct obh_router *r, struct obh_link *l)
+{
+	int err = link_dial(l, l->url);
+	if (!err)
+		err = handshake(r, l);
 	if (!err)
 		l->state = OBH_DOMAIN_UP;
 	return err;
@@ -318,6 +510,7 @@ void obh_router_destroy(struct obh_router *r)
 	for (unsigned i = 0; i < r->nlinks; i++) {
 		struct obh_link *l = r->links[i];
 		ob_conn_close(l->conn, 200);
+		release_waiters(l, ECANCELED);
 		free(l->url);
 		free(l->backend);
 		free(l);
@@ -352,6 +545,9 @@ int obh_router_timeout(struct obh_router *r)
 {
 	int t = -1;
 	for (unsigned i = 0; i < r->nlinks; i++)
+		if (r->links[i]->state == OBH_DOMAIN_DOWN)
+			t = 1000; /* look at recovery deadlines at least every second */
+	for (unsigned i = 0; i < r->nlinks; i++)
 		if (r->links[i]->conn)
 			t = min_timeout(t, ob_conn_timeout(r->links[i]->conn));
 	if (r->control)
@@ -364,9 +560,19 @@ void obh_router_process(struct obh_router *r)
 	/* The control connection first: a death notice fails calls at once. */
 	if (r->control)
 		ob_conn_process(r->control);
-	for (unsigned i = 0; i < r->nlinks; i++)
-		if (r->links[i]->conn)
-			ob_conn_process(r->links[i]->conn);
+	int64_t now = obh_now_ns();
+	for (unsigned i = 0; i < r->nlinks; i++) {
+		struct obh_link *l = r->links[i];
+		if (l->conn)
+			ob_conn_process(l->conn);
+		if (l->state == OBH_DOMAIN_DOWN &&
+		    now - l->down_since_ns > (int64_t)OBH_RECOVERY_TIMEOUT_MS * 1000000) {
+			OB_ERROR(CAT, "plugin %s (%s) did not come back within %d s: its calls fail "
+				      "with EIO", link_name(l), l->domains, OBH_RECOVERY_TIMEOUT_MS / 1000);
+			l->state = OBH_DOMAIN_LOST;
+			release_waiters(l, EIO);
+		}
+	}
 }
 
 /* ---- calls ---- */
@@ -397,7 +603,10 @@ int obh_router_call(struct obh_router *r, enum obh_domain d, Ob__Request *req,
 	case OBH_DOMAIN_ABSENT:
 		return -ENOSYS;
 	case OBH_DOMAIN_DOWN:
+	case OBH_DOMAIN_LOST:
 		return -EIO;
+	case OBH_DOMAIN_FAILED:
+		return -ENODEV;
 	case OBH_DOMAIN_UP:
 		break;
 	}
@@ -426,9 +635,53 @@ int obh_router_post(struct obh_router *r, enum obh_domain d, Ob__Request *req,
 	return 0;
 }
 
+bool obh_router_recovering(const struct obh_router *r, enum obh_domain d)
+{
+	const struct obh_link *l = (unsigned)d < OBH_DOMAIN_COUNT ? r->route[d] : NULL;
+	if (!l)
+		return false;
+	if (l->state == OBH_DOMAIN_DOWN)
+		return true;
+	if (l->state != OBH_DOMAIN_UP || !l->conn || !restart_possible(r, l))
+		return false;
+	/* The connection is declaring its peer down right now (its calls fail
+	 * before on_state tells us): a restart will follow. */
+	struct ob_conn_stats st;
+	ob_conn_get_stats(l->conn, &st);
+	return !st.up;
+}
+
+void obh_router_when_up(struct obh_router *r, enum obh_domain d,
+			void (*fn)(void *arg, int err), void *arg)
+{
+	struct obh_link *l = r->route[d];
+	struct waiter *w = calloc(1, sizeof(*w));
+	if (!w) {
+		fn(arg, ENOMEM);
+		return;
+	}
+	w->fn = fn;
+	w->arg = arg;
+	*l->waiters_tail = w;
+	l->waiters_tail = &w->next;
+	/* A hung link becomes DOWN here too (see obh_router_recovering). */
+	if (l->state == OBH_DOMAIN_UP)
+		link_down(r, l, "no heartbeat", false);
+}
+
+int obh_router_send_restore(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+			    ob_reply_fn fn, void *arg)
+{
+	struct obh_link *l = r->route[d];
+	if (!l || !l->conn)
+		return -ENOTCONN;
+	req->posted = fn == NULL;
+	return ob_conn_call(l->conn, req, fn, arg, NULL);
+}
+
 void obh_router_start_input(struct obh_router *r)
 {
-	if (obh_router_state(r, OBH_DOMAIN_INPUT) != OBH_DOMAIN_UP ||
+	if (!r->route[OBH_DOMAIN_INPUT] ||
 	    !obh_router_serves(r, OBH_DOMAIN_INPUT, OB__REQUEST__CALL_INPUT_CONFIGURE))
 		return;
 	Ob__Request req = OB__REQUEST__INIT;
@@ -436,8 +689,7 @@ void obh_router_start_input(struct obh_router *r)
 	cfg.flags = 1; /* start: a script's clock starts with the program */
 	req.call_case = OB__REQUEST__CALL_INPUT_CONFIGURE;
 	req.input_configure = &cfg;
-	struct obh_waitq *full;
-	int err = obh_router_post(r, OBH_DOMAIN_INPUT, &req, &full);
+	int err = obh_router_send_restore(r, OBH_DOMAIN_INPUT, &req, NULL, NULL);
 	if (err)
 		OB_WARN(CAT, "cannot start the input source: %s", strerror(-err));
 }

@@ -43,8 +43,32 @@ void obh_router_process(struct obh_router *r);
 enum obh_domain_state {
 	OBH_DOMAIN_ABSENT,  /* no plugin configured */
 	OBH_DOMAIN_UP,
-	OBH_DOMAIN_DOWN,    /* the plugin died; calls fail with EIO */
+	OBH_DOMAIN_DOWN,    /* died or hung, coming back: calls wait (remote.h) */
+	OBH_DOMAIN_LOST,    /* down and no restart came in time: calls fail with EIO */
+	OBH_DOMAIN_FAILED,  /* the launcher gave up restarting it: calls fail with ENODEV */
 };
+
+/* Restarts: how long calls wait for a plugin to come back before the
+ * domain is declared lost. */
+#define OBH_RECOVERY_TIMEOUT_MS 15000
+
+/*
+ * Whether a call that failed with the plugin's death may wait for its
+ * restart: the domain is down (or its plugin just stopped answering) and
+ * something will bring it back (the launcher restarts local plugins; a tcp
+ * dialer reconnects to a remote one).
+ */
+bool obh_router_recovering(const struct obh_router *r, enum obh_domain d);
+
+/* Run fn(arg, 0) once the domain is up again (after its restore), or
+ * fn(arg, errno) when it is lost (EIO) or failed (ENODEV). */
+void obh_router_when_up(struct obh_router *r, enum obh_domain d,
+			void (*fn)(void *arg, int err), void *arg);
+
+/* Send a request to a domain's plugin while it is being restored (before
+ * guest calls may reach it); fn NULL posts it. 0 or -errno. */
+int obh_router_send_restore(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+			    ob_reply_fn fn, void *arg);
 
 enum obh_domain_state obh_router_state(const struct obh_router *r, enum obh_domain d);
 
