@@ -32,6 +32,7 @@ struct obh_timer;
 /* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
 #define OBH_EXIT_DEADLOCK 124
 #define OBH_EXIT_HOST_ERROR 125
+#define OBH_EXIT_TIME_LIMIT 142 /* 128 + SIGALRM, as timeout(1) would give */
 
 /* The host page (OBH_HOST_PAGE, mem.h): HLE thunks and return backstops. */
 #define OBH_BACKSTOP_THREAD_EXIT (OBH_HOST_PAGE + 0x00) /* lr of every new thread */
@@ -60,6 +61,7 @@ struct obh_options {
 	const char *control_url;        /* launcher's control endpoint, or NULL */
 	int plugin_timeout_ms;          /* handshake bound */
 	int call_timeout_ms;            /* deadline of blocking domain calls, 0 = none */
+	int time_limit_ms;              /* end the run after this long, 0 = none */
 };
 
 /* A fault that ends the run (fault.c). */
@@ -99,6 +101,7 @@ struct obh_host {
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
 
 	FILE *trace_out;
+	int64_t start_ns;               /* when the guest started */
 };
 
 /* Leave the run loop with this status once the current slice ends. */

@@ -31,11 +31,12 @@ static void usage(FILE *out)
 		"  --stack SIZE          main thread stack (default 1M)\n"
 		"  --plugin-timeout MS   how long to wait for a plugin's Hello (default 10000)\n"
 		"  --call-timeout MS     deadline of each blocking device call (default none)\n"
+		"  --time-limit MS       stop the program after this long (exit status 142)\n"
 		"  --log-level LEVEL     error, guest, stub, warn, info, debug\n"
 		"  --help, --version\n\n"
 		"Exit status: the guest's; 128+signal for a guest fault; %d for a deadlock;\n"
-		"%d when the program cannot be started.\n",
-		OBH_EXIT_DEADLOCK, OBH_EXIT_HOST_ERROR);
+		"%d when the program cannot be started; %d past --time-limit.\n",
+		OBH_EXIT_DEADLOCK, OBH_EXIT_HOST_ERROR, OBH_EXIT_TIME_LIMIT);
 }
 
 /* "64M", "512k", "4096" -> bytes. 0 or -EINVAL. */
@@ -88,7 +89,7 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 }
 
 enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
-       OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION };
+       OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
@@ -102,6 +103,7 @@ static const struct option long_opts[] = {
 	{ "log-level", required_argument, NULL, OPT_LOG },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "time-limit", required_argument, NULL, OPT_TIME_LIMIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -123,6 +125,7 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 		case OPT_STACK: err = parse_size(optarg, &o->main_stack); break;
 		case OPT_PLUGIN_TIMEOUT: err = parse_ms(optarg, &o->plugin_timeout_ms); break;
 		case OPT_CALL_TIMEOUT: err = parse_ms(optarg, &o->call_timeout_ms); break;
+		case OPT_TIME_LIMIT: err = parse_ms(optarg, &o->time_limit_ms); break;
 		case OPT_LOG:
 			err = ob_log_parse_level(optarg, &level);
 			if (!err)
@@ -133,8 +136,10 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 		default: usage(stderr); return 2;
 		}
 		if (err) {
-			fprintf(stderr, "outboard-cpu: bad value for --%s: '%s'\n",
-				long_opts[c - OPT_PLUGIN].name, optarg);
+			const struct option *o2 = long_opts;
+			while (o2->name && o2->val != c)
+				o2++;
+			fprintf(stderr, "outboard-cpu: bad value for --%s: '%s'\n", o2->name, optarg);
 			return 2;
 		}
 	}

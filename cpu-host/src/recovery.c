@@ -156,8 +156,10 @@ static void reopen_fd(struct restore *r, int32_t fd, const struct obh_fd *f)
 {
 	struct reopen *o = calloc(1, sizeof(*o));
 	Ob__Request req = OB__REQUEST__INIT;
-	Ob__FsOpen op = OB__FS_OPEN__INIT;
-	Ob__FsOpendir od = OB__FS_OPENDIR__INIT;
+	Ob__FsOpen op;
+	Ob__FsOpendir od;
+	ob__fs_open__init(&op);
+	ob__fs_opendir__init(&od);
 	r->outstanding++;
 	if (!o) {
 		r->lost++;

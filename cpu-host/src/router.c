@@ -126,7 +126,8 @@ static void send_supervise(struct obh_router *r, struct obh_link *l,
 		if (r->route[d] != l)
 			continue;
 		Ob__Envelope env = OB__ENVELOPE__INIT;
-		Ob__Supervise sv = OB__SUPERVISE__INIT;
+		Ob__Supervise sv;
+		ob__supervise__init(&sv);
 		sv.domain = (Ob__Domain)d;
 		sv.state = state;
 		char detail_buf[64], plugin_buf[64];

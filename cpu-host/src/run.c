@@ -57,11 +57,19 @@ static void switch_in(struct obh_host *h, struct obh_thread *t)
 	s->current = t;
 }
 
-/* The next moment something is due: a sleeper, a timeout, a timer. */
+static int64_t time_limit_at(const struct obh_host *h)
+{
+	return h->opts.time_limit_ms ? h->start_ns + (int64_t)h->opts.time_limit_ms * 1000000
+				     : INT64_MAX;
+}
+
+/* The next moment something is due: a sleeper, a timeout, a timer, the
+ * time limit. */
 static int64_t next_wakeup(struct obh_host *h)
 {
 	int64_t a = obhs_next_deadline(h->sched), b = obh_timers_next(h);
-	return a < b ? a : b;
+	int64_t c = time_limit_at(h), m = a < b ? a : b;
+	return m < c ? m : c;
 }
 
 /* Why uc_emu_start returned with an error, when no hook said so. */
@@ -164,6 +172,11 @@ int obh_sched_run(struct obh_host *h)
 		int64_t now = obh_now_ns();
 		obhs_expire_deadlines(h, now);
 		obh_timers_expire(h, now);
+		if (now >= time_limit_at(h)) {
+			fprintf(stderr, "outboard-cpu: the program ran past its time limit (%d ms); "
+					"stopping it\n", h->opts.time_limit_ms);
+			return OBH_EXIT_TIME_LIMIT;
+		}
 		if (h->exiting)
 			return h->exit_status;
 		if (s->live_threads == 0)

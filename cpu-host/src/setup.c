@@ -103,16 +103,11 @@ static int resolve_imports(struct obh_host *h, const struct obh_image *img)
 	return missing ? -ENOENT : 0;
 }
 
-static int load_program(struct obh_host *h, struct obh_image *img)
+static int load_image(struct obh_host *h, const uint8_t *data, size_t len,
+		      struct obh_image *img)
 {
-	uint8_t *data = NULL;
-	size_t len = 0;
-	int err = read_file(h->opts.program, &data, &len);
-	if (err)
-		return err;
 	char why[256] = "";
-	err = obh_elf_load(h->mem, data, len, NULL, img, why, sizeof(why));
-	free(data);
+	int err = obh_elf_load(h->mem, data, len, NULL, img, why, sizeof(why));
 	if (err) {
 		OB_ERROR(CAT, "cannot load %s: %s", h->opts.program, why[0] ? why : strerror(-err));
 		return err;
@@ -151,6 +146,18 @@ static int start_main(struct obh_host *h, const struct obh_image *img)
 
 int obh_setup(struct obh_host *h)
 {
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int err = read_file(h->opts.program, &data, &len);
+	if (err)
+		return err;
+	err = obh_setup_image(h, data, len);
+	free(data);
+	return err;
+}
+
+int obh_setup_image(struct obh_host *h, const uint8_t *data, size_t len)
+{
 	struct obh_image img = { 0 };
 	int err = obh_marshal_init();
 	if (err)
@@ -162,7 +169,7 @@ int obh_setup(struct obh_host *h)
 		goto out;
 	if ((err = obh_router_create(h, &h->router)))
 		goto out;
-	if ((err = load_program(h, &img)))
+	if ((err = load_image(h, data, len, &img)))
 		goto out;
 	err = obh_mem_heap_init(h->mem, obh_image_heap_start(&img), h->opts.heap_max);
 	if (err) {
@@ -173,8 +180,12 @@ int obh_setup(struct obh_host *h)
 	if ((err = start_main(h, &img)))
 		goto out;
 	err = obh_preempt_create(h->uc, &h->preempt);
-	if (!err)
-		obh_router_start_input(h->router);
+	if (err)
+		goto out;
+	/* A time limit must be able to stop a single thread that never traps. */
+	h->want_slicing |= h->opts.time_limit_ms > 0;
+	h->start_ns = obh_now_ns();
+	obh_router_start_input(h->router);
 out:
 	obh_image_free(&img);
 	return err;

@@ -6,10 +6,15 @@
 #ifndef OBH_SETUP_H
 #define OBH_SETUP_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "host.h"
 
-/* 0, or -errno with the reason logged. */
+/* 0, or -errno with the reason logged. obh_setup loads h->opts.program;
+ * obh_setup_image an ELF image already in memory (the caller keeps it). */
 int obh_setup(struct obh_host *h);
+int obh_setup_image(struct obh_host *h, const uint8_t *data, size_t len);
 void obh_teardown(struct obh_host *h);
 
 #endif /* OBH_SETUP_H */
