@@ -705,6 +705,11 @@ static void link_stats(const struct obh_link *l, struct ob_conn_stats *st)
 		*st = l->last_stats;
 }
 
+bool obh_router_has_plugins(const struct obh_router *r)
+{
+	return r->nlinks > 0 || r->control;
+}
+
 unsigned obh_router_in_flight(const struct obh_router *r)
 {
 	unsigned n = 0;

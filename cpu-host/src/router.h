@@ -99,6 +99,9 @@ int obh_router_post(struct obh_router *r, enum obh_domain d, Ob__Request *req,
 /* Tell the input plugin that the program starts (its script clock starts). */
 void obh_router_start_input(struct obh_router *r);
 
+/* Whether any plugin (or the launcher) is connected. */
+bool obh_router_has_plugins(const struct obh_router *r);
+
 /* Calls in flight over every connection (blocking ones only). */
 unsigned obh_router_in_flight(const struct obh_router *r);
 

@@ -182,8 +182,10 @@ int obh_setup_image(struct obh_host *h, const uint8_t *data, size_t len)
 	err = obh_preempt_create(h->uc, &h->preempt);
 	if (err)
 		goto out;
-	/* A time limit must be able to stop a single thread that never traps. */
-	h->want_slicing |= h->opts.time_limit_ms > 0;
+	/* A time limit must be able to stop a single thread that never traps,
+	 * and plugins must hear from us (heartbeats, their events) while one
+	 * computes: slice even a single thread then. */
+	h->want_slicing |= h->opts.time_limit_ms > 0 || obh_router_has_plugins(h->router);
 	h->start_ns = obh_now_ns();
 	obh_router_start_input(h->router);
 out:

@@ -87,7 +87,7 @@ static void put_buf(struct obh_host *h, FILE *out, uint32_t addr, uint32_t len)
 }
 
 static void put_arg(struct obh_host *h, FILE *out, const struct obh_call *c, unsigned i,
-		    const uint32_t *v, char *const *str, bool done)
+		    const uint32_t *v, char *const *str, int64_t filled)
 {
 	const struct obh_arg *a = &c->args[i];
 	switch (a->kind) {
@@ -113,8 +113,9 @@ static void put_arg(struct obh_host *h, FILE *out, const struct obh_call *c, uns
 		put_buf(h, out, v[i], (uint32_t)obh_arg_len(c, i, v));
 		break;
 	case OBH_A_OUT_BUF:
-		if (done)
-			put_buf(h, out, v[i], v[a->len]);
+		/* As strace: what the call put there (its result), not the capacity. */
+		if (filled >= 0)
+			put_buf(h, out, v[i], filled < v[a->len] ? (uint32_t)filled : v[a->len]);
 		else
 			fprintf(out, "0x%08x", v[i]);
 		break;
@@ -130,13 +131,13 @@ static bool traced(struct obh_host *h, const struct obh_call *c)
 }
 
 static void put_call(struct obh_host *h, FILE *out, struct obh_thread *t,
-		     const struct obh_call *c, const uint32_t *v, char *const *str, bool done)
+		     const struct obh_call *c, const uint32_t *v, char *const *str, int64_t filled)
 {
 	fprintf(out, "[t%u] %s(", t->id, c->name);
 	for (unsigned i = 0; i < c->nargs; i++) {
 		if (i)
 			fputs(", ", out);
-		put_arg(h, out, c, i, v, str, done);
+		put_arg(h, out, c, i, v, str, filled);
 	}
 	fputc(')', out);
 }
@@ -148,7 +149,7 @@ void obh_trace_call(struct obh_host *h, struct obh_thread *t, const struct obh_c
 	if (!traced(h, c))
 		return;
 	FILE *out = h->trace_out;
-	put_call(h, out, t, c, v, str, r0 >= 0);
+	put_call(h, out, t, c, v, str, r0 >= 0 ? r0 : -1);
 	if (r0 < 0 && r0 >= -4095) {
 		const char *name = obh_errno_name((int)-r0);
 		fprintf(out, " = %lld %s", (long long)r0, name ? name : "");
@@ -167,7 +168,7 @@ void obh_trace_blocked(struct obh_host *h, struct obh_thread *t, const struct ob
 {
 	if (!traced(h, c))
 		return;
-	put_call(h, h->trace_out, t, c, v, str, false);
+	put_call(h, h->trace_out, t, c, v, str, -1);
 	fputs(" = <waits>\n", h->trace_out);
 	fflush(h->trace_out);
 }

@@ -23,6 +23,10 @@
 void obh_upcalls_enable(struct obh_host *h)
 {
 	h->want_slicing = true;
+	/* Slicing starts between slices: end this one now, or a thread that
+	 * never traps again would never reach a safe point. */
+	if (!h->slicing)
+		obh_host_stop(h);
 }
 
 void obh_upcall_wanted(struct obh_host *h, struct obh_thread *t)
