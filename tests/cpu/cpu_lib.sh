@@ -1,0 +1,62 @@
+# Helpers for the CPU host's integration tests (sourced after lib.sh's
+# setup: tests/guests/lib.sh gives run_outboard, expect_*, fail, $WORK).
+
+. "$(dirname "$0")/../guests/lib.sh"
+
+# wait_until SECONDS CMD...: runs CMD every 50 ms until it succeeds (0) or
+# SECONDS pass (1).
+wait_until() {
+	local left=$(($1 * 20))
+	shift
+	while ! "$@"; do
+		left=$((left - 1))
+		[ "$left" -gt 0 ] || return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# child_running PID EXE: the pid of PID's child process that runs the
+# executable named EXE (its /proc/<pid>/exe), or nothing. Matching on the
+# executable, not on the 15-character process name, and only among PID's
+# children: never a name-wide match.
+child_running() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		if [ "$(basename "$(readlink "/proc/$c/exe" 2>/dev/null)")" = "$2" ]; then
+			echo "$c"
+			return 0
+		fi
+	done
+	return 0
+}
+
+# expect_line TAG FILE ERE WHAT: FILE (out or err of run TAG) has a line
+# matching the extended regex; otherwise a failure is counted and shown.
+CHECK_FAILURES=0
+expect_line() {
+	if ! grep -Eq -- "$3" "$WORK/$1.$2"; then
+		echo "FAIL $TEST_NAME: $1.$2 has no line for $4 (/$3/)" >&2
+		CHECK_FAILURES=$((CHECK_FAILURES + 1))
+	fi
+}
+
+# no_line TAG FILE ERE WHAT: no line of FILE matches.
+no_line() {
+	if grep -Eq -- "$3" "$WORK/$1.$2"; then
+		echo "FAIL $TEST_NAME: $1.$2 has a line for $4 (/$3/):" >&2
+		grep -E -- "$3" "$WORK/$1.$2" | head -5 >&2
+		CHECK_FAILURES=$((CHECK_FAILURES + 1))
+	fi
+}
+
+# checks_passed TAG...: ends the test (showing the runs TAG...) if any
+# expect_line or no_line check failed.
+checks_passed() {
+	if [ "$CHECK_FAILURES" -ne 0 ]; then
+		for tag in "$@"; do
+			show "$tag"
+		done
+		fail "$CHECK_FAILURES check(s) failed"
+	fi
+}

@@ -1,0 +1,75 @@
+#!/bin/sh
+# plugin_killed: the fs plugin dies (SIGKILL) while a guest call to it is
+# pending. That call (a read: not idempotent, so never sent twice) must
+# return EIO (read_loop prints it and exits with 3), the CPU host must
+# carry on to the guest's own exit status (not 128+n), and stderr must say
+# which plugin died and how.
+#
+# To have a call pending for certain when the plugin dies, the plugin is
+# first stopped (SIGSTOP) until the guest's output stalls on an unanswered
+# read, then killed: well inside the 3 s after which a silent plugin would
+# be declared down for silence rather than death.
+. "$(dirname "$0")/cpu_lib.sh"
+
+elf=$(guest_path read_loop)
+mkdir "$WORK/root"
+# 64 KiB: read_loop reads 16 bytes at a time, every 2 ms.
+head -c 65536 /dev/zero | tr '\0' 'x' >"$WORK/root/data.txt"
+
+"$OB_BIN/outboard" run --fs "$WORK/root" --trace=fs "$elf" data.txt </dev/null \
+	>"$WORK/pk.out" 2>"$WORK/pk.err" &
+launcher=$!
+plugin=
+cleanup() {
+	[ -z "$plugin" ] || kill -CONT "$plugin" 2>/dev/null || true
+	kill -KILL "$launcher" 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+reads() {
+	grep -c '^read [0-9]*: 16$' "$WORK/pk.out" || true
+}
+some_reads() {
+	[ "$(reads)" -ge 5 ]
+}
+wait_until 30 some_reads || { echo 1 >"$WORK/pk.status"; show pk; fail "the guest never read"; }
+
+plugin=$(child_running "$launcher" outboard-fs-hostdir)
+[ -n "$plugin" ] || { echo 1 >"$WORK/pk.status"; show pk; fail "no fs plugin under the launcher"; }
+kill -STOP "$plugin"
+# The guest reads every 2 ms: 300 ms without a new line means its read is
+# sent and unanswered.
+stalled=no
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	before=$(reads)
+	sleep 0.3
+	[ "$(reads)" = "$before" ] && { stalled=yes; break; }
+done
+[ "$stalled" = yes ] || { echo 1 >"$WORK/pk.status"; show pk; fail "the guest kept reading"; }
+kill -KILL "$plugin"
+kill -CONT "$plugin" 2>/dev/null || true
+
+# Bounded wait for the launcher to end (an exited, unreaped child is a
+# zombie: state Z), then collect its status.
+ended() {
+	[ ! -e "/proc/$launcher" ] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$launcher/stat"
+}
+wait_until 30 ended || { echo 1 >"$WORK/pk.status"; show pk; fail "the run did not end"; }
+status=0
+wait "$launcher" || status=$?
+echo "$status" >"$WORK/pk.status"
+
+expect_status pk 3
+# (A read, or the rare lseek back to the start of the file.)
+expect_line pk out '^(read|lseek) [0-9]+: -5 EIO$' "the pending call failing with EIO"
+# The trace shows the failed read waited: it was in flight, not refused.
+expect_line pk err \
+	'^\[t1\] (read\(3, 0x[0-9a-f]+, 16\)|lseek\(3, 0, 0\)) = -5 EIO <[0-9.]+ ms>$' \
+	"the call that was pending when the plugin died"
+expect_line pk err 'fs-hostdir.*(killed|died|SIGKILL)' "the fs plugin's death"
+expect_line pk err '^outboard: .*fs.*fs-hostdir.*SIGKILL' "the launcher's report"
+expect_line pk err '^outboard-cpu: .*fs-hostdir.*died' "the CPU host's report"
+no_line pk err 'guest fault|AddressSanitizer|runtime error' "a crash"
+checks_passed pk
+note "passed"
