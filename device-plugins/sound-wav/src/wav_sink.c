@@ -1,0 +1,274 @@
+/* The WAV sink (wav_sink.h). */
+#include "wav_sink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sndfile.h>
+
+#include "outboard/log.h"
+
+#define NS_PER_S 1000000000LL
+
+struct obsw_sink {
+	char *path;               /* the first file's name */
+	bool realtime;
+	int64_t (*now_ns)(void);
+
+	unsigned segment;         /* files started so far */
+	char *file;               /* the current one's name, NULL before */
+	int fd;                   /* -1 when no file is open */
+	SNDFILE *sf;
+	struct obs_format fmt;    /* the current file's */
+
+	/* Realtime: the simulated device has played base_frames at base_ns
+	 * and plays on at fmt.rate until it has played total_frames. */
+	uint64_t total_frames, base_frames;
+	int64_t base_ns;
+};
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+char *obsw_segment_path(const char *path, unsigned n)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	size_t stem, len = strlen(path) + 16;
+	char *out = malloc(len);
+
+	if (!out || n <= 1) {
+		if (out)
+			snprintf(out, len, "%s", path);
+		return out;
+	}
+	/* The extension is the last dot of the last component, not a leading
+	 * one (".wav" alone is a name, not an extension). */
+	if (!dot || (slash && dot < slash) || dot == (slash ? slash + 1 : path))
+		dot = path + strlen(path);
+	stem = (size_t)(dot - path);
+	snprintf(out, len, "%.*s-%u%s", (int)stem, path, n, dot);
+	return out;
+}
+
+/* Can path be written? Creates it and removes it again if it was not
+ * there. 0 or -errno. */
+static int probe_path(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+		return 0;
+	}
+	if (errno != EEXIST)
+		return -errno;
+	/* O_NONBLOCK: a FIFO without a reader must not hang us (ENXIO). */
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	close(fd);
+	return 0;
+}
+
+int obsw_sink_create(const struct obsw_options *o, struct obsw_sink **out)
+{
+	struct obsw_sink *w;
+	int err;
+
+	if (!o->path || !o->path[0]) {
+		OB_ERROR(OBSW_LOG, "no output file given (--out FILE)");
+		return -EINVAL;
+	}
+	err = probe_path(o->path);
+	if (err) {
+		OB_ERROR(OBSW_LOG, "cannot write %s: %s", o->path,
+			 err == -EINVAL ? "not a regular file" : strerror(-err));
+		return err;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w || !(w->path = strdup(o->path))) {
+		free(w);
+		return -ENOMEM;
+	}
+	w->realtime = o->realtime;
+	w->now_ns = o->now_ns ? o->now_ns : monotonic_ns;
+	w->fd = -1;
+	*out = w;
+	return 0;
+}
+
+const char *obsw_sink_file(const struct obsw_sink *w)
+{
+	return w->file ? w->file : "";
+}
+
+/* Finish the current file: the header gets the real count. */
+static void finish_file(struct obsw_sink *w)
+{
+	if (w->sf) {
+		int err = sf_close(w->sf);
+
+		if (err)
+			OB_ERROR(OBSW_LOG, "%s: %s", w->file, sf_error_number(err));
+		w->sf = NULL;
+	}
+	if (w->fd >= 0) {
+		close(w->fd);
+		w->fd = -1;
+	}
+}
+
+static int open_file(struct obsw_sink *w, const char *name, const struct obs_format *f)
+{
+	SF_INFO info = {
+		.samplerate = (int)f->rate,
+		.channels = (int)f->channels,
+		.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16,
+	};
+
+	w->fd = open(name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (w->fd < 0) {
+		int err = -errno;
+
+		OB_ERROR(OBSW_LOG, "cannot create %s: %s", name, strerror(errno));
+		return err;
+	}
+	/* We keep the descriptor, so that a failed open cannot close it twice. */
+	w->sf = sf_open_fd(w->fd, SFM_WRITE, &info, SF_FALSE);
+	if (!w->sf) {
+		OB_ERROR(OBSW_LOG, "%s: %s", name, sf_strerror(NULL));
+		close(w->fd);
+		w->fd = -1;
+		unlink(name);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int wav_start(void *sink, const struct obs_format *f)
+{
+	struct obsw_sink *w = sink;
+	char *name;
+	int err;
+
+	w->base_frames = w->total_frames;
+	w->base_ns = w->now_ns();
+	if (w->sf && obs_format_equal(&w->fmt, f))
+		return 0; /* the same format continues the file */
+	finish_file(w);
+	name = obsw_segment_path(w->path, w->segment + 1);
+	if (!name)
+		return -ENOMEM;
+	err = open_file(w, name, f);
+	if (err) {
+		free(name);
+		return err;
+	}
+	free(w->file);
+	w->file = name;
+	w->segment++;
+	w->fmt = *f;
+	OB_INFO(OBSW_LOG, "writing %s: %u Hz, %u channel(s)%s", name, f->rate, f->channels,
+		w->realtime ? ", paced in real time" : "");
+	return 0;
+}
+
+static int wav_flush(void *sink)
+{
+	struct obsw_sink *w = sink;
+
+	if (w->sf)
+		sf_command(w->sf, SFC_UPDATE_HEADER_NOW, NULL, 0);
+	return 0;
+}
+
+static void wav_stop(void *sink)
+{
+	wav_flush(sink);
+}
+
+/* Frames the simulated device has not played yet. */
+static uint64_t frames_ahead(struct obsw_sink *w, int64_t now)
+{
+	int64_t elapsed = now - w->base_ns;
+	uint64_t played;
+
+	if (!w->realtime || !w->sf || w->total_frames <= w->base_frames)
+		return 0;
+	if (elapsed < 0)
+		elapsed = 0;
+	/* In two parts, so that hours of idle time cannot overflow. */
+	played = (uint64_t)(elapsed / NS_PER_S) * w->fmt.rate +
+		 (uint64_t)(elapsed % NS_PER_S) * w->fmt.rate / NS_PER_S;
+	return played < w->total_frames - w->base_frames
+		       ? w->total_frames - w->base_frames - played : 0;
+}
+
+static size_t wav_queued(void *sink)
+{
+	struct obsw_sink *w = sink;
+
+	return (size_t)(frames_ahead(w, w->now_ns()) * obs_frame_bytes(&w->fmt));
+}
+
+static int wav_push(void *sink, const void *data, size_t len)
+{
+	struct obsw_sink *w = sink;
+	int64_t now = w->now_ns();
+	sf_count_t n;
+
+	if (!w->sf)
+		return -EBADF;
+	/* The data is S16LE, which is what a 16-bit WAV holds: no conversion. */
+	n = sf_write_raw(w->sf, data, (sf_count_t)len);
+	if (n != (sf_count_t)len) {
+		OB_ERROR(OBSW_LOG, "writing %s: %s", w->file, sf_strerror(w->sf));
+		return -EIO;
+	}
+	if (frames_ahead(w, now) == 0) {
+		/* The simulated device ran dry: it plays on from now. */
+		w->base_frames = w->total_frames;
+		w->base_ns = now;
+	}
+	w->total_frames += len / obs_frame_bytes(&w->fmt);
+	return 0;
+}
+
+static void wav_destroy(void *sink)
+{
+	struct obsw_sink *w = sink;
+
+	if (!w)
+		return;
+	finish_file(w);
+	free(w->file);
+	free(w->path);
+	free(w);
+}
+
+const struct obs_sink_ops obsw_sink_ops = {
+	.size = sizeof(struct obs_sink_ops),
+	.start = wav_start,
+	.stop = wav_stop,
+	.queued = wav_queued,
+	.push = wav_push,
+	.flush = wav_flush,
+	.destroy = wav_destroy,
+};
