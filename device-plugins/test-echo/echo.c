@@ -18,7 +18,10 @@
  *   fs_mkdir         no handler: ENOSYS
  *
  * Options: --greeting TEXT (printed to stderr at start), --fail-init (init
- * fails with ENODEV).
+ * fails with ENODEV), --domains LIST (claim to serve these domains, e.g.
+ * "display,input", in --describe and Hello, instead of fs; the handlers stay
+ * the fs ones: the launcher's tests use it to stand in for multi-domain and
+ * not-yet-built backends).
  */
 #include <errno.h>
 #include <signal.h>
@@ -310,6 +313,7 @@ static const struct ob_handler echo_handlers[] = {
 static const struct ob_plugin_option echo_options[] = {
 	{ "greeting", true, "TEXT", "print TEXT to stderr at start" },
 	{ "fail-init", false, NULL, "make init fail (tests the failure path)" },
+	{ "domains", true, "LIST", "claim to serve LIST (fs,display,sound,input) instead of fs" },
 	{ NULL, false, NULL, NULL },
 };
 
@@ -329,7 +333,68 @@ static const struct ob_plugin echo_plugin = {
 	.fini = echo_fini,
 };
 
+/* The --domains LIST in argv ("--domains L" or "--domains=L"), or NULL. The
+ * SDK parses the command line only after the plugin is described to it,
+ * so this one option is looked at first. */
+static const char *domains_arg(int argc, char **argv)
+{
+	const char *list = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--domains") == 0 && i + 1 < argc)
+			list = argv[++i];
+		else if (strncmp(argv[i], "--domains=", 10) == 0)
+			list = argv[i] + 10;
+	}
+	return list;
+}
+
+/* "display,input" into domains (at most max); the count, or 0 when the
+ * list is empty or names an unknown domain. */
+static size_t parse_domains(const char *list, Ob__Domain *domains, size_t max)
+{
+	static const struct {
+		const char *name;
+		Ob__Domain domain;
+	} names[] = {
+		{ "fs", OB__DOMAIN__DOMAIN_FS },
+		{ "display", OB__DOMAIN__DOMAIN_DISPLAY },
+		{ "sound", OB__DOMAIN__DOMAIN_SOUND },
+		{ "input", OB__DOMAIN__DOMAIN_INPUT },
+	};
+	size_t n = 0;
+
+	while (n < max) {
+		size_t len = strcspn(list, ","), k;
+
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strlen(names[k].name) == len && strncmp(names[k].name, list, len) == 0)
+				break;
+		if (k == sizeof(names) / sizeof(names[0]))
+			return 0;
+		domains[n++] = names[k].domain;
+		if (!list[len])
+			return n;
+		list += len + 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	return ob_plugin_main(&echo_plugin, argc, argv);
+	const char *list = domains_arg(argc, argv);
+	struct ob_plugin plugin = echo_plugin;
+	Ob__Domain domains[4];
+
+	if (list) {
+		plugin.n_domains = parse_domains(list, domains, sizeof(domains) / sizeof(domains[0]));
+		if (!plugin.n_domains) {
+			fprintf(stderr, "outboard-test-echo: --domains wants a list of fs, display, "
+				"sound, input; got '%s'\n", list);
+			return 2;
+		}
+		plugin.domains = domains;
+	}
+	return ob_plugin_main(&plugin, argc, argv);
 }

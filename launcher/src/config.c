@@ -114,8 +114,21 @@ static int run_key(struct config_parse *cp, const char *name, const char *value)
 		return copy_to(cp, &run->heap_max, value);
 	if (strcmp(name, "stack") == 0)
 		return copy_to(cp, &run->stack, value);
+	if (strcmp(name, "out") == 0) {
+		if (!*value)
+			return config_error(cp, -EINVAL, "out is empty");
+		return copy_to(cp, &run->out, value);
+	}
+	if (strcmp(name, "screen") == 0) {
+		char size[16];
+		if (obl_screen_parse(value, size, sizeof(size)) < 0)
+			return config_error(cp, -EINVAL, "screen wants WxH, each side %d to %d "
+					    "(e.g. 320x240), got '%s'", OBL_SCREEN_MIN,
+					    OBL_SCREEN_MAX, value);
+		return copy_to(cp, &run->screen, size);
+	}
 	return config_error(cp, -EINVAL, "unknown key '%s' in [run] "
-			    "(log_level, trace, stats, heap_max, stack)", name);
+			    "(log_level, trace, stats, heap_max, stack, out, screen)", name);
 }
 
 /* A plugin option key: letters, digits, '_' and '-'; '_' becomes '-'. */

@@ -1,34 +1,21 @@
 /*
- * `outboard plugins`: every executable outboard-* beside the launcher
- * (except outboard-cpu) is asked to --describe itself, and the answers are
- * printed as a table. Executables that cannot describe themselves are
- * reported on stderr, never skipped in silence.
+ * Running `EXE --describe` with a deadline and parsing its one line.
  */
 #define _GNU_SOURCE /* pipe2 */
-#include <dirent.h>
+#include "describe.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
 #include "options.h"
-#include "os.h"
-#include "outboard/log.h"
-#include "plan.h"
 
-#define CAT "launcher"
-#define DESCRIBE_TIMEOUT_MS 2000
 #define DESCRIBE_MAX 512
-
-struct backend {
-	char *path;
-	char name[64], version[64], domains[64];
-};
 
 /* Read fd into out (NUL-terminated, at most DESCRIBE_MAX - 1 bytes) until
  * end of file or deadline; true at end of file (or when out is full). */
@@ -51,7 +38,7 @@ static bool read_until(const struct obl_os *os, int fd, char *out, int64_t deadl
 
 /* Run path --describe and collect its stdout (at most DESCRIBE_MAX bytes)
  * within the timeout. 0, or a negated errno with why filled. */
-static int run_describe(const struct obl_os *os, char *path, char *out, char *why,
+static int run_describe(const struct obl_os *os, const char *path, char *out, char *why,
 			size_t whylen)
 {
 	int pipefd[2], devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -62,8 +49,9 @@ static int run_describe(const struct obl_os *os, char *path, char *out, char *wh
 			close(devnull);
 		return -e;
 	}
+	/* exec does not write to argv; the casts only drop const */
 	char describe[] = "--describe";
-	char *const argv[] = { path, describe, NULL };
+	char *const argv[] = { (char *)(uintptr_t)path, describe, NULL };
 	struct obl_spawn sp = {
 		.path = path, .argv = argv, .stdin_fd = devnull, .stdout_fd = pipefd[1],
 		.stderr_fd = devnull, .new_group = true,
@@ -77,7 +65,7 @@ static int run_describe(const struct obl_os *os, char *path, char *out, char *wh
 		close(pipefd[0]);
 		return rc;
 	}
-	int64_t deadline = os->now_ms() + DESCRIBE_TIMEOUT_MS;
+	int64_t deadline = os->now_ms() + OBL_DESCRIBE_TIMEOUT_MS;
 	bool eof = read_until(os, pipefd[0], out, deadline);
 	close(pipefd[0]);
 	/* It may close stdout and linger: the deadline bounds the exit too. */
@@ -92,7 +80,7 @@ static int run_describe(const struct obl_os *os, char *path, char *out, char *wh
 		os->kill(-pid, SIGKILL);
 		os->wait(pid, &status, true);
 		snprintf(why, whylen, "did not answer --describe within %d ms",
-			 DESCRIBE_TIMEOUT_MS);
+			 OBL_DESCRIBE_TIMEOUT_MS);
 		return -ETIMEDOUT;
 	}
 	if (status != 0) {
@@ -104,25 +92,14 @@ static int run_describe(const struct obl_os *os, char *path, char *out, char *wh
 	return 0;
 }
 
-static bool valid_domains(char *list)
-{
-	char copy[64];
-	snprintf(copy, sizeof(copy), "%s", list);
-	char *save = NULL;
-	int n = 0;
-	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save), n++)
-		if (obl_domain_from_name(t) < 0)
-			return false;
-	return n > 0;
-}
-
 /* "<name> <version> <domain>[,<domain>...]" on one line. */
-static int parse_describe(const char *out, struct backend *b, char *why, size_t whylen)
+static int parse_describe(const char *out, struct obl_backend_info *b, char *why,
+			  size_t whylen)
 {
 	char extra[2];
 	const char *nl = strchr(out, '\n');
 	int fields = sscanf(out, "%63s %63s %63s %1s", b->name, b->version, b->domains, extra);
-	if (!nl || nl[1] != '\0' || fields != 3 || !valid_domains(b->domains)) {
+	if (!nl || nl[1] != '\0' || fields != 3 || obl_domain_mask(b->domains, &b->mask) < 0) {
 		snprintf(why, whylen, "--describe printed '%.*s', not one line "
 			 "'<name> <version> <domain>[,<domain>...]'",
 			 (int)(nl ? nl - out : (ptrdiff_t)strlen(out)), out);
@@ -131,126 +108,11 @@ static int parse_describe(const char *out, struct backend *b, char *why, size_t 
 	return 0;
 }
 
-static int by_path(const void *a, const void *b)
+int obl_describe(const struct obl_os *os, const char *path, struct obl_backend_info *info,
+		 char *why, size_t whylen)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_paths(char **paths, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
-}
-
-/* Executable regular file? */
-static bool is_candidate(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-/* The candidate executables in dir, sorted: 0 with *paths_out and *n_out
- * set (the caller frees them), or -ENOMEM / the errno of opendir. */
-static int list_candidates(const char *dir, char ***paths_out, size_t *n_out)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return -errno;
-	char **paths = NULL;
-	size_t n = 0;
-	int rc = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, "outboard-", 9) != 0 || strcmp(e->d_name, "outboard-cpu") == 0)
-			continue;
-		size_t len = strlen(dir) + strlen(e->d_name) + 2;
-		char *path = malloc(len);
-		if (!path) {
-			rc = -ENOMEM;
-			break;
-		}
-		snprintf(path, len, "%s/%s", dir, e->d_name);
-		if (!is_candidate(path)) {
-			free(path);
-			continue;
-		}
-		char **grown = realloc(paths, (n + 1) * sizeof(*paths));
-		if (!grown) {
-			free(path);
-			rc = -ENOMEM;
-			break;
-		}
-		paths = grown;
-		paths[n++] = path;
-	}
-	closedir(d);
-	if (rc < 0) {
-		free_paths(paths, n);
-		return rc;
-	}
-	if (n)
-		qsort(paths, n, sizeof(*paths), by_path);
-	*paths_out = paths;
-	*n_out = n;
-	return 0;
-}
-
-static void print_table(const struct backend *bs, size_t n)
-{
-	int wn = 7, wv = 7, wd = 7; /* the headers' widths */
-	for (size_t i = 0; i < n; i++) {
-		wn = (int)strlen(bs[i].name) > wn ? (int)strlen(bs[i].name) : wn;
-		wv = (int)strlen(bs[i].version) > wv ? (int)strlen(bs[i].version) : wv;
-		wd = (int)strlen(bs[i].domains) > wd ? (int)strlen(bs[i].domains) : wd;
-	}
-	printf("%-*s  %-*s  %-*s  %s\n", wn, "BACKEND", wv, "VERSION", wd, "DOMAINS", "PATH");
-	for (size_t i = 0; i < n; i++)
-		printf("%-*s  %-*s  %-*s  %s\n", wn, bs[i].name, wv, bs[i].version, wd,
-		       bs[i].domains, bs[i].path);
-}
-
-int obl_cmd_plugins(int argc, char **argv)
-{
-	if (argc > 1) {
-		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-			printf("Usage: outboard plugins\n\nList the backends installed beside "
-			       "the launcher (executables outboard-*),\nas each describes "
-			       "itself with --describe.\n");
-			return 0;
-		}
-		OB_ERROR(CAT, "plugins: unexpected argument '%s'", argv[1]);
-		return OBL_EXIT_FAILURE;
-	}
-	char *dir = obl_self_dir();
-	if (!dir) {
-		OB_ERROR(CAT, "cannot find the launcher's own directory");
-		return OBL_EXIT_FAILURE;
-	}
-	size_t n = 0, good = 0;
-	char **paths = NULL;
-	int rc = list_candidates(dir, &paths, &n);
-	if (rc < 0) {
-		OB_ERROR(CAT, "cannot list %s: %s", dir, strerror(-rc));
-		free(dir);
-		return OBL_EXIT_FAILURE;
-	}
-	struct backend *bs = calloc(n ? n : 1, sizeof(*bs));
-	int status = bs ? 0 : OBL_EXIT_FAILURE;
-	for (size_t i = 0; bs && i < n; i++) {
-		char out[DESCRIBE_MAX], why[640];
-		if (run_describe(&obl_os_posix, paths[i], out, why, sizeof(why)) < 0 ||
-		    parse_describe(out, &bs[good], why, sizeof(why)) < 0) {
-			fprintf(stderr, "outboard: %s: cannot describe itself: %s\n", paths[i], why);
-			status = 1;
-			continue;
-		}
-		bs[good++].path = paths[i];
-	}
-	if (bs)
-		print_table(bs, good);
-	free_paths(paths, n);
-	free(bs);
-	free(dir);
-	return status;
+	char out[DESCRIBE_MAX];
+	memset(info, 0, sizeof(*info));
+	int rc = run_describe(os, path, out, why, whylen);
+	return rc < 0 ? rc : parse_describe(out, info, why, whylen);
 }

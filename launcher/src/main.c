@@ -34,9 +34,12 @@ void obl_usage_run(FILE *f)
 		"                         the command line overrides it\n"
 		"  --fs DIR               serve files from DIR (fs backend hostdir);\n"
 		"                         the default is the current directory\n"
-		"  --display NAME[:ARG]   display backend (default: none)\n"
-		"  --sound NAME[:ARG]     sound backend (default: none)\n"
-		"  --input NAME[:ARG]     input backend (default: none); input script:FILE\n"
+		"  --display NAME[:ARG]   display backend (default: png); png:DIR\n"
+		"  --sound NAME[:ARG]     sound backend (default: wav); wav:FILE\n"
+		"  --input NAME[:ARG]     input backend (default: null); script:FILE\n"
+		"  --out DIR              where the default png and wav backends write\n"
+		"                         (DIR/frames, DIR/sound.wav; default outboard-out)\n"
+		"  --screen WxH           screen size for the display plugin (16-2048 each)\n"
 		"  --plugin DOMAIN=EXEC|URL\n"
 		"                         serve DOMAIN (fs, display, sound, input) with a\n"
 		"                         backend name, an executable, a tcp:// or ipc://\n"
@@ -52,8 +55,10 @@ void obl_usage_run(FILE *f)
 		"  --version              the version\n"
 		"\n"
 		"A backend NAME for domain D runs outboard-D-NAME, found beside outboard or\n"
-		"in PATH. Exit status: the guest's; 128+N when the CPU host was killed by\n"
-		"signal N; 125 when outboard itself failed.\n");
+		"in PATH; a default backend that is not installed is skipped with a warning.\n"
+		"A backend serving several domains (display-sdl: display,input) also serves\n"
+		"those nothing else was chosen for. Exit status: the guest's; 128+N when\n"
+		"the CPU host was killed by signal N; 125 when outboard itself failed.\n");
 }
 
 /* Children get these three descriptors as they are, so each must be open:

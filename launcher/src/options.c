@@ -33,6 +33,68 @@ int obl_domain_from_name(const char *name)
 	return -1;
 }
 
+const char *obl_domain_list(unsigned mask, char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (int d = 0; d < OBL_DOMAIN_COUNT && len < size; d++)
+		if (mask & OBL_DOMAIN_BIT(d))
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "," : "",
+						domain_names[d]);
+	return buf;
+}
+
+int obl_domain_mask(const char *list, unsigned *mask)
+{
+	unsigned m = 0;
+	const char *p = list;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		char name[16];
+		if (len == 0 || len >= sizeof(name))
+			return -EINVAL;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		int d = obl_domain_from_name(name);
+		if (d < 0)
+			return -EINVAL;
+		m |= OBL_DOMAIN_BIT(d);
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	*mask = m;
+	return 0;
+}
+
+/* One side of a screen size: 1-4 digits, in range. */
+static int screen_side(const char *s, size_t len, unsigned *out)
+{
+	unsigned v = 0;
+	if (len == 0 || len > 4)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (v < OBL_SCREEN_MIN || v > OBL_SCREEN_MAX)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int obl_screen_parse(const char *value, char *out, size_t size)
+{
+	const char *x = strchr(value, 'x');
+	unsigned w, h;
+	if (!x || screen_side(value, (size_t)(x - value), &w) < 0 ||
+	    screen_side(x + 1, strlen(x + 1), &h) < 0)
+		return -EINVAL;
+	snprintf(out, size, "%ux%u", w, h);
+	return 0;
+}
+
 void obl_options_init(struct obl_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -60,6 +122,8 @@ void obl_options_free(struct obl_options *o)
 	free(o->run.trace);
 	free(o->run.heap_max);
 	free(o->run.stack);
+	free(o->run.out);
+	free(o->run.screen);
 	free(o->cpu);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
 		domain_conf_free(&o->dom[d]);
@@ -125,6 +189,8 @@ enum {
 	OPT_STACK,
 	OPT_CPU,
 	OPT_PLUGIN_TIMEOUT,
+	OPT_OUT,
+	OPT_SCREEN,
 };
 
 static const struct option long_options[] = {
@@ -144,6 +210,8 @@ static const struct option long_options[] = {
 	{ "stack", required_argument, NULL, OPT_STACK },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "plugin-timeout", required_argument, NULL, OPT_PLUGIN_TIMEOUT },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "screen", required_argument, NULL, OPT_SCREEN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -281,6 +349,17 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 			return fail(err, errlen, "--plugin-timeout wants milliseconds "
 				    "(1 to 3600000), got '%s'", arg);
 		return 0;
+	case OPT_OUT:
+		if (!*arg)
+			return fail(err, errlen, "--out wants a directory, got ''");
+		return set_str(&o->run.out, arg);
+	case OPT_SCREEN: {
+		char size[16];
+		if (obl_screen_parse(arg, size, sizeof(size)) < 0)
+			return fail(err, errlen, "--screen wants WxH, each side %d to %d "
+				    "(e.g. 320x240), got '%s'", OBL_SCREEN_MIN, OBL_SCREEN_MAX, arg);
+		return set_str(&o->run.screen, size);
+	}
 	default:
 		return fail(err, errlen, "internal: unhandled option %d", opt);
 	}
@@ -353,6 +432,8 @@ void obl_options_merge(struct obl_options *cli, struct obl_options *file)
 	take_str(&cli->run.trace, &file->run.trace);
 	take_str(&cli->run.heap_max, &file->run.heap_max);
 	take_str(&cli->run.stack, &file->run.stack);
+	take_str(&cli->run.out, &file->run.out);
+	take_str(&cli->run.screen, &file->run.screen);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
 		merge_domain(&cli->dom[d], &file->dom[d]);
 }

@@ -30,6 +30,16 @@ const char *obl_domain_name(enum obl_domain d);
 /* The domain named name, or -1. */
 int obl_domain_from_name(const char *name);
 
+/* A set of domains: bit (1u << d) for each enum obl_domain d. */
+#define OBL_DOMAIN_BIT(d) (1u << (unsigned)(d))
+
+/* "fs,input": the domains in mask, in domain order, in buf (returned). */
+const char *obl_domain_list(unsigned mask, char *buf, size_t size);
+
+/* Parse a comma-separated list of domain names ("display,input") into a
+ * mask. 0, or -EINVAL for an empty list or an unknown name. */
+int obl_domain_mask(const char *list, unsigned *mask);
+
 /* One option for a plugin, from a config section: "--key value". */
 struct obl_kv {
 	char *key;   /* dashes, without the leading "--" */
@@ -51,7 +61,16 @@ struct obl_run_conf {
 	int stats;      /* -1 not given, 0 or 1 */
 	char *heap_max;
 	char *stack;
+	char *out;      /* output directory (--out, [run] out); NULL = OBL_DEFAULT_OUT */
+	char *screen;   /* "WxH", validated and normalised; NULL = not given */
 };
+
+/* Where the default png and wav backends write, under the current
+ * directory unless --out says otherwise. */
+#define OBL_DEFAULT_OUT "outboard-out"
+/* The bounds of each side of --screen WxH. */
+#define OBL_SCREEN_MIN 16
+#define OBL_SCREEN_MAX 2048
 
 struct obl_options {
 	char *config_path;
@@ -101,6 +120,14 @@ void obl_options_merge(struct obl_options *cli, struct obl_options *file);
  * capped at debug; -1 when neither a level nor -v was given.
  */
 int obl_options_log_level(const struct obl_options *o);
+
+/*
+ * Check a screen size "WxH": W and H are 1-4 decimal digits, each from
+ * OBL_SCREEN_MIN to OBL_SCREEN_MAX, joined by a lower-case 'x'. On success
+ * writes the normalised form ("0320x240" -> "320x240") into out (at least
+ * 10 bytes) and returns 0; otherwise -EINVAL.
+ */
+int obl_screen_parse(const char *value, char *out, size_t size);
 
 /* Set key to value (both copied) in a domain's options, replacing an earlier
  * value for the same key. 0 or -ENOMEM. */

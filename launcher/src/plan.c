@@ -1,182 +1,60 @@
 /*
- * From options to a plan: backend names to executables, per-backend primary
- * options, and the command lines of every child.
+ * From options to a plan: backend names to executables, one process for
+ * the domains a backend serves together, per-backend primary options and
+ * default outputs, and the command lines of every child.
+ *
+ * The order matters: the backends chosen by the user are resolved first;
+ * then a chosen backend that serves several domains (by --describe) takes
+ * the domains nobody chose; only the domains left get their defaults, so a
+ * default that is never used is neither looked for nor warned about.
  */
+#define _GNU_SOURCE /* vasprintf */
 #include "plan.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "outboard/log.h"
+#include "strv.h"
+
+#define CAT "launcher"
 
 /* The backend each domain gets when nothing chooses one. */
 static const char *const default_backend[OBL_DOMAIN_COUNT] = {
 	[OBL_FS] = "hostdir",
-	[OBL_DISPLAY] = "none",
-	[OBL_SOUND] = "none",
-	[OBL_INPUT] = "none",
+	[OBL_DISPLAY] = "png",
+	[OBL_SOUND] = "wav",
+	[OBL_INPUT] = "null",
 };
 
 /*
  * What NAME:ARG (or --fs DIR) means for each backend: ARG becomes the value
- * of this option. Backends not listed get "--arg ARG". fs-hostdir is rooted
- * at the current directory when nothing says otherwise.
+ * of this option. Backends not listed get "--arg ARG". When neither ARG nor
+ * the config file gives the option, fs-hostdir is rooted at the current
+ * directory, and png and wav write to out_name in the output directory,
+ * which the launcher creates (and out_name too, when it is a directory).
  */
-static const struct {
+static const struct primary {
 	enum obl_domain domain;
 	const char *backend;
 	const char *key;
 	bool default_cwd;
+	const char *out_name;
+	bool out_is_dir;
 } primary_options[] = {
-	{ OBL_FS, "hostdir", "root", true },
-	{ OBL_FS, "mem", "seed", false },
-	{ OBL_INPUT, "script", "script", false },
+	{ .domain = OBL_FS, .backend = "hostdir", .key = "root", .default_cwd = true },
+	{ .domain = OBL_FS, .backend = "mem", .key = "seed" },
+	{ .domain = OBL_DISPLAY, .backend = "png", .key = "out", .out_name = "frames",
+	  .out_is_dir = true },
+	{ .domain = OBL_SOUND, .backend = "wav", .key = "out", .out_name = "sound.wav" },
+	{ .domain = OBL_INPUT, .backend = "script", .key = "script" },
 };
 
 #define DEFAULT_PRIMARY_KEY "arg"
-
-/* ---- a growable NULL-terminated argv ---- */
-
-struct strv {
-	char **v;
-	size_t n, cap;
-	bool oom;
-};
-
-static void strv_add(struct strv *s, const char *str)
-{
-	if (s->oom)
-		return;
-	if (s->n + 2 > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		char **grown = realloc(s->v, cap * sizeof(*grown));
-		if (!grown) {
-			s->oom = true;
-			return;
-		}
-		s->v = grown;
-		s->cap = cap;
-	}
-	s->v[s->n] = strdup(str);
-	if (!s->v[s->n]) {
-		s->oom = true;
-		return;
-	}
-	s->v[++s->n] = NULL;
-}
-
-__attribute__((format(printf, 2, 3)))
-static void strv_addf(struct strv *s, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *buf = len >= 0 ? malloc((size_t)len + 1) : NULL;
-	if (!buf) {
-		s->oom = true;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(buf, (size_t)len + 1, fmt, ap);
-	va_end(ap);
-	strv_add(s, buf);
-	free(buf);
-}
-
-static void strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* The finished argv, or NULL after an allocation failure. */
-static char **strv_finish(struct strv *s)
-{
-	if (s->oom || !s->v) {
-		strv_free(s->v);
-		return NULL;
-	}
-	return s->v;
-}
-
-/* ---- finding executables ---- */
-
-static bool is_executable(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-static char *join_path(const char *dir, size_t dir_len, const char *name)
-{
-	size_t len = dir_len + 1 + strlen(name) + 1;
-	char *p = malloc(len);
-	if (p)
-		snprintf(p, len, "%.*s/%s", (int)dir_len, dir, name);
-	return p;
-}
-
-int obl_find_executable(const char *dir, const char *name, char **out)
-{
-	char *p;
-	if (dir) {
-		if (!(p = join_path(dir, strlen(dir), name)))
-			return -ENOMEM;
-		if (is_executable(p)) {
-			*out = p;
-			return 0;
-		}
-		free(p);
-	}
-	const char *path = getenv("PATH");
-	while (path && *path) {
-		size_t len = strcspn(path, ":");
-		/* An empty PATH entry means the current directory. */
-		if (!(p = len ? join_path(path, len, name) : join_path(".", 1, name)))
-			return -ENOMEM;
-		if (is_executable(p)) {
-			*out = p;
-			return 0;
-		}
-		free(p);
-		path += len + (path[len] == ':');
-	}
-	return -ENOENT;
-}
-
-char *obl_self_dir(void)
-{
-	char buf[PATH_MAX];
-	ssize_t len = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (len <= 0)
-		return NULL;
-	buf[len] = '\0';
-	char *slash = strrchr(buf, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	return strdup(slash == buf ? "/" : buf);
-}
-
-const char *obl_exe_label(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	if (strncmp(base, "outboard-", 9) == 0 && base[9])
-		base += 9;
-	return base;
-}
-
-/* ---- plugins ---- */
 
 __attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -188,9 +66,26 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+__attribute__((format(printf, 1, 2)))
+static char *str_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = NULL;
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
 static bool is_url(const char *spec)
 {
 	return strstr(spec, "://") != NULL;
+}
+
+static const char *domain_spec(const struct obl_options *o, enum obl_domain d)
+{
+	return o->dom[d].backend ? o->dom[d].backend : default_backend[d];
 }
 
 /* The backend's name inside its domain, for the primary option table:
@@ -205,69 +100,50 @@ static const char *short_backend(enum obl_domain d, const char *spec)
 	return label;
 }
 
-static int find_primary(enum obl_domain d, const char *backend)
+static const struct primary *find_primary(enum obl_domain d, const char *spec)
 {
+	const char *backend = short_backend(d, spec);
 	for (size_t i = 0; i < sizeof(primary_options) / sizeof(primary_options[0]); i++)
 		if (primary_options[i].domain == d &&
 		    strcmp(primary_options[i].backend, backend) == 0)
-			return (int)i;
-	return -1;
+			return &primary_options[i];
+	return NULL;
 }
 
-/* The plugin's own options: the config file's, with the primary argument
- * (or its default) put in; "true" is a bare flag and "false" leaves it out. */
-static void add_plugin_opts(struct strv *argv, enum obl_domain d, const char *spec,
-			    const struct obl_domain_conf *dc, const char *cwd)
-{
-	int p = find_primary(d, short_backend(d, spec));
-	const char *key = p >= 0 ? primary_options[p].key : DEFAULT_PRIMARY_KEY;
-	const char *arg = dc->arg;
-	if (!arg && p >= 0 && primary_options[p].default_cwd && !obl_domain_get_opt(dc, key))
-		arg = cwd;
-	if (arg) {
-		strv_addf(argv, "--%s", key);
-		strv_add(argv, arg);
-	}
-	for (size_t i = 0; i < dc->n_opts; i++) {
-		const struct obl_kv *kv = &dc->opts[i];
-		if ((arg && strcmp(kv->key, key) == 0) || strcmp(kv->value, "false") == 0)
-			continue;
-		strv_addf(argv, "--%s", kv->key);
-		if (strcmp(kv->value, "true") != 0)
-			strv_add(argv, kv->value);
-	}
-}
+/* ---- resolving backends ---- */
 
+/* The executable of a local backend spec: 0, -ENOENT / -EACCES with the
+ * reason in why, or -ENOMEM. */
 static int resolve_exe(enum obl_domain d, const char *spec, const char *self_dir, char **exe,
-		       char *err, size_t errlen)
+		       char *why, size_t whylen)
 {
-	const char *dn = obl_domain_name(d);
 	if (strchr(spec, '/')) {
-		if (!is_executable(spec)) {
-			int e = access(spec, F_OK) == 0 ? EACCES : ENOENT;
-			fail(err, errlen, "%s plugin %s: %s", dn, spec,
-			     e == ENOENT ? "no such file" : "not an executable file");
-			return -e;
+		int rc = obl_check_executable(spec);
+		if (rc < 0) {
+			snprintf(why, whylen, "%s", rc == -ENOENT ? "no such file"
+								  : "not an executable file");
+			return rc;
 		}
 		*exe = strdup(spec);
 		return *exe ? 0 : -ENOMEM;
 	}
 	char name[256];
-	snprintf(name, sizeof(name), "outboard-%s-%s", dn, spec);
+	snprintf(name, sizeof(name), "outboard-%s-%s", obl_domain_name(d), spec);
 	int rc = obl_find_executable(self_dir, name, exe);
 	if (rc == -ENOENT)
-		fail(err, errlen, "%s backend '%s': no executable %s in %s or PATH", dn, spec,
-		     name, self_dir ? self_dir : "(launcher directory unknown)");
+		snprintf(why, whylen, "no executable %s in %s or PATH", name,
+			 self_dir ? self_dir : "(launcher directory unknown)");
 	return rc;
 }
 
-static int plan_plugin(const struct obl_options *o, enum obl_domain d, const char *self_dir,
-		       const char *rundir, const char *cwd, struct obl_plugin_plan *pp,
-		       char *err, size_t errlen)
+/* Fill pp for its domain served by spec: kind, exe, URL and label. Errors
+ * name the domain and spec in err; for a default backend, err is the
+ * warning that it was skipped. */
+static int resolve_plugin(const char *spec, bool is_default, const struct obl_plan_env *env,
+			  struct obl_plugin_plan *pp, char *err, size_t errlen)
 {
-	const struct obl_domain_conf *dc = &o->dom[d];
-	const char *spec = dc->backend ? dc->backend : default_backend[d];
-	pp->domain = d;
+	enum obl_domain d = pp->domain;
+	const char *dn = obl_domain_name(d);
 	if (strcmp(spec, "none") == 0) {
 		pp->kind = OBL_PLUGIN_NONE;
 		return 0;
@@ -275,32 +151,259 @@ static int plan_plugin(const struct obl_options *o, enum obl_domain d, const cha
 	if (is_url(spec)) {
 		if (strncmp(spec, "tcp://", 6) != 0 && strncmp(spec, "ipc://", 6) != 0)
 			return fail(err, errlen, "%s plugin %s: only tcp:// and ipc:// URLs work",
-				    obl_domain_name(d), spec);
+				    dn, spec);
 		pp->kind = OBL_PLUGIN_REMOTE;
+		pp->domains = OBL_DOMAIN_BIT(d);
 		pp->url = strdup(spec);
 		pp->label = strdup(spec);
 		return pp->url && pp->label ? 0 : -ENOMEM;
 	}
-	pp->kind = OBL_PLUGIN_LOCAL;
-	int rc = resolve_exe(d, spec, self_dir, &pp->exe, err, errlen);
-	if (rc < 0)
+	char why[400];
+	int rc = resolve_exe(d, spec, env->self_dir, &pp->exe, why, sizeof(why));
+	if (rc == -ENOMEM)
 		return rc;
-	size_t len = strlen(rundir) + 32;
-	if (!(pp->url = malloc(len)) || !(pp->label = strdup(obl_exe_label(pp->exe))))
-		return -ENOMEM;
-	snprintf(pp->url, len, "ipc://%s/%s.sock", rundir, obl_domain_name(d));
-
-	struct strv argv = { 0 };
-	strv_add(&argv, pp->exe);
-	strv_add(&argv, "--listen");
-	strv_add(&argv, pp->url);
-	if (o->run.log_level >= 0 || o->run.verbose) {
-		strv_add(&argv, "--log-level");
-		strv_add(&argv, ob_log_level_name((enum ob_log_level)obl_options_log_level(o)));
+	if (rc < 0) {
+		if (is_default)
+			snprintf(err, errlen, "%s: default backend %s skipped: %s", dn, spec, why);
+		else if (strchr(spec, '/'))
+			snprintf(err, errlen, "%s plugin %s: %s", dn, spec, why);
+		else
+			snprintf(err, errlen, "%s backend '%s': %s", dn, spec, why);
+		return rc;
 	}
-	add_plugin_opts(&argv, d, spec, dc, cwd);
-	pp->argv = strv_finish(&argv);
-	return pp->argv ? 0 : -ENOMEM;
+	pp->kind = OBL_PLUGIN_LOCAL;
+	pp->domains = OBL_DOMAIN_BIT(d);
+	pp->url = str_printf("ipc://%s/%s.sock", env->rundir, dn);
+	pp->label = strdup(obl_exe_label(pp->exe));
+	return pp->url && pp->label ? 0 : -ENOMEM;
+}
+
+/* The domains nobody chose get their default backend; a default that is
+ * not installed is skipped with a warning. */
+static int resolve_defaults(struct obl_plan *plan, const struct obl_plan_env *env)
+{
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		struct obl_plugin_plan *pp = &plan->plugins[d];
+		if (pp->chosen || pp->kind == OBL_PLUGIN_SHARED)
+			continue;
+		char warning[512];
+		int rc = resolve_plugin(default_backend[d], true, env, pp, warning,
+					sizeof(warning));
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc < 0) {
+			OB_WARN(CAT, "%s", warning);
+			pp->kind = OBL_PLUGIN_NONE;
+		}
+	}
+	return 0;
+}
+
+/* ---- one process for several domains ---- */
+
+/* The same executable file, maybe under two names (a symlink
+ * outboard-input-sdl to outboard-display-sdl)? */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (strcmp(a, b) == 0)
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* Could the chosen plugin of domain d take domain e as well? */
+static bool claimable(const struct obl_plan *plan, enum obl_domain d, enum obl_domain e)
+{
+	const struct obl_plugin_plan *pd = &plan->plugins[d], *pe = &plan->plugins[e];
+	if (e == d || pe->kind == OBL_PLUGIN_SHARED)
+		return false;
+	if (pd->kind == OBL_PLUGIN_LOCAL)
+		return !pe->chosen || (pe->kind == OBL_PLUGIN_LOCAL && same_file(pd->exe, pe->exe));
+	/* Remote: only a domain given the very same URL. */
+	return pe->chosen && pe->kind == OBL_PLUGIN_REMOTE && strcmp(pd->url, pe->url) == 0;
+}
+
+/* Domain e is served by d's process from now on. */
+static int share(struct obl_plan *plan, enum obl_domain d, enum obl_domain e)
+{
+	struct obl_plugin_plan *pd = &plan->plugins[d], *pe = &plan->plugins[e];
+	free(pe->exe);
+	free(pe->url);
+	free(pe->label);
+	pe->exe = NULL;
+	pe->kind = OBL_PLUGIN_SHARED;
+	pe->owner = d;
+	pe->domains = 0;
+	pe->url = strdup(pd->url);
+	pe->label = strdup(pd->label);
+	pd->domains |= OBL_DOMAIN_BIT(e);
+	return pe->url && pe->label ? 0 : -ENOMEM;
+}
+
+/* The domains d's plugin serves: asked of a local executable, only when
+ * that could change the plan; a remote plugin serves what it was given
+ * (the same URL for two domains is one plugin). */
+static unsigned served_domains(const struct obl_plan *plan, enum obl_domain d,
+			       const struct obl_plan_env *env)
+{
+	const struct obl_plugin_plan *pd = &plan->plugins[d];
+	unsigned mask = OBL_DOMAIN_BIT(d);
+	bool worth_asking = false;
+	for (int e = 0; e < OBL_DOMAIN_COUNT; e++)
+		worth_asking |= claimable(plan, d, (enum obl_domain)e);
+	if (!worth_asking)
+		return mask;
+	if (pd->kind == OBL_PLUGIN_REMOTE)
+		return ~0u;
+	char why[640];
+	unsigned described;
+	if (!env->describe || env->describe(env->describe_arg, pd->exe, &described, why,
+					    sizeof(why)) < 0) {
+		OB_DEBUG(CAT, "%s plugin %s: %s; taken to serve %s only", obl_domain_name(d),
+			 pd->label, env->describe ? why : "not described", obl_domain_name(d));
+		return mask;
+	}
+	/* One that does not serve d fails its Hello check: leave it alone. */
+	return described & mask ? described : mask;
+}
+
+static int share_domains(struct obl_plan *plan, const struct obl_plan_env *env)
+{
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		struct obl_plugin_plan *pd = &plan->plugins[d];
+		if (!pd->chosen || (pd->kind != OBL_PLUGIN_LOCAL && pd->kind != OBL_PLUGIN_REMOTE))
+			continue;
+		unsigned mask = served_domains(plan, (enum obl_domain)d, env);
+		for (int e = 0; e < OBL_DOMAIN_COUNT; e++) {
+			if (!(mask & OBL_DOMAIN_BIT(e)) ||
+			    !claimable(plan, (enum obl_domain)d, (enum obl_domain)e))
+				continue;
+			if (share(plan, (enum obl_domain)d, (enum obl_domain)e) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* ---- plugin command lines ---- */
+
+/* A plugin's command line being built: an option already given wins over
+ * a later one with the same key. */
+struct plugin_argv {
+	struct obl_strv argv;
+	const char **keys;  /* not owned: the table's, the options' */
+	size_t n_keys;
+};
+
+static void add_opt(struct plugin_argv *b, const char *key, const char *value)
+{
+	for (size_t i = 0; i < b->n_keys; i++)
+		if (strcmp(b->keys[i], key) == 0)
+			return;
+	const char **grown = realloc(b->keys, (b->n_keys + 1) * sizeof(*grown));
+	if (!grown) {
+		b->argv.oom = true;
+		return;
+	}
+	b->keys = grown;
+	b->keys[b->n_keys++] = key;
+	/* "true" is a bare flag; "false" leaves it out. */
+	if (strcmp(value, "false") == 0)
+		return;
+	obl_strv_addf(&b->argv, "--%s", key);
+	if (strcmp(value, "true") != 0)
+		obl_strv_add(&b->argv, value);
+}
+
+/* The length of dir without trailing slashes (but "/" stays). */
+static int dir_len(const char *dir)
+{
+	size_t len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	return (int)len;
+}
+
+/*
+ * Domain e's primary option (from ARG, or its default) for the plugin
+ * serving it, and where e's output goes. A default output sets the
+ * directory to create.
+ */
+static int add_primary(struct plugin_argv *b, const struct obl_options *o, enum obl_domain e,
+		       const struct obl_plan_env *env, struct obl_plugin_plan *pe)
+{
+	const struct obl_domain_conf *dc = &o->dom[e];
+	const struct primary *p = find_primary(e, domain_spec(o, e));
+	const char *key = p ? p->key : DEFAULT_PRIMARY_KEY;
+	/* A value from the config file is added with the file's options. */
+	const char *value = obl_domain_get_opt(dc, key);
+	char *fallback = NULL;
+	if (dc->arg) {
+		value = dc->arg;
+		add_opt(b, key, value);
+	} else if (!value && p && p->default_cwd) {
+		value = env->cwd;
+		add_opt(b, key, value);
+	} else if (!value && p && p->out_name) {
+		const char *out = o->run.out ? o->run.out : OBL_DEFAULT_OUT;
+		value = fallback = str_printf("%.*s/%s", dir_len(out), out, p->out_name);
+		if (!fallback)
+			goto oom;
+		pe->mkdir = p->out_is_dir ? strdup(fallback) : strndup(out, (size_t)dir_len(out));
+		if (!pe->mkdir)
+			goto oom;
+		add_opt(b, key, value);
+	}
+	if (value && p && p->out_name && !(pe->output = strdup(value)))
+		goto oom;
+	free(fallback);
+	return 0;
+oom:
+	free(fallback);
+	return -ENOMEM;
+}
+
+static void add_file_opts(struct plugin_argv *b, const struct obl_domain_conf *dc)
+{
+	for (size_t i = 0; i < dc->n_opts; i++)
+		add_opt(b, dc->opts[i].key, dc->opts[i].value);
+}
+
+/*
+ * The command line of the process of domain d: its own options, then those
+ * of every other domain that chose the same backend; the primary options
+ * come first, then --screen (for a display plugin), then the config file's.
+ * A domain it took over without being chosen for it adds nothing.
+ */
+static int plan_argv(const struct obl_options *o, struct obl_plan *plan, enum obl_domain d,
+		     const struct obl_plan_env *env)
+{
+	struct obl_plugin_plan *pp = &plan->plugins[d];
+	struct plugin_argv b = { 0 };
+	obl_strv_add(&b.argv, pp->exe);
+	obl_strv_add(&b.argv, "--listen");
+	obl_strv_add(&b.argv, pp->url);
+	if (plan->log_level >= 0) {
+		obl_strv_add(&b.argv, "--log-level");
+		obl_strv_add(&b.argv, ob_log_level_name((enum ob_log_level)plan->log_level));
+	}
+	bool from[OBL_DOMAIN_COUNT] = { false };
+	for (int e = 0; e < OBL_DOMAIN_COUNT; e++)
+		from[e] = e == (int)d || (plan->plugins[e].kind == OBL_PLUGIN_SHARED &&
+					  plan->plugins[e].owner == d && plan->plugins[e].chosen);
+	int rc = 0;
+	for (int e = 0; e < OBL_DOMAIN_COUNT && rc == 0; e++)
+		if (from[e])
+			rc = add_primary(&b, o, (enum obl_domain)e, env, &plan->plugins[e]);
+	if (o->run.screen && (pp->domains & OBL_DOMAIN_BIT(OBL_DISPLAY)))
+		add_opt(&b, "screen", o->run.screen);
+	for (int e = 0; e < OBL_DOMAIN_COUNT; e++)
+		if (from[e])
+			add_file_opts(&b, &o->dom[e]);
+	free(b.keys);
+	pp->argv = obl_strv_finish(&b.argv);
+	return rc == 0 && pp->argv ? 0 : -ENOMEM;
 }
 
 /* ---- the CPU host ---- */
@@ -311,7 +414,7 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 	const char *cpu = o->cpu ? o->cpu : "outboard-cpu";
 	int rc;
 	if (strchr(cpu, '/')) {
-		if (!is_executable(cpu)) {
+		if (obl_check_executable(cpu) < 0) {
 			fail(err, errlen, "CPU host %s: not an executable file", cpu);
 			return -ENOENT;
 		}
@@ -326,62 +429,80 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 	if (rc < 0)
 		return rc;
 
-	struct strv argv = { 0 };
-	strv_add(&argv, plan->cpu_exe);
+	struct obl_strv argv = { 0 };
+	obl_strv_add(&argv, plan->cpu_exe);
+	/* A shared domain gets its owner's URL: one process, named twice. */
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
 		if (pp->kind == OBL_PLUGIN_NONE)
 			continue;
-		strv_add(&argv, "--plugin");
-		strv_addf(&argv, "%s=%s", obl_domain_name((enum obl_domain)d), pp->url);
+		obl_strv_add(&argv, "--plugin");
+		obl_strv_addf(&argv, "%s=%s", obl_domain_name((enum obl_domain)d), pp->url);
 	}
-	strv_add(&argv, "--control");
-	strv_add(&argv, plan->control_url);
+	obl_strv_add(&argv, "--control");
+	obl_strv_add(&argv, plan->control_url);
 	if (plan->log_level >= 0) {
-		strv_add(&argv, "--log-level");
-		strv_add(&argv, ob_log_level_name((enum ob_log_level)plan->log_level));
+		obl_strv_add(&argv, "--log-level");
+		obl_strv_add(&argv, ob_log_level_name((enum ob_log_level)plan->log_level));
 	}
 	if (o->run.trace) {
-		strv_add(&argv, "--trace");
-		strv_add(&argv, o->run.trace);
+		obl_strv_add(&argv, "--trace");
+		obl_strv_add(&argv, o->run.trace);
 	}
 	if (o->run.stats == 1)
-		strv_add(&argv, "--stats");
+		obl_strv_add(&argv, "--stats");
 	if (o->run.heap_max) {
-		strv_add(&argv, "--heap-max");
-		strv_add(&argv, o->run.heap_max);
+		obl_strv_add(&argv, "--heap-max");
+		obl_strv_add(&argv, o->run.heap_max);
 	}
 	if (o->run.stack) {
-		strv_add(&argv, "--stack");
-		strv_add(&argv, o->run.stack);
+		obl_strv_add(&argv, "--stack");
+		obl_strv_add(&argv, o->run.stack);
 	}
-	strv_add(&argv, "--");
+	obl_strv_add(&argv, "--");
 	for (int i = 0; i < o->guest_argc; i++)
-		strv_add(&argv, o->guest_argv[i]);
-	plan->cpu_argv = strv_finish(&argv);
+		obl_strv_add(&argv, o->guest_argv[i]);
+	plan->cpu_argv = obl_strv_finish(&argv);
 	return plan->cpu_argv ? 0 : -ENOMEM;
 }
 
-int obl_plan_build(const struct obl_options *o, const char *self_dir, const char *rundir,
-		   const char *cwd, struct obl_plan *plan, char *err, size_t errlen)
+/* ---- the whole plan ---- */
+
+static int plan_plugins(const struct obl_options *o, const struct obl_plan_env *env,
+			struct obl_plan *plan, char *err, size_t errlen)
+{
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		struct obl_plugin_plan *pp = &plan->plugins[d];
+		pp->domain = (enum obl_domain)d;
+		pp->chosen = o->dom[d].backend != NULL;
+		if (!pp->chosen)
+			continue;
+		int rc = resolve_plugin(o->dom[d].backend, false, env, pp, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	int rc = share_domains(plan, env);
+	if (rc == 0)
+		rc = resolve_defaults(plan, env);
+	for (int d = 0; d < OBL_DOMAIN_COUNT && rc == 0; d++)
+		if (plan->plugins[d].kind == OBL_PLUGIN_LOCAL)
+			rc = plan_argv(o, plan, (enum obl_domain)d, env);
+	return rc;
+}
+
+int obl_plan_build(const struct obl_options *o, const struct obl_plan_env *env,
+		   struct obl_plan *plan, char *err, size_t errlen)
 {
 	memset(plan, 0, sizeof(*plan));
 	plan->log_level = obl_options_log_level(o);
 	plan->plugin_timeout_ms = o->plugin_timeout_ms ? o->plugin_timeout_ms
 						       : OBL_PLUGIN_TIMEOUT_MS;
-	size_t len = strlen(rundir) + 32;
-	if (!(plan->control_url = malloc(len)))
+	plan->control_url = str_printf("ipc://%s/control.sock", env->rundir);
+	if (!plan->control_url)
 		goto oom;
-	snprintf(plan->control_url, len, "ipc://%s/control.sock", rundir);
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
-		int rc = plan_plugin(o, (enum obl_domain)d, self_dir, rundir, cwd,
-				     &plan->plugins[d], err, errlen);
-		if (rc == -ENOMEM)
-			goto oom;
-		if (rc < 0)
-			return rc;
-	}
-	int rc = plan_cpu(o, self_dir, plan, err, errlen);
+	int rc = plan_plugins(o, env, plan, err, errlen);
+	if (rc == 0)
+		rc = plan_cpu(o, env->self_dir, plan, err, errlen);
 	if (rc == -ENOMEM)
 		goto oom;
 	return rc;
@@ -399,10 +520,12 @@ void obl_plan_free(struct obl_plan *plan)
 		free(pp->label);
 		free(pp->exe);
 		free(pp->url);
-		strv_free(pp->argv);
+		free(pp->output);
+		free(pp->mkdir);
+		obl_strv_free(pp->argv);
 	}
 	free(plan->cpu_exe);
-	strv_free(plan->cpu_argv);
+	obl_strv_free(plan->cpu_argv);
 	free(plan->control_url);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -4,12 +4,18 @@
  * options before anything is started, so every "not found" error comes
  * before any process exists.
  *
+ * One process may serve several domains (docs/launcher.md, "One process,
+ * several domains"): its entry is the one of the domain it was chosen for
+ * (the owner), with every domain it serves in .domains; the other domains'
+ * entries are OBL_PLUGIN_SHARED and only carry the owner's URL and label.
+ *
  * Ownership: a plan owns every string and argv array in it; obl_plan_free
  * releases them (and accepts a half-built plan).
  */
 #ifndef OBL_PLAN_H
 #define OBL_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "options.h"
@@ -18,15 +24,21 @@ enum obl_plugin_kind {
 	OBL_PLUGIN_NONE,   /* domain disabled */
 	OBL_PLUGIN_LOCAL,  /* an executable the launcher starts */
 	OBL_PLUGIN_REMOTE, /* a tcp:// or ipc:// endpoint someone else runs */
+	OBL_PLUGIN_SHARED, /* served by the process of plugins[owner] */
 };
 
 struct obl_plugin_plan {
 	enum obl_domain domain;
 	enum obl_plugin_kind kind;
+	bool chosen;       /* named by the command line or config file, not a default */
+	unsigned domains;  /* LOCAL, REMOTE: every domain the process serves (OBL_DOMAIN_BIT) */
+	enum obl_domain owner; /* SHARED: whose process serves this domain */
 	char *label;  /* "test-echo", "fs-hostdir"; the URL for a remote plugin */
 	char *exe;    /* local: the resolved executable */
 	char *url;    /* where the host (and the launcher's Hello check) dials */
 	char **argv;  /* local: NULL-terminated */
+	char *output; /* where this domain's backend writes (png, wav), or NULL */
+	char *mkdir;  /* a directory to create before the start (a default output's), or NULL */
 };
 
 struct obl_plan {
@@ -39,17 +51,38 @@ struct obl_plan {
 };
 
 /*
- * Resolve o (merged options) into plan. self_dir is the launcher's own
- * directory (searched before PATH), rundir the private runtime directory,
- * cwd the default fs root. Errors: -ENOENT / -EACCES (an executable that is
- * missing or not executable, named in err), -EINVAL, -ENOMEM.
+ * Which domains the backend executable exe serves, as OBL_DOMAIN_BITs in
+ * *mask: 0, or a negated errno with the reason in why. The launcher runs
+ * `exe --describe` (describe.h); tests stand in for it.
  */
-int obl_plan_build(const struct obl_options *o, const char *self_dir, const char *rundir,
-		   const char *cwd, struct obl_plan *plan, char *err, size_t errlen);
-void obl_plan_free(struct obl_plan *plan);
+typedef int (*obl_describe_fn)(void *arg, const char *exe, unsigned *mask, char *why,
+			       size_t whylen);
+
+/* Where a plan is made. */
+struct obl_plan_env {
+	const char *self_dir;  /* the launcher's directory, searched before PATH; may be NULL */
+	const char *rundir;    /* the private runtime directory */
+	const char *cwd;       /* the default fs root */
+	obl_describe_fn describe;
+	void *describe_arg;
+};
 
 /*
- * Find executable name: first in dir, then in each PATH entry. On success
+ * Resolve o (merged options) into plan. A default backend whose executable
+ * is missing is skipped with a warning (its domain is disabled); a chosen
+ * one is an error. Errors: -ENOENT / -EACCES (an executable that is missing
+ * or not executable, named in err), -EINVAL, -ENOMEM.
+ */
+int obl_plan_build(const struct obl_options *o, const struct obl_plan_env *env,
+		   struct obl_plan *plan, char *err, size_t errlen);
+void obl_plan_free(struct obl_plan *plan);
+
+/* 0 when path is an executable regular file; -ENOENT when there is no
+ * such file, -EACCES when it is not executable. */
+int obl_check_executable(const char *path);
+
+/*
+ * (exe.c) Find executable name: first in dir, then in each PATH entry. On success
  * *out owns the full path. -ENOENT when it is nowhere, -ENOMEM.
  */
 int obl_find_executable(const char *dir, const char *name, char **out);

@@ -52,13 +52,17 @@ static void probe_on_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 			   h->error && *h->error ? h->error : "no reason given");
 		return;
 	}
-	if (!serves(h, p->pp->domain)) {
-		probe_fail(p, -EPROTO, "does not serve the %s domain",
-			   obl_domain_name(p->pp->domain));
-		return;
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		if ((p->pp->domains & OBL_DOMAIN_BIT(d)) && !serves(h, (enum obl_domain)d)) {
+			probe_fail(p, -EPROTO, "does not serve the %s domain",
+				   obl_domain_name((enum obl_domain)d));
+			return;
+		}
 	}
-	OB_DEBUG(CAT, "%s plugin %s answered: backend %s %s", obl_domain_name(p->pp->domain),
-		 p->pp->label, h->backend, h->backend_version);
+	char dn[64];
+	OB_DEBUG(CAT, "%s plugin %s answered: backend %s %s",
+		 obl_domain_list(p->pp->domains, dn, sizeof(dn)), p->pp->label, h->backend,
+		 h->backend_version);
 	p->result = 1;
 }
 
@@ -106,11 +110,12 @@ static int probes_state(const struct probe *probes, int n)
 static void report(const struct probe *p)
 {
 	const struct obl_plugin_plan *pp = p->pp;
+	char dn[64];
+	obl_domain_list(pp->domains, dn, sizeof(dn));
 	if (pp->kind == OBL_PLUGIN_LOCAL)
-		OB_ERROR(CAT, "%s plugin %s (%s) %s", obl_domain_name(pp->domain), pp->label,
-			 pp->url, p->why);
+		OB_ERROR(CAT, "%s plugin %s (%s) %s", dn, pp->label, pp->url, p->why);
 	else
-		OB_ERROR(CAT, "%s plugin at %s %s", obl_domain_name(pp->domain), pp->url, p->why);
+		OB_ERROR(CAT, "%s plugin at %s %s", dn, pp->url, p->why);
 }
 
 static int wait_answers(struct obl_sup *s, const struct obl_plan *plan, struct probe *probes,
@@ -147,7 +152,8 @@ int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan)
 	int n = 0, rc = 0;
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
-		if (pp->kind == OBL_PLUGIN_NONE)
+		/* One probe per process: a shared domain is its owner's. */
+		if (pp->kind != OBL_PLUGIN_LOCAL && pp->kind != OBL_PLUGIN_REMOTE)
 			continue;
 		probes[n] = (struct probe){ .pp = pp };
 		if (probe_open(&probes[n]) < 0 && rc == 0)

@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "describe.h"
 #include "options.h"
 #include "os.h"
 #include "outboard/ipc.h"
@@ -54,6 +56,65 @@ static int load_options(int argc, char **argv, struct obl_options *o)
 	return rc;
 }
 
+/* obl_describe_fn for the plan: the backend's own --describe. */
+static int describe_backend(void *arg, const char *exe, unsigned *mask, char *why,
+			    size_t whylen)
+{
+	(void)arg;
+	struct obl_backend_info info;
+	int rc = obl_describe(&obl_os_posix, exe, &info, why, whylen);
+	if (rc == 0)
+		*mask = info.mask;
+	return rc;
+}
+
+/* mkdir -p path: 0, or a negated errno. */
+static int make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+			return -errno;
+		*p = c;
+		if (!c)
+			break;
+	}
+	struct stat st;
+	if (stat(buf, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+/* Create the directories the default outputs need, and say (with -v)
+ * where outputs go and which process serves several domains. */
+static int prepare_outputs(const struct obl_plan *plan)
+{
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		const struct obl_plugin_plan *pp = &plan->plugins[d];
+		const char *dn = obl_domain_name((enum obl_domain)d);
+		if (pp->mkdir) {
+			int rc = make_dirs(pp->mkdir);
+			if (rc < 0) {
+				OB_ERROR(CAT, "%s: cannot create the output directory %s: %s", dn,
+					 pp->mkdir, strerror(-rc));
+				return rc;
+			}
+		}
+		if (pp->output)
+			OB_INFO(CAT, "%s output goes to %s (%s)", dn, pp->output, pp->label);
+		if (pp->kind == OBL_PLUGIN_SHARED)
+			OB_INFO(CAT, "%s is served by the %s plugin %s", dn,
+				obl_domain_name(pp->owner), pp->label);
+	}
+	return 0;
+}
+
 /* Start every local plugin and check that every plugin answers. */
 static int start_plugins(struct obl_sup *sup, const struct obl_plan *plan)
 {
@@ -89,6 +150,8 @@ static int run_plan(struct obl_sup *sup, const struct obl_plan *plan)
 	log_command("CPU host", plan->cpu_argv);
 
 	int status = OBL_EXIT_FAILURE;
+	if (prepare_outputs(plan) < 0)
+		return status;
 	int rc = start_plugins(sup, plan);
 	if (rc == -EINTR)
 		status = 128 + sup->stop_signo;
@@ -135,7 +198,11 @@ int obl_cmd_run(int argc, char **argv)
 		OB_ERROR(CAT, "cannot make a runtime directory under $XDG_RUNTIME_DIR or /tmp");
 		goto out;
 	}
-	if (obl_plan_build(&o, self_dir, rundir, cwd, &plan, err, sizeof(err)) < 0) {
+	struct obl_plan_env env = {
+		.self_dir = self_dir, .rundir = rundir, .cwd = cwd,
+		.describe = describe_backend,
+	};
+	if (obl_plan_build(&o, &env, &plan, err, sizeof(err)) < 0) {
 		OB_ERROR(CAT, "%s", err);
 		goto out;
 	}

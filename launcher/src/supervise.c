@@ -54,13 +54,14 @@ int obl_sup_init(struct obl_sup *s, const struct obl_os *os)
 int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp)
 {
 	struct obl_child *c = &s->plugins[pp->domain];
+	char dn[64];
+	obl_domain_list(pp->domains, dn, sizeof(dn));
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int rc = 0;
 	if (devnull < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
 		rc = -errno;
-		OB_ERROR(CAT, "%s plugin %s: cannot make pipes: %s", obl_domain_name(pp->domain),
-			 pp->label, strerror(-rc));
+		OB_ERROR(CAT, "%s plugin %s: cannot make pipes: %s", dn, pp->label, strerror(-rc));
 		goto out;
 	}
 	struct obl_spawn sp = {
@@ -70,14 +71,14 @@ int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp)
 	};
 	rc = s->os->spawn(&sp, &c->pid);
 	if (rc < 0) {
-		OB_ERROR(CAT, "%s plugin %s: cannot start %s: %s", obl_domain_name(pp->domain),
-			 pp->label, pp->exe, strerror(-rc));
+		OB_ERROR(CAT, "%s plugin %s: cannot start %s: %s", dn, pp->label, pp->exe,
+			 strerror(-rc));
 		goto out;
 	}
-	OB_DEBUG(CAT, "%s plugin %s started, pid %d", obl_domain_name(pp->domain), pp->label,
-		 (int)c->pid);
+	OB_DEBUG(CAT, "%s plugin %s started, pid %d", dn, pp->label, (int)c->pid);
 	c->label = pp->label;
 	c->domain = (int)pp->domain;
+	c->domains = pp->domains;
 	c->running = true;
 	c->own_group = true;
 	obl_relay_init(&c->out, out[0], STDERR_FILENO, pp->label);
@@ -143,13 +144,15 @@ int obl_sup_listen_control(struct obl_sup *s, const char *url)
 	return rc;
 }
 
-static void send_supervise(struct obl_sup *s, const struct obl_child *c, char *detail)
+/* Supervise{DIED} about domain d of child c. */
+static void send_supervise(struct obl_sup *s, const struct obl_child *c, enum obl_domain d,
+			   char *detail)
 {
 	if (!s->control)
 		return;
 	Ob__Supervise sv;
 	ob__supervise__init(&sv);
-	sv.domain = (Ob__Domain)obl_wire_domain((enum obl_domain)c->domain);
+	sv.domain = (Ob__Domain)obl_wire_domain(d);
 	sv.state = OB__SUPERVISE__STATE__STATE_DIED;
 	sv.detail = detail;
 	sv.plugin = c->label;
@@ -179,9 +182,9 @@ void obl_sup_kill_all(struct obl_sup *s)
 
 static void plugin_exited(struct obl_sup *s, struct obl_child *c)
 {
-	char detail[64];
+	char detail[64], dn[64];
 	obl_describe_status(c->status, detail, sizeof(detail));
-	const char *dn = obl_domain_name((enum obl_domain)c->domain);
+	obl_domain_list(c->domains, dn, sizeof(dn));
 	switch (s->phase) {
 	case OBL_STARTING:
 		OB_ERROR(CAT, "%s plugin %s %s%s", dn, c->label, detail,
@@ -190,7 +193,10 @@ static void plugin_exited(struct obl_sup *s, struct obl_child *c)
 		break;
 	case OBL_RUNNING:
 		OB_ERROR(CAT, "%s plugin %s %s", dn, c->label, detail);
-		send_supervise(s, c, detail);
+		/* The host routes per domain: tell it about each. */
+		for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+			if (c->domains & OBL_DOMAIN_BIT(d))
+				send_supervise(s, c, (enum obl_domain)d, detail);
 		break;
 	case OBL_STOPPING:
 		OB_DEBUG(CAT, "%s plugin %s %s", dn, c->label, detail);
@@ -381,9 +387,10 @@ void obl_sup_stop_plugins(struct obl_sup *s, int grace_ms)
 	step_until(s, any_plugin_running, grace_ms);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
 		struct obl_child *c = &s->plugins[d];
+		char dn[64];
 		if (c->running)
 			OB_WARN(CAT, "%s plugin %s did not stop within %d ms: killing it",
-				obl_domain_name((enum obl_domain)d), c->label, grace_ms);
+				obl_domain_list(c->domains, dn, sizeof(dn)), c->label, grace_ms);
 		signal_child(s, c, SIGKILL);
 		reap_blocking(s, c);
 	}

@@ -7,7 +7,8 @@
  * - STARTING: plugins are being started and checked. A plugin that exits
  *   sets plugin_failed; SIGINT/SIGTERM/SIGHUP set stop_signo.
  * - RUNNING: the CPU host runs. A plugin that dies is reported by name and
- *   the host gets Supervise{DIED}; the others keep running. The first
+ *   the host gets Supervise{DIED} for each domain it served; the others
+ *   keep running. The first
  *   SIGINT/SIGTERM/SIGHUP is forwarded to the host, a second one kills
  *   every child (stop_signo is set).
  * - STOPPING: the host has exited and plugins are being stopped.
@@ -40,7 +41,8 @@ enum obl_phase {
 
 struct obl_child {
 	char *label;         /* not owned (the plan's) */
-	int domain;          /* enum obl_domain, or -1 for the CPU host */
+	int domain;          /* enum obl_domain (the plan entry's), or -1 for the CPU host */
+	unsigned domains;    /* every domain a plugin serves (OBL_DOMAIN_BIT) */
 	pid_t pid;           /* 0 before start */
 	bool running;        /* started and not reaped yet */
 	bool ready;          /* a plugin that answered Hello */
@@ -67,7 +69,7 @@ int obl_wire_domain(enum obl_domain d);
 /* Catch signals through os and start in STARTING. 0 or a negated errno. */
 int obl_sup_init(struct obl_sup *s, const struct obl_os *os);
 
-/* Start a local plugin: stdin /dev/null, stdout and stderr relayed with
+/* Start a local plugin (pp->kind OBL_PLUGIN_LOCAL): stdin /dev/null, stdout and stderr relayed with
  * its label, its own process group. 0, or a negated errno (logged, with
  * the plugin named). */
 int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp);

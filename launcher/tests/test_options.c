@@ -130,6 +130,18 @@ static void test_options_errors(void **state)
 		{ { "run", "--log-level", "loud", "p" }, "unknown level 'loud'" },
 		{ { "run", "--plugin-timeout", "0", "p" }, "--plugin-timeout" },
 		{ { "run", "--plugin-timeout", "5x", "p" }, "--plugin-timeout" },
+		{ { "run", "--out", "", "p" }, "--out wants a directory" },
+		{ { "run", "--screen", "15x100", "p" }, "--screen wants WxH, each side 16 to 2048" },
+		{ { "run", "--screen", "100x2049", "p" }, "got '100x2049'" },
+		{ { "run", "--screen", "320X240", "p" }, "--screen wants WxH" },
+		{ { "run", "--screen", "320x", "p" }, "--screen wants WxH" },
+		{ { "run", "--screen", "x240", "p" }, "--screen wants WxH" },
+		{ { "run", "--screen", "-320x240", "p" }, "--screen wants WxH" },
+		{ { "run", "--screen", "+320x240", "p" }, "--screen wants WxH" },
+		{ { "run", "--screen", "320x240x2", "p" }, "--screen wants WxH" },
+		{ { "run", "--screen", "32 0x240", "p" }, "--screen wants WxH" },
+		{ { "run", "--screen", "00320x240", "p" }, "--screen wants WxH" },
+		{ { "run", "--screen", "", "p" }, "--screen wants WxH" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(parse(cases[i].argv, &o), -EINVAL);
@@ -157,6 +169,58 @@ static void test_options_log_level(void **state)
 	obl_options_free(&o);
 }
 
+static void test_options_out_and_screen(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	assert_int_equal(parse(ARGV("run", "--out", "/tmp/o", "--screen", "0320x240", "p"), &o), 0);
+	assert_string_equal(o.run.out, "/tmp/o");
+	assert_string_equal(o.run.screen, "320x240"); /* normalised */
+	obl_options_free(&o);
+	/* the bounds are allowed */
+	assert_int_equal(parse(ARGV("run", "--screen", "16x2048", "--screen", "2048x16", "p"), &o),
+			 0);
+	assert_string_equal(o.run.screen, "2048x16"); /* the last wins */
+	obl_options_free(&o);
+	char buf[16];
+	assert_int_equal(obl_screen_parse("640x480", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "640x480");
+	assert_int_equal(obl_screen_parse("9999x480", buf, sizeof(buf)), -EINVAL);
+}
+
+static void test_options_shorthands(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	assert_int_equal(parse(ARGV("run", "--display", "png:/f", "--sound", "wav:s.wav",
+				    "--input", "script:k:1.txt", "p"), &o), 0);
+	assert_string_equal(o.dom[OBL_DISPLAY].backend, "png");
+	assert_string_equal(o.dom[OBL_DISPLAY].arg, "/f");
+	assert_string_equal(o.dom[OBL_SOUND].backend, "wav");
+	assert_string_equal(o.dom[OBL_SOUND].arg, "s.wav");
+	assert_string_equal(o.dom[OBL_INPUT].backend, "script");
+	assert_string_equal(o.dom[OBL_INPUT].arg, "k:1.txt"); /* split at the first ':' */
+	obl_options_free(&o);
+}
+
+static void test_domain_lists(void **state)
+{
+	(void)state;
+	unsigned mask = 0;
+	char buf[64];
+	assert_int_equal(obl_domain_mask("input,display", &mask), 0);
+	assert_int_equal(mask, OBL_DOMAIN_BIT(OBL_DISPLAY) | OBL_DOMAIN_BIT(OBL_INPUT));
+	assert_string_equal(obl_domain_list(mask, buf, sizeof(buf)), "display,input");
+	assert_int_equal(obl_domain_mask("fs", &mask), 0);
+	assert_string_equal(obl_domain_list(mask, buf, sizeof(buf)), "fs");
+	assert_string_equal(obl_domain_list(0, buf, sizeof(buf)), "");
+	const char *bad[] = { "", ",", "fs,", ",fs", "fs,,input", "net", "fs,teleport",
+			      "displayinputsoundfs" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (obl_domain_mask(bad[i], &mask) != -EINVAL)
+			fail_msg("'%s' was taken as a domain list", bad[i]);
+}
+
 /* ---- config file ---- */
 
 static void test_config_full(void **state)
@@ -170,6 +234,8 @@ static void test_config_full(void **state)
 		      "stats = true\n"
 		      "heap_max = 16M\n"
 		      "stack = 128K\n"
+		      "out = /tmp/run-out\n"
+		      "screen = 640x0480\n"
 		      "\n"
 		      "[fs]\n"
 		      "backend = mem\n"
@@ -184,6 +250,8 @@ static void test_config_full(void **state)
 	assert_int_equal(o.run.stats, 1);
 	assert_string_equal(o.run.heap_max, "16M");
 	assert_string_equal(o.run.stack, "128K");
+	assert_string_equal(o.run.out, "/tmp/run-out");
+	assert_string_equal(o.run.screen, "640x480");
 	assert_string_equal(o.dom[OBL_FS].backend, "mem");
 	assert_int_equal(o.dom[OBL_FS].n_opts, 3);
 	assert_string_equal(obl_domain_get_opt(&o.dom[OBL_FS], "seed"), "/seed");
@@ -209,6 +277,9 @@ static void test_config_errors_name_line(void **state)
 		{ "[run\n", ":1: syntax error" },
 		{ "[run]\nstats = maybe\n", ":2: stats wants true or false" },
 		{ "[run]\nlog_level = loud\n", ":2: log_level: unknown level 'loud'" },
+		{ "[run]\nscreen = 10x10\n", ":2: screen wants WxH, each side 16 to 2048" },
+		{ "[run]\nscreen = big\n", ":2: screen wants WxH" },
+		{ "[run]\n\nout =\n", ":3: out is empty" },
 		{ "stats = true\n", ":1: 'stats' outside a section" },
 		{ "[fs]\nbackend = test\nlisten = tcp://x\n", ":3: 'listen' is set by the launcher" },
 		{ "[fs]\nroot = /a\n  /b\n", ":3: indented line" },
@@ -256,8 +327,10 @@ static void test_merge_cli_wins(void **state)
 	(void)state;
 	struct obl_options cli, file;
 	assert_int_equal(load("[run]\nlog_level = error\ntrace = all\nstats = true\n"
-			      "heap_max = 1M\nstack = 2K\n", &file), 0);
-	const char *const *argv = ARGV("run", "--trace", "fs", "--stack", "9K", "p");
+			      "heap_max = 1M\nstack = 2K\nout = /file-out\nscreen = 32x32\n",
+			      &file), 0);
+	const char *const *argv = ARGV("run", "--trace", "fs", "--stack", "9K", "--screen",
+				       "64x64", "p");
 	assert_int_equal(parse(argv, &cli), 0);
 	obl_options_merge(&cli, &file);
 	assert_string_equal(cli.run.trace, "fs");      /* command line */
@@ -265,6 +338,8 @@ static void test_merge_cli_wins(void **state)
 	assert_string_equal(cli.run.heap_max, "1M");   /* file */
 	assert_int_equal(cli.run.stats, 1);            /* file */
 	assert_int_equal(cli.run.log_level, OB_LOG_ERROR);
+	assert_string_equal(cli.run.screen, "64x64");  /* command line */
+	assert_string_equal(cli.run.out, "/file-out"); /* file */
 	obl_options_free(&cli);
 	obl_options_free(&file);
 }
@@ -344,6 +419,9 @@ int main(void)
 		cmocka_unit_test(test_options_help_version),
 		cmocka_unit_test(test_options_errors),
 		cmocka_unit_test(test_options_log_level),
+		cmocka_unit_test(test_options_out_and_screen),
+		cmocka_unit_test(test_options_shorthands),
+		cmocka_unit_test(test_domain_lists),
 		cmocka_unit_test(test_config_full),
 		cmocka_unit_test(test_config_errors_name_line),
 		cmocka_unit_test(test_config_long_line),

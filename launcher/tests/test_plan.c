@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,38 @@ struct fixture {
 	struct obl_plan plan;
 	char err[512];
 };
+
+/* What the stand-in for --describe answers: executables whose file name
+ * ends in a key serve its domains; others cannot describe themselves. */
+static const struct {
+	const char *suffix;
+	unsigned mask;
+} described[] = {
+	{ "-twin", OBL_DOMAIN_BIT(OBL_DISPLAY) | OBL_DOMAIN_BIT(OBL_INPUT) },
+	{ "-fsin", OBL_DOMAIN_BIT(OBL_FS) | OBL_DOMAIN_BIT(OBL_INPUT) },
+	{ "-hostdir", OBL_DOMAIN_BIT(OBL_FS) },
+	{ "-mem", OBL_DOMAIN_BIT(OBL_FS) },
+	{ "-script", OBL_DOMAIN_BIT(OBL_INPUT) },
+	{ "-png", OBL_DOMAIN_BIT(OBL_DISPLAY) },
+	{ "-wav", OBL_DOMAIN_BIT(OBL_SOUND) },
+};
+static int describe_calls;
+
+static int fake_describe(void *arg, const char *exe, unsigned *mask, char *why, size_t whylen)
+{
+	(void)arg;
+	describe_calls++;
+	size_t len = strlen(exe);
+	for (size_t i = 0; i < sizeof(described) / sizeof(described[0]); i++) {
+		size_t sl = strlen(described[i].suffix);
+		if (len >= sl && strcmp(exe + len - sl, described[i].suffix) == 0) {
+			*mask = described[i].mask;
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "--describe exited with status 1");
+	return -EPROTO;
+}
 
 static void touch_exe(const char *dir, const char *name, mode_t mode)
 {
@@ -44,13 +77,17 @@ static int setup(void **state)
 	snprintf(f->dir, sizeof(f->dir), "/tmp/obl-plan-XXXXXX");
 	if (!f || !mkdtemp(f->dir))
 		return -1;
+	/* No display-png and no input-null: those defaults are missing. */
 	touch_exe(f->dir, "outboard-fs-hostdir", 0755);
 	touch_exe(f->dir, "outboard-fs-mem", 0755);
 	touch_exe(f->dir, "outboard-input-script", 0755);
 	touch_exe(f->dir, "outboard-sound-wav", 0755);
 	touch_exe(f->dir, "outboard-display-noexec", 0644);
+	touch_exe(f->dir, "outboard-display-twin", 0755);
+	touch_exe(f->dir, "outboard-fs-fsin", 0755);
 	touch_exe(f->dir, "outboard-cpu", 0755);
 	obl_options_init(&f->o);
+	describe_calls = 0;
 	/* Nothing may come from the real PATH. */
 	setenv("PATH", "/nonexistent", 1);
 	*state = f;
@@ -60,13 +97,16 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	const char *names[] = { "outboard-fs-hostdir", "outboard-fs-mem", "outboard-input-script",
-				"outboard-sound-wav", "outboard-display-noexec", "outboard-cpu" };
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char path[256];
-		snprintf(path, sizeof(path), "%s/%s", f->dir, names[i]);
-		unlink(path);
+	DIR *dir = opendir(f->dir);
+	struct dirent *e;
+	while (dir && (e = readdir(dir))) {
+		char path[320];
+		snprintf(path, sizeof(path), "%s/%s", f->dir, e->d_name);
+		if (e->d_name[0] != '.')
+			unlink(path);
 	}
+	if (dir)
+		closedir(dir);
 	rmdir(f->dir);
 	obl_plan_free(&f->plan);
 	obl_options_free(&f->o);
@@ -79,8 +119,11 @@ static int build(struct fixture *f, const char *const *args)
 {
 	char **argv = argv_copy(args);
 	assert_int_equal(obl_parse_run_args(held_argc, argv, &f->o, f->err, sizeof(f->err)), 0);
-	return obl_plan_build(&f->o, f->dir, "/run/x", "/home/me", &f->plan, f->err,
-			      sizeof(f->err));
+	struct obl_plan_env env = {
+		.self_dir = f->dir, .rundir = "/run/x", .cwd = "/home/me",
+		.describe = fake_describe,
+	};
+	return obl_plan_build(&f->o, &env, &f->plan, f->err, sizeof(f->err));
 }
 
 /* argv joined with spaces, from index from. */
@@ -101,40 +144,117 @@ static void test_plan_defaults(void **state)
 	assert_int_equal(build(f, ARGV("run", "prog", "a1")), 0);
 	const struct obl_plugin_plan *fs = &f->plan.plugins[OBL_FS];
 	assert_int_equal(fs->kind, OBL_PLUGIN_LOCAL);
+	assert_false(fs->chosen);
 	assert_string_equal(fs->label, "fs-hostdir");
 	assert_string_equal(fs->url, "ipc:///run/x/fs.sock");
 	/* fs-hostdir is rooted at the current directory */
 	assert_string_equal(joined(fs->argv, 1), "--listen ipc:///run/x/fs.sock --root /home/me");
-	for (int d = OBL_DISPLAY; d < OBL_DOMAIN_COUNT; d++)
-		assert_int_equal(f->plan.plugins[d].kind, OBL_PLUGIN_NONE);
+	assert_null(fs->output);
+	assert_null(fs->mkdir);
+	/* The defaults png and null are not installed: skipped. */
+	assert_int_equal(f->plan.plugins[OBL_DISPLAY].kind, OBL_PLUGIN_NONE);
+	assert_int_equal(f->plan.plugins[OBL_INPUT].kind, OBL_PLUGIN_NONE);
+	/* wav is: it writes into the output directory, which is to be made. */
+	const struct obl_plugin_plan *snd = &f->plan.plugins[OBL_SOUND];
+	assert_int_equal(snd->kind, OBL_PLUGIN_LOCAL);
+	assert_string_equal(joined(snd->argv, 1),
+			    "--listen ipc:///run/x/sound.sock --out outboard-out/sound.wav");
+	assert_string_equal(snd->output, "outboard-out/sound.wav");
+	assert_string_equal(snd->mkdir, "outboard-out");
 	assert_string_equal(f->plan.control_url, "ipc:///run/x/control.sock");
 	assert_int_equal(f->plan.plugin_timeout_ms, OBL_PLUGIN_TIMEOUT_MS);
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
-			    "--plugin fs=ipc:///run/x/fs.sock --control ipc:///run/x/control.sock "
-			    "-- prog a1");
+			    "--plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
+			    "--control ipc:///run/x/control.sock -- prog a1");
 	char cpu[128];
 	snprintf(cpu, sizeof(cpu), "%s/outboard-cpu", f->dir);
 	assert_string_equal(f->plan.cpu_exe, cpu);
 	assert_string_equal(f->plan.cpu_argv[0], cpu);
+	/* Nothing was chosen, so nothing could serve another domain. */
+	assert_int_equal(describe_calls, 0);
+}
+
+static void test_plan_default_outputs(void **state)
+{
+	struct fixture *f = *state;
+	touch_exe(f->dir, "outboard-display-png", 0755);
+	touch_exe(f->dir, "outboard-input-null", 0755);
+	assert_int_equal(build(f, ARGV("run", "--out", "/o/", "--screen", "320x240", "p")), 0);
+	const struct obl_plugin_plan *disp = &f->plan.plugins[OBL_DISPLAY];
+	assert_string_equal(disp->label, "display-png");
+	assert_string_equal(joined(disp->argv, 1),
+			    "--listen ipc:///run/x/display.sock --out /o/frames --screen 320x240");
+	assert_string_equal(disp->output, "/o/frames");
+	assert_string_equal(disp->mkdir, "/o/frames"); /* png writes into a directory */
+	const struct obl_plugin_plan *snd = &f->plan.plugins[OBL_SOUND];
+	assert_string_equal(joined(snd->argv, 1),
+			    "--listen ipc:///run/x/sound.sock --out /o/sound.wav");
+	assert_string_equal(snd->mkdir, "/o");
+	const struct obl_plugin_plan *in = &f->plan.plugins[OBL_INPUT];
+	assert_string_equal(in->label, "input-null");
+	assert_string_equal(joined(in->argv, 1), "--listen ipc:///run/x/input.sock");
+	assert_null(in->output);
+	assert_null(in->mkdir);
+	assert_string_equal(joined(f->plan.cpu_argv, 1),
+			    "--plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
+			    "--plugin sound=ipc:///run/x/sound.sock --plugin input=ipc:///run/x/input.sock "
+			    "--control ipc:///run/x/control.sock -- p");
+}
+
+/* A value from the config file replaces the default output, and --screen
+ * replaces the file's [display] screen. */
+static void test_plan_file_out_and_screen(void **state)
+{
+	struct fixture *f = *state;
+	touch_exe(f->dir, "outboard-display-png", 0755);
+	obl_domain_set_opt(&f->o.dom[OBL_DISPLAY], "screen", "16x16");
+	obl_domain_set_opt(&f->o.dom[OBL_DISPLAY], "out", "/file/frames");
+	obl_domain_set_opt(&f->o.dom[OBL_SOUND], "out", "/file/s.wav");
+	f->o.run.screen = strdup("640x480");
+	assert_int_equal(build(f, ARGV("run", "p")), 0);
+	const struct obl_plugin_plan *disp = &f->plan.plugins[OBL_DISPLAY];
+	assert_string_equal(joined(disp->argv, 1),
+			    "--listen ipc:///run/x/display.sock --screen 640x480 --out /file/frames");
+	assert_string_equal(disp->output, "/file/frames");
+	assert_null(disp->mkdir); /* not a default: the plugin's business */
+	assert_string_equal(joined(f->plan.plugins[OBL_SOUND].argv, 1),
+			    "--listen ipc:///run/x/sound.sock --out /file/s.wav");
+	assert_null(f->plan.plugins[OBL_SOUND].mkdir);
 }
 
 static void test_plan_primary_options(void **state)
 {
 	struct fixture *f = *state;
+	touch_exe(f->dir, "outboard-display-png", 0755);
+	touch_exe(f->dir, "outboard-display-other", 0755);
 	const char *const *argv = ARGV("run", "--fs", "/data", "--input", "script:keys.txt", "--sound",
-			   "wav:out.wav", "-v", "prog");
+			   "wav:out.wav", "--display", "png:shots", "-v", "prog");
 	assert_int_equal(build(f, argv), 0);
 	assert_string_equal(joined(f->plan.plugins[OBL_FS].argv, 1),
 			    "--listen ipc:///run/x/fs.sock --log-level info --root /data");
 	assert_string_equal(joined(f->plan.plugins[OBL_INPUT].argv, 1),
 			    "--listen ipc:///run/x/input.sock --log-level info --script keys.txt");
-	/* no known primary option: --arg */
 	assert_string_equal(joined(f->plan.plugins[OBL_SOUND].argv, 1),
-			    "--listen ipc:///run/x/sound.sock --log-level info --arg out.wav");
+			    "--listen ipc:///run/x/sound.sock --log-level info --out out.wav");
+	assert_string_equal(joined(f->plan.plugins[OBL_DISPLAY].argv, 1),
+			    "--listen ipc:///run/x/display.sock --log-level info --out shots");
+	/* Outputs the user named are not made by the launcher. */
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		assert_null(f->plan.plugins[d].mkdir);
+	assert_string_equal(f->plan.plugins[OBL_SOUND].output, "out.wav");
+	assert_string_equal(f->plan.plugins[OBL_DISPLAY].output, "shots");
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
-			    "--plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
+			    "--plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
+			    "--plugin sound=ipc:///run/x/sound.sock "
 			    "--plugin input=ipc:///run/x/input.sock "
 			    "--control ipc:///run/x/control.sock --log-level info -- prog");
+	obl_plan_free(&f->plan);
+	obl_options_free(&f->o);
+	/* no known primary option: --arg; and no --screen when not asked */
+	assert_int_equal(build(f, ARGV("run", "--display", "other:x", "p")), 0);
+	assert_string_equal(joined(f->plan.plugins[OBL_DISPLAY].argv, 1),
+			    "--listen ipc:///run/x/display.sock --arg x");
+	assert_null(f->plan.plugins[OBL_DISPLAY].output);
 }
 
 static void test_plan_config_options(void **state)
@@ -194,8 +314,140 @@ static void test_plan_path_and_url_and_none(void **state)
 	assert_int_equal(f->plan.plugins[OBL_INPUT].kind, OBL_PLUGIN_NONE);
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--plugin fs=ipc:///run/x/fs.sock --plugin display=tcp://10.0.0.2:7000 "
-			    "--control ipc:///run/x/control.sock --trace all --stats --heap-max 1M "
-			    "--stack 2M -- prog --x");
+			    "--plugin sound=ipc:///run/x/sound.sock --control ipc:///run/x/control.sock "
+			    "--trace all --stats --heap-max 1M --stack 2M -- prog --x");
+}
+
+/* ---- one process, several domains ---- */
+
+static void test_plan_two_domains(void **state)
+{
+	struct fixture *f = *state;
+	touch_exe(f->dir, "outboard-input-null", 0755);
+	assert_int_equal(build(f, ARGV("run", "--display", "twin", "--screen", "64x32", "p")), 0);
+	const struct obl_plugin_plan *disp = &f->plan.plugins[OBL_DISPLAY];
+	const struct obl_plugin_plan *in = &f->plan.plugins[OBL_INPUT];
+	assert_int_equal(disp->kind, OBL_PLUGIN_LOCAL);
+	assert_int_equal(disp->domains, OBL_DOMAIN_BIT(OBL_DISPLAY) | OBL_DOMAIN_BIT(OBL_INPUT));
+	assert_string_equal(joined(disp->argv, 1),
+			    "--listen ipc:///run/x/display.sock --screen 64x32");
+	/* input goes to the same process, not to the default input-null */
+	assert_int_equal(in->kind, OBL_PLUGIN_SHARED);
+	assert_int_equal(in->owner, OBL_DISPLAY);
+	assert_false(in->chosen);
+	assert_null(in->exe);
+	assert_null(in->argv);
+	assert_string_equal(in->label, "display-twin");
+	assert_string_equal(joined(f->plan.cpu_argv, 1),
+			    "--plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
+			    "--plugin sound=ipc:///run/x/sound.sock "
+			    "--plugin input=ipc:///run/x/display.sock "
+			    "--control ipc:///run/x/control.sock -- p");
+	assert_int_equal(describe_calls, 1);
+}
+
+static void test_plan_two_domains_other_input(void **state)
+{
+	struct fixture *f = *state;
+	/* Another input backend named: started apart, the twin serves display. */
+	assert_int_equal(build(f, ARGV("run", "--display", "twin", "--input", "script:k", "p")), 0);
+	assert_int_equal(f->plan.plugins[OBL_DISPLAY].domains, OBL_DOMAIN_BIT(OBL_DISPLAY));
+	assert_int_equal(f->plan.plugins[OBL_INPUT].kind, OBL_PLUGIN_LOCAL);
+	assert_string_equal(f->plan.plugins[OBL_INPUT].url, "ipc:///run/x/input.sock");
+	obl_plan_free(&f->plan);
+	obl_options_free(&f->o);
+	/* Input disabled: stays disabled. */
+	assert_int_equal(build(f, ARGV("run", "--display", "twin", "--input", "none", "p")), 0);
+	assert_int_equal(f->plan.plugins[OBL_DISPLAY].domains, OBL_DOMAIN_BIT(OBL_DISPLAY));
+	assert_int_equal(f->plan.plugins[OBL_INPUT].kind, OBL_PLUGIN_NONE);
+}
+
+static void test_plan_two_domains_same_choice(void **state)
+{
+	struct fixture *f = *state;
+	/* Chosen for both: one process, with the options of both sections. */
+	obl_domain_set_opt(&f->o.dom[OBL_DISPLAY], "scale", "2");
+	obl_domain_set_opt(&f->o.dom[OBL_INPUT], "keymap", "us");
+	obl_domain_set_opt(&f->o.dom[OBL_INPUT], "scale", "3"); /* display's wins */
+	char link[128], spec[160];
+	snprintf(link, sizeof(link), "%s/outboard-input-twin", f->dir);
+	snprintf(spec, sizeof(spec), "%s/outboard-display-twin", f->dir);
+	assert_int_equal(symlink(spec, link), 0); /* another name, the same file */
+	snprintf(spec, sizeof(spec), "input=%s/outboard-display-twin", f->dir);
+	assert_int_equal(build(f, ARGV("run", "--display", "twin", "--plugin", spec, "p")), 0);
+	const struct obl_plugin_plan *disp = &f->plan.plugins[OBL_DISPLAY];
+	assert_int_equal(disp->domains, OBL_DOMAIN_BIT(OBL_DISPLAY) | OBL_DOMAIN_BIT(OBL_INPUT));
+	assert_string_equal(joined(disp->argv, 1),
+			    "--listen ipc:///run/x/display.sock --scale 2 --keymap us");
+	assert_int_equal(f->plan.plugins[OBL_INPUT].kind, OBL_PLUGIN_SHARED);
+	assert_true(f->plan.plugins[OBL_INPUT].chosen);
+	assert_string_equal(f->plan.plugins[OBL_INPUT].url, "ipc:///run/x/display.sock");
+	obl_plan_free(&f->plan);
+	obl_options_free(&f->o);
+	assert_int_equal(build(f, ARGV("run", "--display", "twin", "--input", "twin", "p")), 0);
+	assert_int_equal(f->plan.plugins[OBL_INPUT].kind, OBL_PLUGIN_SHARED);
+}
+
+static void test_plan_two_domains_order(void **state)
+{
+	struct fixture *f = *state;
+	/* fs-fsin (fs,input) and display-twin (display,input) both could take
+	 * input: the one chosen for the earlier domain does. */
+	assert_int_equal(build(f, ARGV("run", "--plugin", "fs=fsin", "--display", "twin", "p")), 0);
+	assert_int_equal(f->plan.plugins[OBL_FS].domains,
+			 OBL_DOMAIN_BIT(OBL_FS) | OBL_DOMAIN_BIT(OBL_INPUT));
+	assert_int_equal(f->plan.plugins[OBL_DISPLAY].domains, OBL_DOMAIN_BIT(OBL_DISPLAY));
+	assert_int_equal(f->plan.plugins[OBL_INPUT].owner, OBL_FS);
+	assert_string_equal(f->plan.plugins[OBL_INPUT].url, "ipc:///run/x/fs.sock");
+}
+
+static void test_plan_describe_not_needed_or_failing(void **state)
+{
+	struct fixture *f = *state;
+	char exe[128], spec[160];
+	snprintf(exe, sizeof(exe), "%s/outboard-display-noexec", f->dir);
+	chmod(exe, 0755);
+	/* Every other domain chosen: no --describe at all. */
+	assert_int_equal(build(f, ARGV("run", "--display", "twin", "--fs", "/r", "--sound", "none",
+				       "--input", "none", "p")), 0);
+	assert_int_equal(describe_calls, 0);
+	assert_int_equal(f->plan.plugins[OBL_DISPLAY].domains, OBL_DOMAIN_BIT(OBL_DISPLAY));
+	obl_plan_free(&f->plan);
+	obl_options_free(&f->o);
+	/* One that cannot describe itself serves what it was chosen for. */
+	assert_int_equal(build(f, ARGV("run", "--display", "noexec", "p")), 0);
+	assert_int_equal(describe_calls, 1);
+	assert_int_equal(f->plan.plugins[OBL_DISPLAY].domains, OBL_DOMAIN_BIT(OBL_DISPLAY));
+	assert_int_equal(f->plan.plugins[OBL_SOUND].kind, OBL_PLUGIN_LOCAL);
+	obl_plan_free(&f->plan);
+	obl_options_free(&f->o);
+	/* One that does not serve its own domain takes no other (its Hello
+	 * check will fail): fs-mem given for display leaves fs to hostdir. */
+	snprintf(exe, sizeof(exe), "%s/outboard-fs-mem", f->dir);
+	snprintf(spec, sizeof(spec), "display=%s", exe);
+	assert_int_equal(build(f, ARGV("run", "--plugin", spec, "p")), 0);
+	assert_int_equal(f->plan.plugins[OBL_DISPLAY].domains, OBL_DOMAIN_BIT(OBL_DISPLAY));
+	assert_string_equal(f->plan.plugins[OBL_FS].label, "fs-hostdir");
+}
+
+static void test_plan_remote_same_url(void **state)
+{
+	struct fixture *f = *state;
+	const char *const *argv = ARGV("run", "--plugin", "display=tcp://h:1", "--plugin",
+				       "input=tcp://h:1", "--plugin", "fs=tcp://h:2", "p");
+	assert_int_equal(build(f, argv), 0);
+	assert_int_equal(f->plan.plugins[OBL_DISPLAY].kind, OBL_PLUGIN_REMOTE);
+	assert_int_equal(f->plan.plugins[OBL_DISPLAY].domains,
+			 OBL_DOMAIN_BIT(OBL_DISPLAY) | OBL_DOMAIN_BIT(OBL_INPUT));
+	assert_int_equal(f->plan.plugins[OBL_INPUT].kind, OBL_PLUGIN_SHARED);
+	/* A remote plugin never takes a domain nobody gave it. */
+	assert_int_equal(f->plan.plugins[OBL_FS].domains, OBL_DOMAIN_BIT(OBL_FS));
+	assert_int_equal(f->plan.plugins[OBL_SOUND].kind, OBL_PLUGIN_LOCAL);
+	assert_int_equal(describe_calls, 0);
+	assert_string_equal(joined(f->plan.cpu_argv, 1),
+			    "--plugin fs=tcp://h:2 --plugin display=tcp://h:1 "
+			    "--plugin sound=ipc:///run/x/sound.sock --plugin input=tcp://h:1 "
+			    "--control ipc:///run/x/control.sock -- p");
 }
 
 static void test_plan_errors(void **state)
@@ -208,6 +460,9 @@ static void test_plan_errors(void **state)
 	} cases[] = {
 		{ { "run", "--display", "sdl", "p" }, -ENOENT,
 		  "display backend 'sdl': no executable outboard-display-sdl" },
+		/* a default backend named explicitly is not skipped */
+		{ { "run", "--display", "png", "p" }, -ENOENT,
+		  "display backend 'png': no executable outboard-display-png" },
 		{ { "run", "--display", "noexec", "p" }, -ENOENT,
 		  "no executable outboard-display-noexec" },
 		{ { "run", "--plugin", "fs=/nonexistent/outboard-x", "p" }, -ENOENT,
@@ -249,6 +504,15 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_plan_file_root_beats_cwd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_path_and_url_and_none, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_default_outputs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_file_out_and_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_two_domains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_two_domains_other_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_two_domains_same_choice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_two_domains_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_describe_not_needed_or_failing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_plan_remote_same_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_errors, setup, teardown),
 		cmocka_unit_test(test_plan_exe_label),
 	};

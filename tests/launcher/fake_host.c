@@ -7,14 +7,18 @@
  *
  * dials every plugin and the control endpoint and does the Hello handshake
  * (role "host") with each, as the real host does, then runs the "guest
- * program": a list of commands, in order.
+ * program": a list of commands, in order. Domains given the same URL share
+ * one connection (one plugin process serving both).
  *
  *   echo-read N    fs_read(fd=N, count=4) on the fs plugin; print the bytes
  *                  as hex ("read 07 08 09 0a")
  *   crash          fs_open("crash") on the fs plugin, without waiting
- *   wait-death     wait (10 s at most) for a Supervise message on the
- *                  control connection; print "supervise DOMAIN STATE
- *                  PLUGIN: DETAIL"
+ *   wait-death     wait (10 s at most) for one more Supervise message on
+ *                  the control connection than the earlier wait-deaths
+ *                  took; each prints "supervise DOMAIN STATE PLUGIN: DETAIL"
+ *   print-plugins  "plugin DOMAIN URL conn K backend NAME serves D1,D2" for
+ *                  each connected domain: K numbers the connections, NAME
+ *                  and the list are from the plugin's Hello
  *   sleep MS       keep the connections alive for MS ms
  *   print-pid      "pid P ppid Q"
  *   print-args     "arg: X" for each of its own arguments; the commands
@@ -43,17 +47,30 @@
 #define N_DOMAINS 5 /* Ob__Domain values 1-4 */
 #define CALL_MS 5000
 #define DEATH_WAIT_MS 10000
+/* As the real host: a Goodbye and a bounded flush before closing, so a
+ * plugin knows its peer left on purpose. */
+#define CLOSE_FLUSH_MS 200
 
 enum { EXIT_USAGE = 90, EXIT_DIAL = 91, EXIT_CALL = 92, EXIT_NO_DEATH = 93 };
 
 static const char *const domain_names[N_DOMAINS] = { "none", "fs", "display", "sound",
 						     "input" };
 
+/* A plugin's Hello answer, as print-plugins shows it. */
+struct hello_info {
+	char backend[64];
+	char domains[64];
+};
+
 struct host {
 	ob_conn *plugins[N_DOMAINS];
+	const char *urls[N_DOMAINS];
+	int conn_no[N_DOMAINS];          /* which connection: domains sharing one have the same */
+	struct hello_info hellos[N_DOMAINS];
 	ob_conn *control;
 	const char *control_url;
-	bool got_supervise;
+	int supervised;                  /* Supervise messages received */
+	int deaths_awaited;              /* how many wait-death asked for so far */
 	/* the reply of the one call in flight */
 	bool replied;
 	int status;
@@ -94,12 +111,26 @@ static void control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 	printf("supervise %s %s %s: %s\n", d > 0 && d < N_DOMAINS ? domain_names[d] : "?",
 	       supervise_state((int)sv->state), sv->plugin, sv->detail);
 	fflush(stdout);
-	h->got_supervise = true;
+	h->supervised++;
 }
 
-/* Dial url and do the Hello handshake as "host". */
+static void keep_hello(const Ob__Hello *answer, struct hello_info *info)
+{
+	size_t len = 0;
+	snprintf(info->backend, sizeof(info->backend), "%s", answer->backend);
+	info->domains[0] = '\0';
+	for (size_t i = 0; i < answer->n_domains && len < sizeof(info->domains); i++) {
+		int d = (int)answer->domains[i];
+		len += (size_t)snprintf(info->domains + len, sizeof(info->domains) - len, "%s%s",
+					i ? "," : "", d > 0 && d < N_DOMAINS ? domain_names[d] : "?");
+	}
+}
+
+/* Dial url and do the Hello handshake as "host"; info (may be NULL) gets
+ * the answer. */
 static int connect_to(struct host *h, const char *url, const char *name,
-		      void (*on_message)(void *, ob_conn *, const Ob__Envelope *), ob_conn **out)
+		      void (*on_message)(void *, ob_conn *, const Ob__Envelope *), ob_conn **out,
+		      struct hello_info *info)
 {
 	struct ob_conn_opts opts = { .name = name };
 	struct ob_conn_callbacks cbs = { .on_message = on_message };
@@ -118,24 +149,79 @@ static int connect_to(struct host *h, const char *url, const char *name,
 		fprintf(stderr, "fake-host: no Hello from %s: %s\n", url, strerror(-rc));
 		return rc;
 	}
+	if (info)
+		keep_hello(answer, info);
 	ob__hello__free_unpacked(answer, NULL);
 	return 0;
 }
 
-/* Process every connection for up to ms, or until *until is true. */
-static void pump(struct host *h, int ms, const bool *until)
+/* Connect every domain; one connection per distinct URL. */
+static int connect_plugins(struct host *h)
+{
+	int conns = 0;
+	for (int d = 1; d < N_DOMAINS; d++) {
+		if (!h->urls[d])
+			continue;
+		int same = 0;
+		for (int e = 1; e < d && !same; e++)
+			if (h->urls[e] && strcmp(h->urls[e], h->urls[d]) == 0)
+				same = e;
+		if (same) {
+			h->plugins[d] = h->plugins[same];
+			h->conn_no[d] = h->conn_no[same];
+			h->hellos[d] = h->hellos[same];
+			continue;
+		}
+		h->conn_no[d] = ++conns;
+		if (connect_to(h, h->urls[d], domain_names[d], NULL, &h->plugins[d],
+			       &h->hellos[d]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void print_plugins(const struct host *h)
+{
+	for (int d = 1; d < N_DOMAINS; d++)
+		if (h->plugins[d])
+			printf("plugin %s %s conn %d backend %s serves %s\n", domain_names[d],
+			       h->urls[d], h->conn_no[d], h->hellos[d].backend,
+			       h->hellos[d].domains);
+}
+
+static bool already_listed(ob_conn *const *conns, int n, const ob_conn *c)
+{
+	for (int i = 0; i < n; i++)
+		if (conns[i] == c)
+			return true;
+	return false;
+}
+
+static bool replied(const struct host *h)
+{
+	return h->replied;
+}
+
+static bool deaths_seen(const struct host *h)
+{
+	return h->supervised >= h->deaths_awaited;
+}
+
+/* Process every connection (shared ones once) for up to ms, or until
+ * done(h) (NULL: never). */
+static void pump(struct host *h, int ms, bool (*done)(const struct host *))
 {
 	int64_t deadline = ob_now_ms() + ms;
 	for (;;) {
 		ob_conn *conns[N_DOMAINS + 1];
 		int n = 0;
 		for (int d = 1; d < N_DOMAINS; d++)
-			if (h->plugins[d])
+			if (h->plugins[d] && !already_listed(conns, n, h->plugins[d]))
 				conns[n++] = h->plugins[d];
 		if (h->control)
 			conns[n++] = h->control;
 		int64_t left = deadline - ob_now_ms();
-		if ((until && *until) || left <= 0)
+		if ((done && done(h)) || left <= 0)
 			return;
 		struct pollfd pfds[2 * (N_DOMAINS + 1)];
 		int npfd = 0, timeout = (int)left;
@@ -180,7 +266,7 @@ static int echo_read(struct host *h, unsigned fd)
 	int rc = ob_conn_call(h->plugins[OB__DOMAIN__DOMAIN_FS], &req, on_reply, h, NULL);
 	if (rc < 0)
 		return rc;
-	pump(h, CALL_MS + 1000, &h->replied);
+	pump(h, CALL_MS + 1000, replied);
 	if (!h->replied || h->status != 0)
 		return -EIO;
 	printf("read");
@@ -239,9 +325,12 @@ static int run_commands(struct host *h, int argc, char **argv, int full_argc, ch
 		} else if (strcmp(cmd, "crash") == 0) {
 			rc = crash(h);
 		} else if (strcmp(cmd, "wait-death") == 0) {
-			pump(h, DEATH_WAIT_MS, &h->got_supervise);
-			if (!h->got_supervise)
+			h->deaths_awaited++;
+			pump(h, DEATH_WAIT_MS, deaths_seen);
+			if (!deaths_seen(h))
 				return EXIT_NO_DEATH;
+		} else if (strcmp(cmd, "print-plugins") == 0) {
+			print_plugins(h);
 		} else if (strcmp(cmd, "sleep") == 0 && number(arg) >= 0) {
 			pump(h, (int)number(arg), NULL);
 			i++;
@@ -286,7 +375,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int parse_args(struct host *h, int argc, char **argv, const char **plugin_urls)
+static int parse_args(struct host *h, int argc, char **argv)
 {
 	int opt;
 	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
@@ -295,7 +384,7 @@ static int parse_args(struct host *h, int argc, char **argv, const char **plugin
 			int d = eq ? domain_from_name(optarg, (size_t)(eq - optarg)) : -1;
 			if (d < 0)
 				return -EINVAL;
-			plugin_urls[d] = eq + 1;
+			h->urls[d] = eq + 1;
 		} else if (opt == 'c') {
 			h->control_url = optarg;
 		} else if (opt == 'l') {
@@ -316,26 +405,28 @@ static int parse_args(struct host *h, int argc, char **argv, const char **plugin
 int main(int argc, char **argv)
 {
 	struct host h = { 0 };
-	const char *plugin_urls[N_DOMAINS] = { 0 };
 	int status = EXIT_DIAL;
 	ob_log_set_program("fake-host");
-	int first = parse_args(&h, argc, argv, plugin_urls);
+	int first = parse_args(&h, argc, argv);
 	if (first < 0) {
 		fprintf(stderr, "fake-host: bad command line\n");
 		return EXIT_USAGE;
 	}
-	for (int d = 1; d < N_DOMAINS; d++)
-		if (plugin_urls[d] &&
-		    connect_to(&h, plugin_urls[d], domain_names[d], NULL, &h.plugins[d]) < 0)
-			goto out;
+	if (connect_plugins(&h) < 0)
+		goto out;
 	if (h.control_url && connect_to(&h, h.control_url, "control", control_message,
-					&h.control) < 0)
+					&h.control, NULL) < 0)
 		goto out;
 	status = run_commands(&h, argc - first, argv + first, argc, argv);
 out:
 	fflush(stdout);
-	for (int d = 1; d < N_DOMAINS; d++)
-		ob_conn_close(h.plugins[d], 0);
+	for (int d = 1; d < N_DOMAINS; d++) {
+		/* A shared connection is closed once, by its first domain. */
+		for (int e = d + 1; e < N_DOMAINS; e++)
+			if (h.plugins[e] == h.plugins[d])
+				h.plugins[e] = NULL;
+		ob_conn_close(h.plugins[d], CLOSE_FLUSH_MS);
+	}
 	ob_conn_close(h.control, 0);
 	return status;
 }

@@ -5,12 +5,22 @@ set -u
 
 FAKE=${1:?usage: test.sh FAKE_HOST}
 : "${OB_BIN:?OB_BIN is not set (run through ctest)}"
-OB=$OB_BIN/outboard
 ECHO=$OB_BIN/outboard-test-echo
 T=$(mktemp -d /tmp/obl-it-XXXXXX)
 # Keep the runtime directories of this test apart from everyone else's.
 mkdir -p "$T/xdg" && chmod 700 "$T/xdg"
 export XDG_RUNTIME_DIR=$T/xdg
+# The launcher looks for backends beside itself, then in PATH. A private
+# copy of it, in a directory holding only what the test puts there, and a
+# PATH without outboard backends keep the default backends (whether the
+# build has them or not) out of tests that do not ask for them.
+mkdir "$T/bin"
+cp "$OB_BIN/outboard" "$T/bin/"
+OB=$T/bin/outboard
+export PATH=/usr/bin:/bin
+# Runs start here: the default output directory would be made here.
+mkdir "$T/work"
+cd "$T/work" || exit 1
 BG_PIDS=()
 
 cleanup() {
@@ -50,6 +60,43 @@ assert_grep() {
 
 assert_no_grep() {
 	! grep -Eq -- "$2" "$1" || fail "$(basename "$1") has a line matching '$2'"
+}
+
+# fake_backend NAME DOMAINS: install $T/bin/outboard-NAME, which stands in
+# for a backend: each start appends its arguments to $T/args.NAME (a
+# --describe to $T/describe.NAME), then it runs outboard-test-echo serving
+# DOMAINS with only --listen, --log-level and --describe passed on (options
+# meant for the real backend, and their values, are dropped).
+fake_backend() {
+	local exe=$T/bin/outboard-$1
+	cat >"$exe" <<SH
+#!/bin/bash
+case " \$* " in
+*" --describe "*) echo "\$*" >>"$T/describe.$1" ;;
+*) echo "\$*" >>"$T/args.$1" ;;
+esac
+keep=()
+while [ \$# -gt 0 ]; do
+	case \$1 in
+	--listen|--log-level) keep+=("\$1" "\$2"); shift 2 ;;
+	--describe) keep+=("\$1"); shift ;;
+	--*) shift; [ \$# -gt 0 ] && [ "\${1#--}" = "\$1" ] && shift ;;
+	*) shift ;;
+	esac
+done
+exec "$ECHO" --domains $2 "\${keep[@]}"
+SH
+	chmod +x "$exe"
+}
+
+# started NAME: how many times the fake backend NAME was started.
+started() {
+	if [ -f "$T/args.$1" ]; then wc -l <"$T/args.$1"; else echo 0; fi
+}
+
+# host_args: the fake host's arguments (after print-args), on one line.
+host_args() {
+	sed -n 's/^arg: //p' "$T/out" | tr '\n' ' '
 }
 
 # A process exists and is not a zombie.

@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh" "$@"
 
 # The build's own bin/: test-echo serves fs. (Other backends may or may not
 # be built; they are not required here.)
-run_ob plugins
+RC=0
+"$OB_BIN/outboard" plugins >"$T/out" 2>"$T/err" || RC=$?
 assert_grep "$T/out" '^BACKEND +VERSION +DOMAINS +PATH$'
 assert_grep "$T/out" "^test-echo +1\.0 +fs +$OB_BIN/outboard-test-echo\$"
 assert_no_grep "$T/out" 'outboard-cpu'
@@ -16,9 +17,9 @@ for b in fs-hostdir fs-mem; do
 	fi
 done
 
-# A private directory with broken executables beside a copy of the launcher.
-mkdir "$T/bin"
-cp "$OB" "$ECHO" "$T/bin/"
+# The private directory with the copy of the launcher (lib.sh), test-echo
+# and broken executables.
+cp "$ECHO" "$T/bin/"
 printf '#!/bin/sh\necho "not a plugin" >&2\nexit 1\n' >"$T/bin/outboard-broken"
 printf '#!/bin/sh\necho "I am a plugin, trust me"\n' >"$T/bin/outboard-liar"
 printf '#!/bin/sh\necho "x 1 teleport"\n' >"$T/bin/outboard-baddomain"
@@ -27,11 +28,14 @@ printf '#!/bin/sh\necho "cpu 1 fs"\n' >"$T/bin/outboard-cpu"
 printf 'not executable\n' >"$T/bin/outboard-readme"
 chmod +x "$T/bin/outboard-broken" "$T/bin/outboard-liar" "$T/bin/outboard-baddomain" \
 	"$T/bin/outboard-hang" "$T/bin/outboard-cpu"
+# A backend serving two domains lists both.
+fake_backend display-twin display,input
 RC=0
 "$T/bin/outboard" plugins >"$T/out" 2>"$T/err" || RC=$?
 assert_rc 1
 assert_grep "$T/out" "^test-echo +1\.0 +fs +$T/bin/outboard-test-echo\$"
-[ "$(wc -l <"$T/out")" -eq 2 ] || fail "the table should hold the header and test-echo only"
+assert_grep "$T/out" "^test-echo +1\.0 +display,input +$T/bin/outboard-display-twin\$"
+[ "$(wc -l <"$T/out")" -eq 3 ] || fail "the table should hold the header and the two test-echos only"
 assert_grep "$T/err" "$T/bin/outboard-broken: cannot describe itself: --describe exited with status 1"
 assert_grep "$T/err" "$T/bin/outboard-liar: cannot describe itself: --describe printed 'I am a plugin, trust me'"
 assert_grep "$T/err" "$T/bin/outboard-baddomain: cannot describe itself"
