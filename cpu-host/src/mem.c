@@ -85,7 +85,8 @@ void obh_mem_destroy(struct obh_mem *m)
 	for (size_t i = 0; i < m->count; i++) {
 		struct obh_region *r = &m->regions[i];
 
-		uc_mem_unmap(m->uc, r->start, r->size);
+		if (m->uc)
+			uc_mem_unmap(m->uc, r->start, r->size);
 		if (r->kind != OBH_REGION_HEAP)
 			munmap(r->host, r->size);
 	}
@@ -93,6 +94,12 @@ void obh_mem_destroy(struct obh_mem *m)
 		munmap(m->heap.reserve, (size_t)m->heap.limit - m->heap.start);
 	free(m->regions);
 	free(m);
+}
+
+void obh_mem_forget_engine(struct obh_mem *m)
+{
+	if (m)
+		m->uc = NULL;
 }
 
 /* ---- region table ---- */

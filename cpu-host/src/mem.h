@@ -93,6 +93,11 @@ int obh_mem_create(uc_engine *uc, struct obh_mem **out);
  * Accepts NULL. */
 void obh_mem_destroy(struct obh_mem *m);
 
+/* The engine is about to be closed (or was): obh_mem_destroy then only
+ * frees host memory. Unmapping region by region first would flush
+ * Unicorn's TLB page by page, about half of a short run's time. */
+void obh_mem_forget_engine(struct obh_mem *m);
+
 /* Maps [addr, addr + size) with prot, zero-filled, as a plain region.
  * name is copied (truncated to OBH_REGION_NAME_MAX - 1 characters).
  * Errors: -EINVAL (addr or size not page-aligned, size 0, wraps past 4 GiB,

@@ -206,6 +206,7 @@ void obh_teardown(struct obh_host *h)
 	obh_kobjs_destroy(h->kobjs);
 	obh_fdtable_destroy(h->fds);
 	obh_events_destroy(h->events);
-	obh_mem_destroy(h->mem);
+	obh_mem_forget_engine(h->mem);
 	obh_engine_close(h);
+	obh_mem_destroy(h->mem); /* the guest memory outlives the engine */
 }
