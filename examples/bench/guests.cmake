@@ -1,0 +1,3 @@
+# Guest programs of the benchmarks (bench/run, docs/performance.md).
+outboard_add_executable(fs_rtt ${CMAKE_CURRENT_LIST_DIR}/fs_rtt.c)
+outboard_add_executable(cpu_threads ${CMAKE_CURRENT_LIST_DIR}/cpu_threads.c)
