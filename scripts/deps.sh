@@ -12,7 +12,7 @@ packages=(
 	libnanomsg-dev libprotobuf-c-dev protobuf-c-compiler libcmocka-dev
 	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user
 	libinih-dev libsodium-dev libseccomp-dev
-	libspng-dev libsdl2-dev libsndfile1-dev
+	libspng-dev libsdl2-dev libsndfile1-dev libfreetype-dev xfonts-base
 	xvfb xauth x11-apps imagemagick
 	clang libclang-rt-14-dev
 	iproute2 procps psmisc
