@@ -16,6 +16,7 @@ add_executable(ob-abigen
 target_include_directories(ob-abigen PRIVATE ${CMAKE_CURRENT_LIST_DIR}/src)
 target_link_libraries(ob-abigen PRIVATE ob_proto)
 target_compile_definitions(ob-abigen PRIVATE OBH_KCALLS_WEAK)
+target_include_directories(ob-abigen PRIVATE ${CMAKE_SOURCE_DIR}/ipc/include)
 
 set(OB_SDK_GEN_DIR ${CMAKE_BINARY_DIR}/sdk-gen CACHE INTERNAL "generated guest SDK files")
 set(ob_sdk_gen_stamp ${OB_SDK_GEN_DIR}/generated.stamp)

@@ -126,6 +126,9 @@ struct obh_call {
 	struct obh_arg args[OBH_MAX_ARGS];
 	obh_local_fn local; /* OBH_DOMAIN_KERNEL only */
 	bool idempotent;    /* may be retried after a plugin restart */
+	/* Optional: reject bad arguments in the host (-ABI errno), for posted
+	 * calls whose plugin could only log the error. */
+	int (*check)(const uint32_t *v);
 	const char *doc;    /* one sentence for docs/abi.md and the header */
 };
 

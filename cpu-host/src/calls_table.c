@@ -12,6 +12,7 @@
 #include "input.pb-c.h"
 #include "outboard.pb-c.h"
 #include "kernel/kcalls.h"
+#include "outboard/errno.h"
 
 #define A_INT(n) { .kind = OBH_A_INT, .name = n }
 #define A_UINT(n) { .kind = OBH_A_UINT, .name = n }
@@ -43,6 +44,17 @@
 	  .entry = OBH_IMPORT, .result = res_, .idempotent = idem_, .doc = doc_,        \
 	  .nargs = sizeof((struct obh_arg[]){ { 0 }, __VA_ARGS__ }) / sizeof(struct obh_arg) - 1, \
 	  .args = { __VA_ARGS__ } }
+/* A blit's format and stride, checked before it is posted. */
+static int check_blit(const uint32_t *v)
+{
+	int32_t w = (int32_t)v[2];
+	uint32_t bpp = v[4] == OB__PIXEL_FORMAT__PIXEL_FORMAT_XRGB8888 ? 4
+		     : v[4] == OB__PIXEL_FORMAT__PIXEL_FORMAT_RGB565 ? 2 : 0;
+	if (!bpp || (w > 0 && (uint64_t)v[5] < (uint64_t)w * bpp))
+		return -OB_ABI_EINVAL;
+	return 0;
+}
+
 #define DISPLAY(num_, name_, mode_, doc_, ...)                                         \
 	HLE(num_, name_, OBH_DOMAIN_DISPLAY, mode_, OBH_R_INT, mode_ != OBH_POSTED, doc_, __VA_ARGS__)
 #define SOUND(num_, name_, mode_, doc_, ...)                                           \
@@ -226,10 +238,13 @@ const struct obh_call obh_calls[] = {
 	DISPLAY(OB__REQUEST__CALL_DISPLAY_DRAW_TEXT, "display_draw_text", OBH_POSTED,
 		"Draw text in the built-in font, top-left at (x, y); '\\n' starts a new line.",
 		A_INT("x"), A_INT("y"), A_STR("text"), A_UINT("color")),
-	DISPLAY(OB__REQUEST__CALL_DISPLAY_BLIT, "display_blit", OBH_POSTED,
-		"Copy h rows of stride bytes of pixels (format: 1 XRGB8888, 2 RGB565) to (x, y).",
-		A_INT("x"), A_INT("y"), A_INT("w"), A_INT("h"), A_UINT("format"),
-		A_UINT("stride"), A_IN_ROWS("pixels", 5, 3, 1)),
+	{ .num = OB__REQUEST__CALL_DISPLAY_BLIT, .name = "display_blit",
+	  .domain = OBH_DOMAIN_DISPLAY, .mode = OBH_POSTED, .entry = OBH_IMPORT,
+	  .result = OBH_R_INT, .check = check_blit, .nargs = 7,
+	  .doc = "Copy h rows of stride bytes of pixels (format: 1 XRGB8888, 2 RGB565) to "
+		 "(x, y); -EINVAL for another format or a stride under w pixels.",
+	  .args = { A_INT("x"), A_INT("y"), A_INT("w"), A_INT("h"), A_UINT("format"),
+		    A_UINT("stride"), A_IN_ROWS("pixels", 5, 3, 1) } },
 	DISPLAY(OB__REQUEST__CALL_DISPLAY_PRESENT, "display_present", OBH_BLOCKING,
 		"Show everything drawn so far; returns the frame number. Paces the guest at the "
 		"display's refresh rate."),

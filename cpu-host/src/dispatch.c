@@ -141,6 +141,8 @@ void obh_dispatch(struct obh_host *h, struct obh_thread *t, const struct obh_cal
 
 	for (unsigned i = 0; i < c->nargs && !r0; i++)
 		r0 = decode_arg(h, c, i, v, str);
+	if (!r0 && c->check)
+		r0 = c->check(v);
 	if (!r0 && !(console = console_fd(h, c, v)))
 		r0 = obh_dispatch_map_handles(h, c, v, mapped); /* checks them, early */
 

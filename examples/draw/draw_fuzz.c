@@ -12,6 +12,8 @@
  */
 #include <outboard.h>
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,8 +62,10 @@ static void random_text(char *buf, size_t cap)
 	buf[len] = '\0';
 }
 
-/* A blit whose stride * h stays inside pixels, so the host always sends it
- * (the plugin then judges format, stride and size). */
+/* A blit whose stride * h stays inside pixels. The host refuses a bad
+ * format or a stride under w pixels with -EINVAL (docs/abi.md); anything
+ * else is sent and the plugin judges the rest. Returns 0 when the result
+ * is the documented one. */
 static int random_blit(void)
 {
 	int32_t w = (int32_t)(next() % 80) - 10, h = (int32_t)(next() % 80) - 10;
@@ -71,7 +75,10 @@ static int random_blit(void)
 		stride = BUF_BYTES / (uint32_t)h;
 	if (h < 0)
 		stride = 0; /* else stride * h would overflow and be refused by the host */
-	return ob_display_blit(coord(), coord(), w, h, format, stride, pixels);
+	uint32_t bpp = format == OB_PIXEL_XRGB8888 ? 4 : format == OB_PIXEL_RGB565 ? 2 : 0;
+	bool bad = !bpp || (w > 0 && stride < (uint32_t)w * bpp);
+	int rc = ob_display_blit(coord(), coord(), w, h, format, stride, pixels);
+	return rc == (bad ? -EINVAL : 0) ? 0 : (rc ? rc : -1000);
 }
 
 static int random_call(void)

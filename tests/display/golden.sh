@@ -41,9 +41,10 @@ check_guest draw
 expect_grep draw out '^draw: done$' "the guest's own checks passing"
 check_guest draw_bad
 expect_grep draw_bad out '^draw_bad: ok$' "the guest's own checks passing"
-# The plugin refused the bad blits (posted: only its log says so).
-expect_grep draw_bad err 'display_blit.*unknown pixel format' "the EINVAL for format 7"
-expect_grep draw_bad err 'display_blit.*stride is below' "the EINVAL for a short stride"
+# The host refused the bad blits itself: none reached the plugin.
+if grep -q "display_blit" "$WORK/draw_bad.err"; then
+	fail "a bad blit reached the plugin"
+fi
 
 [ "$REBASELINE" = 1 ] && exit 0
 
