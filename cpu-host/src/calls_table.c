@@ -176,7 +176,7 @@ const struct obh_call obh_calls[] = {
 	   "Open a file; flags and mode as newlib's <fcntl.h>. Returns a new fd.",
 	   A_STR("path"), A_UINT("flags"), A_UINT("mode")),
 	FS(OB__REQUEST__CALL_FS_CLOSE, "close", OBH_R_INT, false, "Close an fd.", A_FD("fd")),
-	FS(OB__REQUEST__CALL_FS_READ, "read", OBH_R_INT, false,
+	FS(OB__REQUEST__CALL_FS_READ, "read", OBH_R_INT, true, /* offsets are restored first */
 	   "Read up to count bytes at the file offset; returns the count read, 0 at the end.",
 	   A_FD("fd"), A_OUT_BUF("buf", 2), A_UINT("count")),
 	FS(OB__REQUEST__CALL_FS_WRITE, "write", OBH_R_INT, false,
@@ -210,7 +210,7 @@ const struct obh_call obh_calls[] = {
 	   "Remove an empty directory.", A_STR("path")),
 	FS(OB__REQUEST__CALL_FS_OPENDIR, "opendir", OBH_R_DIR, false,
 	   "Open a directory for reading; returns a directory handle.", A_STR("path")),
-	FS(OB__REQUEST__CALL_FS_READDIR, "readdir", OBH_R_INT, false,
+	FS(OB__REQUEST__CALL_FS_READDIR, "readdir", OBH_R_INT, true, /* positions are restored */
 	   "Read the next entry's name into name; returns its type (1 file, 2 directory, "
 	   "3 other), or 0 at the end. '.' and '..' are not listed.",
 	   A_DIR("dir"), A_OUT_STR("name", 2), A_UINT("name_len")),

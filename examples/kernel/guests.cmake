@@ -12,6 +12,6 @@ target_compile_options(kobjs_thumb PRIVATE -mthumb)
 
 outboard_add_executable(deadlock ${ob_kernel_dir}/deadlock.c)
 outboard_add_executable(trace_demo ${ob_kernel_dir}/trace_demo.c)
-outboard_add_executable(read_loop ${ob_kernel_dir}/read_loop.c ${ob_kernel_dir}/kcheck.c)
+outboard_add_executable(write_loop ${ob_kernel_dir}/write_loop.c ${ob_kernel_dir}/kcheck.c)
 outboard_add_executable(escape ${ob_kernel_dir}/escape.c ${ob_kernel_dir}/kcheck.c)
 outboard_add_executable(timer_regs ${ob_kernel_dir}/timer_regs.c ${ob_kernel_dir}/timer_regs_asm.S)
