@@ -34,6 +34,10 @@ static int resolve_opts(const struct ob_conn_opts *in, struct ob_conn_opts *out)
 		out->dead_ms = OB_DEFAULT_DEAD_MS;
 	if (!out->sendq_max)
 		out->sendq_max = OB_DEFAULT_SENDQ_MAX;
+	if (!out->auth_timeout_ms)
+		out->auth_timeout_ms = OB_DEFAULT_AUTH_TIMEOUT_MS;
+	if (out->auth_timeout_ms > INT32_MAX)
+		return -EINVAL;
 	/* NN_RCVMAXSIZE is an int and is set to twice max_message. */
 	if (out->max_message > INT_MAX / 2)
 		return -EINVAL;
@@ -82,6 +86,32 @@ static int open_socket(struct ob_conn *c)
 	return 0;
 }
 
+static void close_socket(struct ob_conn *c)
+{
+	if (c->sock >= 0) {
+		while (nn_close(c->sock) < 0 && errno == EINTR)
+			;
+	}
+	c->sock = -1;
+	c->rcvfd = c->sndfd = -1;
+}
+
+int obi_conn_rebind(struct ob_conn *c)
+{
+	int rc;
+
+	/* Closing first frees the address; nn_close returns once the
+	 * socket, its listener and its connections are gone. */
+	close_socket(c);
+	rc = open_socket(c);
+	if (rc < 0)
+		OB_ERROR(OBI_LOG, "%s: cannot bind %s again after dropping a peer: %s%s", c->name,
+			 c->url, nn_strerror(-rc), c->sock >= 0 ? "; retrying" : "");
+	else
+		OB_INFO(OBI_LOG, "%s: listening on %s again", c->name, c->url);
+	return rc;
+}
+
 static int conn_open(const char *url, const struct ob_conn_opts *opts,
 		     const struct ob_conn_callbacks *cbs, void *arg, bool listening,
 		     ob_conn **out)
@@ -108,6 +138,11 @@ static int conn_open(const char *url, const struct ob_conn_opts *opts,
 		goto out;
 	}
 	c->opts.name = c->name;
+	/* Keys derived from it are kept, never the caller's pointer. */
+	c->opts.key = NULL;
+	rc = obi_auth_init(c, opts ? opts->key : NULL);
+	if (rc < 0)
+		goto out;
 	if (cbs)
 		c->cbs = *cbs;
 	c->arg = arg;
@@ -118,6 +153,9 @@ static int conn_open(const char *url, const struct ob_conn_opts *opts,
 	obi_hb_start(c, ob_now_ms());
 
 	rc = open_socket(c);
+	if (rc == 0 && c->auth.state != OBI_AUTH_OFF)
+		OB_INFO(OBI_LOG, "%s: %s %s with authentication (key id %s)", c->name,
+			listening ? "listening on" : "dialing", url, c->auth.key_id);
 	if (rc < 0) {
 		OB_ERROR(OBI_LOG, "%s%scannot %s %s: %s", strcmp(c->name, url) ? c->name : "",
 			 strcmp(c->name, url) ? ": " : "", listening ? "listen on" : "dial", url,
@@ -167,6 +205,12 @@ static void flush_before_close(struct ob_conn *c, int flush_ms)
 		return;
 	if (c->st.sent == 0 && c->sendq.len == 0)
 		return; /* nothing was ever sent: nothing to prove */
+	if (c->auth.state != OBI_AUTH_OFF && c->auth.state != OBI_AUTH_READY) {
+		if (c->sendq.len)
+			OB_WARN(OBI_LOG, "%s: closing before authentication succeeded: %u queued "
+				"frames lost", c->name, c->sendq.len);
+		return;
+	}
 	if (!c->up) {
 		if (c->sendq.len)
 			OB_WARN(OBI_LOG, "%s: closing with the peer down: %u queued frames lost",
@@ -193,10 +237,8 @@ void ob_conn_close(ob_conn *c, int flush_ms)
 	obi_sendq_clear(&c->sendq);
 	if (c->hs.answer)
 		ob__hello__free_unpacked(c->hs.answer, NULL);
-	if (c->sock >= 0) {
-		while (nn_close(c->sock) < 0 && errno == EINTR)
-			;
-	}
+	obi_auth_fini(c);
+	close_socket(c);
 	free(c->url);
 	free(c->name);
 	free(c);
@@ -208,7 +250,7 @@ int ob_conn_inject(ob_conn *c, const void *frame, size_t len)
 		return -ENOTCONN;
 	if (!frame && len > 0)
 		return -EINVAL;
-	return obi_receive_frame(c, frame ? frame : "", len);
+	return obi_auth_receive(c, frame ? frame : "", len);
 }
 
 void ob_conn_get_stats(const ob_conn *c, struct ob_conn_stats *st)
@@ -220,6 +262,7 @@ void ob_conn_get_stats(const ob_conn *c, struct ob_conn_stats *st)
 		return;
 	}
 	*st = c->st;
+	st->authenticated = c->auth.state == OBI_AUTH_READY;
 	st->in_flight = c->calls.count;
 	st->queued = c->sendq.len;
 	st->up = c->up;

@@ -1,6 +1,7 @@
 /*
- * The receive path. Every frame, from nanomsg or ob_conn_inject, goes
- * through obi_receive_frame:
+ * The receive path of envelopes. Every frame, from nanomsg or
+ * ob_conn_inject, first passes auth.c (which, with a key, opens sealed
+ * frames and consumes the handshake), then goes through obi_receive_frame:
  *
  *   size check -> unpack -> validity check -> liveness -> dispatch switch
  *
@@ -17,20 +18,18 @@
 
 #include "ipc_impl.h"
 
-static bool worth_logging(uint64_t n)
+bool obi_worth_logging(uint64_t n)
 {
 	return n <= 10 || (n & (n - 1)) == 0;
 }
 
-static void drop(struct ob_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void drop(struct ob_conn *c, const char *fmt, ...)
+void obi_drop(struct ob_conn *c, const char *fmt, ...)
 {
 	char why[160];
 	va_list ap;
 
 	c->st.dropped++;
-	if (!worth_logging(c->st.dropped))
+	if (!obi_worth_logging(c->st.dropped))
 		return;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
@@ -104,19 +103,18 @@ int obi_receive_frame(struct ob_conn *c, const void *data, size_t len)
 	Ob__Envelope *env;
 	const char *problem;
 
-	c->st.received++;
 	if (len > c->opts.max_message) {
-		drop(c, "%zu bytes, larger than the %u-byte limit", len, c->opts.max_message);
+		obi_drop(c, "%zu bytes, larger than the %u-byte limit", len, c->opts.max_message);
 		return 0;
 	}
 	env = ob__envelope__unpack(NULL, len, data);
 	if (!env) {
-		drop(c, "%zu bytes that do not decode as an Envelope", len);
+		obi_drop(c, "%zu bytes that do not decode as an Envelope", len);
 		return 0;
 	}
 	problem = envelope_problem(env);
 	if (problem) {
-		drop(c, "%s", problem);
+		obi_drop(c, "%s", problem);
 		ob__envelope__free_unpacked(env, NULL);
 		return 0;
 	}

@@ -22,8 +22,12 @@
  * A connection starts up, as if a frame had just arrived: a peer that never
  * shows up is declared down after dead_ms like one that died.
  *
+ * With a key, a session that ends (a new handshake replaces it) takes the
+ * peer down like silence does: what was in flight went to a connection
+ * that is gone. A dialer whose peer goes down authenticates again.
+ *
  * Heartbeat Pings are droppable: when nanomsg has no room (peer slow or not
- * connected) a Ping is not queued, since the queue itself means the peer is
+ * connected, or no session yet) a Ping is not queued, since the queue itself means the peer is
  * not taking frames and a pile of stale Pings would only delay real ones.
  * Pongs are queued, because a flush barrier waits for them.
  */
@@ -60,7 +64,8 @@ void obi_hb_frame_received(struct ob_conn *c, const Ob__Envelope *env, int64_t n
 		c->cbs.on_state(c->arg, c, true);
 }
 
-static void peer_down(struct ob_conn *c, int64_t now, bool said_goodbye)
+/* why: the reason when the session ended (auth.c), else NULL. */
+static void peer_down(struct ob_conn *c, int64_t now, bool said_goodbye, const char *why)
 {
 	uint32_t in_flight = c->calls.count;
 	uint32_t discarded = obi_sendq_clear(&c->sendq);
@@ -68,7 +73,12 @@ static void peer_down(struct ob_conn *c, int64_t now, bool said_goodbye)
 	c->up = false;
 	c->left = said_goodbye;
 	c->st.discarded += discarded;
-	if (said_goodbye)
+	/* Before the callbacks, so they see the connection as it will be. */
+	obi_auth_peer_down(c, said_goodbye);
+	if (why)
+		OB_WARN(OBI_LOG, "%s: %s (%u calls fail with EIO, %u queued frames discarded)",
+			c->name, why, in_flight, discarded);
+	else if (said_goodbye)
 		OB_INFO(OBI_LOG, "%s: peer said goodbye (%u calls fail with EIO)", c->name,
 			in_flight);
 	else if (c->seen)
@@ -111,7 +121,7 @@ void obi_hb_tick(struct ob_conn *c, int64_t now)
 	if (c->opts.no_heartbeat || !obi_usable(c))
 		return;
 	if (c->up && now - c->last_rx >= c->opts.dead_ms)
-		peer_down(c, now, false);
+		peer_down(c, now, false, NULL);
 	if (now >= ping_due(c))
 		send_ping(c, now);
 }
@@ -128,10 +138,21 @@ int64_t obi_hb_next_due(const struct ob_conn *c)
 	return due;
 }
 
+void obi_hb_ping_now(struct ob_conn *c)
+{
+	send_ping(c, ob_now_ms());
+}
+
+void obi_hb_session_lost(struct ob_conn *c, const char *why)
+{
+	if (c->up)
+		peer_down(c, ob_now_ms(), false, why);
+}
+
 void obi_hb_goodbye_received(struct ob_conn *c)
 {
 	if (c->up)
-		peer_down(c, ob_now_ms(), true);
+		peer_down(c, ob_now_ms(), true, NULL);
 }
 
 void obi_hb_ping_received(struct ob_conn *c, const Ob__Ping *ping)

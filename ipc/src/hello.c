@@ -46,6 +46,11 @@ static void handshake_done(struct ob_conn *c, int result)
 	c->hs.result = result;
 }
 
+void obi_hello_abort(struct ob_conn *c, int rc)
+{
+	handshake_done(c, rc);
+}
+
 static void report(struct ob_conn *c, int err, const char *what)
 {
 	OB_ERROR(OBI_LOG, "%s: %s", c->name, what);

@@ -11,7 +11,15 @@
  *   heartbeat.c  pings, the dead-peer timer and up/down transitions
  *   hello.c      the Hello handshake and the version check
  *   loop.c       poll integration: pollfds, timeout, process, run, flush
+ *   auth.c       the authentication handshake: its state machine, the
+ *                dialer's side, the receive path below the envelope
+ *   auth_listener.c  the listener's side, and dropping a peer (re-bind)
+ *   seal.c       the cryptography of it: proofs, session keys, sealed frames
+ *   key.c        key files (outboard/key.h)
  *   log.c, errno_map.c, clock.c  process-wide helpers
+ *
+ * Layers, bottom up: nanomsg frames -> auth.c (only with a key: handshake
+ * frames, and sealed frames opened by seal.c) -> dispatch.c (envelopes).
  */
 #ifndef OBI_IPC_IMPL_H
 #define OBI_IPC_IMPL_H
@@ -22,6 +30,7 @@
 
 #include "outboard/errno.h"
 #include "outboard/ipc.h"
+#include "outboard/key.h"
 #include "outboard/log.h"
 
 #define OBI_LOG "ipc"
@@ -99,12 +108,154 @@ int obi_sendq_flush(struct ob_conn *c);
 /* Free every queued frame; returns how many were dropped. */
 uint32_t obi_sendq_clear(struct obi_sendq *q);
 
+/* ------------------------------------------------------------------ seal.c */
+
+/*
+ * Wire format below the envelope, used only with a key (docs/security.md).
+ * Every frame starts with a 4-byte tag "OBA" + type. No Envelope can start
+ * with 'O' (0x4f would be field 9 with wire type 7, which does not exist),
+ * so a side without a key recognises these frames too.
+ */
+#define OBI_TAG_LEN 4
+#define OBI_NONCE_LEN 32u
+#define OBI_MAC_LEN 32u
+#define OBI_TAG_HELLO '1'      /* dialer:   tag, client nonce */
+#define OBI_TAG_CHALLENGE '2'  /* listener: tag, client nonce (echo), server nonce */
+#define OBI_TAG_PROOF '3'      /* dialer:   tag, client proof */
+#define OBI_TAG_ACCEPT '4'     /* listener: tag, server proof */
+#define OBI_TAG_SEALED 'D'     /* either:   tag, counter (u64 LE), AEAD ciphertext */
+#define OBI_TAG_REFUSED 'F'    /* listener: tag only: handshake refused */
+#define OBI_TAG_NO_KEY '0'     /* side without a key: tag only */
+
+#define OBI_HELLO_LEN (OBI_TAG_LEN + OBI_NONCE_LEN)
+#define OBI_CHALLENGE_LEN (OBI_TAG_LEN + 2 * OBI_NONCE_LEN)
+#define OBI_PROOF_LEN (OBI_TAG_LEN + OBI_MAC_LEN)
+#define OBI_SEAL_HEADER (OBI_TAG_LEN + 8)
+#define OBI_SEAL_OVERHEAD (OBI_SEAL_HEADER + 16) /* header + Poly1305 tag */
+
+enum obi_role { OBI_ROLE_DIALER, OBI_ROLE_LISTENER };
+
+/* Keys derived from the shared key at open; the shared key itself is not
+ * kept. */
+struct obi_keys {
+	uint8_t proof[32];        /* MAC key of the handshake proofs */
+	uint8_t session_root[32]; /* key of the session key derivation */
+};
+
+/* One established session: a key and a counter per direction. */
+struct obi_session {
+	uint8_t tx_key[32], rx_key[32];
+	uint64_t tx_counter;      /* last counter sealed */
+	uint64_t rx_counter;      /* highest counter opened */
+};
+
+/* libsodium's start-up (idempotent, thread-safe). 0 or -EIO (logged). */
+int obi_sodium_init(void);
+void obi_keys_derive(struct obi_keys *k, const uint8_t key[OB_KEY_BYTES]);
+/* The proof of role `prover` for the nonces of one handshake. */
+void obi_proof(const struct obi_keys *k, enum obi_role prover,
+	       const uint8_t client_nonce[OBI_NONCE_LEN],
+	       const uint8_t server_nonce[OBI_NONCE_LEN], uint8_t mac[OBI_MAC_LEN]);
+/* Constant-time check of a proof. */
+bool obi_proof_ok(const struct obi_keys *k, enum obi_role prover,
+		  const uint8_t client_nonce[OBI_NONCE_LEN],
+		  const uint8_t server_nonce[OBI_NONCE_LEN], const uint8_t mac[OBI_MAC_LEN]);
+/* Session keys for side `self` from both nonces; counters start at 0. */
+void obi_session_derive(struct obi_session *s, const struct obi_keys *k, enum obi_role self,
+			const uint8_t client_nonce[OBI_NONCE_LEN],
+			const uint8_t server_nonce[OBI_NONCE_LEN]);
+/* Seal len bytes of plain into out (len + OBI_SEAL_OVERHEAD bytes) with
+ * the next counter. 0, or -EOVERFLOW when the counter is used up. */
+int obi_seal(struct obi_session *s, const void *plain, size_t len, uint8_t *out);
+/* Open a sealed frame of len bytes (>= OBI_SEAL_OVERHEAD, tag checked by
+ * the caller) into out (len - OBI_SEAL_OVERHEAD bytes). 0, -ESTALE (counter
+ * not above the last one: replayed or reordered), or -EBADMSG (forged or
+ * corrupted). The counter only advances on success. */
+int obi_open(struct obi_session *s, const uint8_t *sealed, size_t len, uint8_t *out);
+
+/* ------------------------------------------------------------------ auth.c */
+
+enum obi_auth_state {
+	OBI_AUTH_OFF,         /* no key: frames are plain envelopes */
+	OBI_AUTH_START,       /* dialer: a Hello is due now */
+	OBI_AUTH_HELLO_SENT,  /* dialer: waiting for the challenge */
+	OBI_AUTH_PROOF_SENT,  /* dialer: waiting for the listener's proof */
+	OBI_AUTH_BACKOFF,     /* dialer: failed; the next attempt is at due */
+	OBI_AUTH_LISTENING,   /* listener: no session, no handshake under way */
+	OBI_AUTH_CHALLENGED,  /* listener: challenge sent, waiting for the proof */
+	OBI_AUTH_REFUSING,    /* listener: a peer failed; re-bind at due */
+	OBI_AUTH_READY,       /* session established */
+};
+
+struct obi_auth {
+	enum obi_auth_state state;
+	struct obi_keys keys;
+	struct obi_session sess;
+	uint8_t client_nonce[OBI_NONCE_LEN], server_nonce[OBI_NONCE_LEN];
+	int64_t due;              /* deadline of the state; INT64_MAX = none */
+	uint32_t backoff_ms;      /* dialer: delay after the last failure */
+	void *pending;            /* a handshake frame nanomsg had no room for
+				   * (nn_allocmsg); sent before anything else */
+	size_t pending_len;
+	bool arm_on_send;         /* the state's deadline starts when pending goes */
+	uint64_t pipes;           /* dialer: nanomsg's count of established
+				   * connections when our Hello went out */
+	int64_t unauth_since;     /* listener: a peer is connected without a live
+				   * session since then; 0 = none */
+	uint64_t logged;          /* failures logged (rate limit) */
+	char key_id[OB_KEY_ID_LEN];
+};
+
+struct ob_conn;
+/* Set up from opts.key (then wiped from opts). 0 or -EIO. */
+int obi_auth_init(struct ob_conn *c, const uint8_t *key);
+/* Wipe secrets, free the pending frame. */
+void obi_auth_fini(struct ob_conn *c);
+/* A frame from nanomsg or ob_conn_inject, on a connection with or without
+ * a key. data is borrowed. 1 when an envelope was dispatched, else 0. */
+int obi_auth_receive(struct ob_conn *c, const void *data, size_t len);
+/* Seal a packed envelope for sending into a new nn_allocmsg buffer
+ * (*out, *out_len). 0 or a negated errno. */
+int obi_auth_seal(struct ob_conn *c, const void *plain, size_t len, void **out,
+		  size_t *out_len);
+/* Send a pending handshake frame. 0 or a negated errno (socket failure). */
+int obi_auth_flush(struct ob_conn *c);
+/* Timers: handshake deadlines, back-off, re-binding, watching for a peer
+ * that holds the connection without authenticating, reconnections. */
+void obi_auth_tick(struct ob_conn *c, int64_t now);
+int64_t obi_auth_next_due(const struct ob_conn *c);
+/* The heartbeat declared the peer down (said_goodbye: it said so). */
+void obi_auth_peer_down(struct ob_conn *c, bool said_goodbye);
+
+/* Shared by auth.c and auth_listener.c. */
+#define OBI_WATCH_MS 250 /* listener without a live session: look for squatters */
+void obi_auth_put_tag(uint8_t *frame, char type);
+/* Send a handshake frame now, or keep it (replacing an older one) until
+ * nanomsg has room. True when it went now. */
+bool obi_auth_send_handshake(struct ob_conn *c, const uint8_t *frame, size_t len);
+/* A tag-only notice (refused, no key): best effort, never kept. */
+void obi_auth_send_notice(struct ob_conn *c, char type);
+/* A nanomsg statistic of the socket (0 when nanomsg fails). */
+uint64_t obi_nn_stat(const struct ob_conn *c, int stat);
+/* Forget the handshake under way and the session. */
+void obi_auth_forget(struct ob_conn *c);
+/* Log (rate-limited), tell on_error (when err != 0), and fail a waiting
+ * ob_conn_handshake when err is EACCES. */
+void obi_auth_report(struct ob_conn *c, enum ob_log_level level, int err, const char *what);
+/* Derive the session from the nonces (then wiped): the state is READY. */
+void obi_auth_session_ready(struct ob_conn *c, enum obi_role self);
+/* auth_listener.c: the peer failed; refuse it and drop it. */
+void obi_auth_refuse(struct ob_conn *c, const char *why);
+/* auth_listener.c: a handshake frame (not sealed) for a listener. */
+void obi_auth_listener_frame(struct ob_conn *c, const uint8_t *f, size_t len);
+void obi_auth_listener_tick(struct ob_conn *c, int64_t now);
+
 /* ------------------------------------------------------------ the connection */
 
 struct obi_handshake {
 	bool active;         /* ob_conn_handshake is waiting */
 	bool done;
-	int result;          /* 0 or -EPROTO once done */
+	int result;          /* 0, -EPROTO or -EACCES once done */
 	Ob__Hello *answer;   /* detached from its envelope; owned here */
 };
 
@@ -135,14 +286,23 @@ struct ob_conn {
 	uint32_t hello_version;   /* the version we speak (last Hello we sent) */
 	struct obi_handshake hs;
 
+	/* auth.c */
+	struct obi_auth auth;
+
 	struct ob_conn_stats st;
 };
 
 /* ---------------------------------------------------------------- dispatch.c */
 
-/* The receive path for one frame (from nanomsg or ob_conn_inject). data is
- * borrowed. Returns 1 when the frame was dispatched, 0 when dropped. */
+/* The receive path for one envelope frame (plain, or opened by auth.c).
+ * data is borrowed. Returns 1 when the frame was dispatched, 0 when
+ * dropped. */
 int obi_receive_frame(struct ob_conn *c, const void *data, size_t len);
+/* Count a dropped frame and log why (rate-limited). */
+void obi_drop(struct ob_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Whether the n-th event of a kind is worth a log line: the first ten,
+ * then powers of two, so a flood cannot fill the log. */
+bool obi_worth_logging(uint64_t n);
 
 /* -------------------------------------------------------------- requests.c */
 
@@ -167,12 +327,19 @@ int64_t obi_hb_next_due(const struct ob_conn *c);
 /* Answer a Ping with a Pong carrying its seq. */
 /* The peer closed its end (Goodbye): down now, calls fail with EIO. */
 void obi_hb_goodbye_received(struct ob_conn *c);
+/* The authenticated session ended (a new handshake replaces it): what was
+ * in flight is lost, so the peer is down until it speaks again. */
+void obi_hb_session_lost(struct ob_conn *c, const char *why);
+/* Send a heartbeat Ping now (a new session: let the peer hear from us). */
+void obi_hb_ping_now(struct ob_conn *c);
 void obi_hb_ping_received(struct ob_conn *c, const Ob__Ping *ping);
 
 /* ----------------------------------------------------------------- hello.c */
 
 /* A Hello arrived. May detach env->hello for a waiting handshake. */
 void obi_hello_received(struct ob_conn *c, Ob__Envelope *env);
+/* Authentication failed: a waiting ob_conn_handshake returns rc. */
+void obi_hello_abort(struct ob_conn *c, int rc);
 
 /* ------------------------------------------------------------------ loop.c */
 
@@ -182,12 +349,27 @@ void obi_hello_received(struct ob_conn *c, Ob__Envelope *env);
 int obi_run_until(struct ob_conn *c, int timeout_ms,
 		  bool (*done)(const struct ob_conn *c, const void *arg), const void *arg);
 
+/* ------------------------------------------------------------------ conn.c */
+
+/* Listener: close the socket (dropping its peer) and bind a fresh one to
+ * the same URL. 0, or a negated errno (logged); the connection then keeps
+ * an unbound socket, and the caller tries again later. */
+int obi_conn_rebind(struct ob_conn *c);
+
 /* ------------------------------------------------------------------- misc */
 
 /* True while the connection may still send: not closed, socket open. */
 static inline bool obi_usable(const struct ob_conn *c)
 {
 	return c && !c->closed && c->sock >= 0;
+}
+
+/* True when envelopes may go to nanomsg now: without a key always; with
+ * one, once a session is established and its last handshake frame is out. */
+static inline bool obi_auth_can_send(const struct ob_conn *c)
+{
+	return c->auth.state == OBI_AUTH_OFF ||
+	       (c->auth.state == OBI_AUTH_READY && !c->auth.pending);
 }
 
 #endif /* OBI_IPC_IMPL_H */

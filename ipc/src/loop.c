@@ -31,7 +31,10 @@ int ob_conn_pollfds(ob_conn *c, struct pollfd *pfds, int n)
 	if (!obi_usable(c) || !pfds || n <= 0)
 		return 0;
 	pfds[k++] = (struct pollfd){.fd = c->rcvfd, .events = POLLIN};
-	if (c->sendq.len > 0 && k < n)
+	/* Only while there is something nanomsg could take now: queued
+	 * frames wait for a session with a key, and polling for room then
+	 * would spin. */
+	if (((c->sendq.len > 0 && obi_auth_can_send(c)) || c->auth.pending) && k < n)
 		pfds[k++] = (struct pollfd){.fd = c->sndfd, .events = POLLIN};
 	return k;
 }
@@ -55,6 +58,9 @@ int ob_conn_timeout(ob_conn *c)
 	hb = obi_hb_next_due(c);
 	if (hb < due)
 		due = hb;
+	hb = obi_auth_next_due(c);
+	if (hb < due)
+		due = hb;
 	return ms_until(due, ob_now_ms());
 }
 
@@ -76,7 +82,7 @@ static int receive_batch(struct ob_conn *c)
 			OB_ERROR(OBI_LOG, "%s: receive failed: %s", c->name, nn_strerror(errno));
 			return -errno;
 		}
-		dispatched += obi_receive_frame(c, buf, (size_t)n);
+		dispatched += obi_auth_receive(c, buf, (size_t)n);
 		nn_freemsg(buf);
 	}
 	return dispatched;
@@ -89,7 +95,9 @@ int ob_conn_process(ob_conn *c)
 
 	if (!obi_usable(c))
 		return -ENOTCONN;
-	rc = obi_sendq_flush(c);
+	rc = obi_auth_flush(c);
+	if (rc == 0)
+		rc = obi_sendq_flush(c);
 	if (rc < 0)
 		return rc;
 	dispatched = receive_batch(c);
@@ -98,7 +106,13 @@ int ob_conn_process(ob_conn *c)
 	now = ob_now_ms();
 	obi_calls_expire(c, now);
 	obi_hb_tick(c, now);
-	rc = obi_sendq_flush(c);
+	/* Last: it may replace the socket (a listener dropping a peer). */
+	obi_auth_tick(c, now);
+	if (!obi_usable(c))
+		return -ENOTCONN;
+	rc = obi_auth_flush(c);
+	if (rc == 0)
+		rc = obi_sendq_flush(c);
 	return rc < 0 ? rc : dispatched;
 }
 

@@ -10,6 +10,9 @@
  *
  * Frames live in nn_allocmsg buffers and are sent with NN_MSG, which passes
  * ownership to nanomsg on success and leaves it with us on failure.
+ *
+ * With a key, frames wait in the queue (as plain packed envelopes) until a
+ * session is established, and are sealed as they go (try_send).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -66,9 +69,10 @@ uint32_t obi_sendq_clear(struct obi_sendq *q)
 	return dropped;
 }
 
-/* 0 when nanomsg took *msg (and now owns it), or a negated errno
- * (-EAGAIN when it has no room now); then *msg is still ours. */
-static int try_send(struct ob_conn *c, void **msg)
+/* Hand one frame to nanomsg: 0 when nanomsg took *msg (and now owns it),
+ * or a negated errno (-EAGAIN when it has no room now); then *msg is still
+ * ours. */
+static int hand_over(struct ob_conn *c, void **msg)
 {
 	for (;;) {
 		if (nn_send(c->sock, msg, NN_MSG, NN_DONTWAIT) >= 0) {
@@ -81,12 +85,44 @@ static int try_send(struct ob_conn *c, void **msg)
 	}
 }
 
+/* Send the packed envelope f: as it is, or sealed when there is a key.
+ * 0 when it went (f->msg is then consumed and NULL), or a negated errno
+ * (-EAGAIN when nanomsg has no room now) with f->msg still ours. Sealing
+ * happens here, at the last moment, so that frames queued before a
+ * session (or across a new one) are sealed with the keys of the session
+ * that carries them. A frame nanomsg refuses used up a counter; the
+ * receiver only needs counters to grow, not to be consecutive. */
+static int try_send(struct ob_conn *c, struct obi_frame *f)
+{
+	void *sealed;
+	size_t sealed_len;
+	int rc;
+
+	if (c->auth.state == OBI_AUTH_OFF) {
+		rc = hand_over(c, &f->msg);
+		if (rc == 0)
+			f->msg = NULL;
+		return rc;
+	}
+	rc = obi_auth_seal(c, f->msg, f->len, &sealed, &sealed_len);
+	if (rc < 0)
+		return rc;
+	rc = hand_over(c, &sealed);
+	if (rc < 0) {
+		nn_freemsg(sealed);
+		return rc;
+	}
+	nn_freemsg(f->msg);
+	f->msg = NULL;
+	return 0;
+}
+
 int obi_sendq_flush(struct ob_conn *c)
 {
 	struct obi_sendq *q = &c->sendq;
 
-	while (q->len > 0) {
-		int rc = try_send(c, &q->ring[q->head].msg);
+	while (q->len > 0 && obi_auth_can_send(c)) {
+		int rc = try_send(c, &q->ring[q->head]);
 
 		if (rc == -EAGAIN)
 			return 0;
@@ -102,8 +138,8 @@ int obi_sendq_flush(struct ob_conn *c)
 
 int obi_send_env(struct ob_conn *c, const Ob__Envelope *env, enum obi_send_mode mode)
 {
+	struct obi_frame f;
 	size_t len;
-	void *msg;
 	int rc;
 
 	if (!obi_usable(c))
@@ -116,27 +152,28 @@ int obi_send_env(struct ob_conn *c, const Ob__Envelope *env, enum obi_send_mode 
 			c->name, len, c->opts.max_message);
 		return -EMSGSIZE;
 	}
-	if (c->sendq.len > 0 && mode == OBI_SEND_DROPPABLE)
+	if ((c->sendq.len > 0 || !obi_auth_can_send(c)) && mode == OBI_SEND_DROPPABLE)
 		return -EAGAIN;
 	if (c->sendq.len >= c->sendq.max)
 		return -ENOBUFS;
 
-	msg = nn_allocmsg(len, 0);
-	if (!msg)
+	f.len = len;
+	f.msg = nn_allocmsg(len, 0);
+	if (!f.msg)
 		return -ENOMEM;
-	ob__envelope__pack(env, msg);
+	ob__envelope__pack(env, f.msg);
 
-	if (c->sendq.len == 0) {
-		rc = try_send(c, &msg);
+	if (c->sendq.len == 0 && obi_auth_can_send(c)) {
+		rc = try_send(c, &f);
 		if (rc == 0)
 			return 0;
 		if (rc != -EAGAIN || mode == OBI_SEND_DROPPABLE)
 			goto out;
 	}
-	rc = sendq_push(&c->sendq, msg, len);
+	rc = sendq_push(&c->sendq, f.msg, len);
 	if (rc == 0)
 		return 0;
 out:
-	nn_freemsg(msg);
+	nn_freemsg(f.msg);
 	return rc;
 }

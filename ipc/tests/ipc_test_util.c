@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 #include <nanomsg/nn.h>
@@ -53,6 +56,39 @@ void tu_url(char *buf, size_t size, const char *name)
 	int n = snprintf(buf, size, "ipc://%s/%s.sock", tu_dir(), name);
 
 	assert_true(n > 0 && (size_t)n < size);
+}
+
+void tu_tcp_url(char *buf, size_t size)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sa_len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), n;
+
+	assert_true(fd >= 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = 0;
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sa_len), 0);
+	close(fd);
+	n = snprintf(buf, size, "tcp://127.0.0.1:%u", (unsigned)ntohs(sa.sin_port));
+	assert_true(n > 0 && (size_t)n < size);
+}
+
+ob_conn *tu_listen_tcp(char *url, size_t size, const struct ob_conn_opts *opts,
+		       const struct ob_conn_callbacks *cbs, void *arg)
+{
+	for (int attempt = 0; attempt < 20; attempt++) {
+		ob_conn *conn = NULL;
+		int rc;
+
+		tu_tcp_url(url, size);
+		rc = ob_conn_listen(url, opts, cbs, arg, &conn);
+		if (rc == 0)
+			return conn;
+		assert_int_equal(rc, -EADDRINUSE);
+	}
+	fail_msg("no free loopback port after 20 attempts");
+	return NULL;
 }
 
 bool tu_pump(ob_conn *const *conns, int n, bool (*cond)(void *arg), void *arg,
@@ -168,6 +204,25 @@ void tu_raw_send_env(int sock, const Ob__Envelope *env, ob_conn *conn)
 	ob__envelope__pack(env, buf);
 	tu_raw_send(sock, buf, len, conn);
 	free(buf);
+}
+
+void *tu_raw_recv(int sock, ob_conn *conn, int timeout_ms, size_t *len)
+{
+	int64_t end = ob_now_ms() + timeout_ms;
+
+	for (;;) {
+		void *buf;
+		int rc = nn_recv(sock, &buf, NN_MSG, NN_DONTWAIT);
+
+		if (rc >= 0) {
+			*len = (size_t)rc;
+			return buf;
+		}
+		assert_int_equal(errno, EAGAIN);
+		if (ob_now_ms() >= end)
+			return NULL;
+		pump_a_little(conn);
+	}
 }
 
 Ob__Envelope *tu_raw_recv_env(int sock, ob_conn *conn, int timeout_ms)

@@ -29,6 +29,16 @@ const char *tu_dir(void);
 /* Write "ipc://<dir>/<name>.sock" into buf (asserts it fits). */
 void tu_url(char *buf, size_t size, const char *name);
 
+/* Write "tcp://127.0.0.1:<port>" into buf, with a port from the ephemeral
+ * range that was free a moment ago (bound with port 0, then closed).
+ * Another process may take it meanwhile: callers that bind it retry with
+ * a new one on EADDRINUSE (tu_listen does). */
+void tu_tcp_url(char *buf, size_t size);
+/* ob_conn_listen on a fresh loopback tcp URL (written into url), retrying
+ * with another port while the port is taken. Asserts success. */
+ob_conn *tu_listen_tcp(char *url, size_t size, const struct ob_conn_opts *opts,
+		       const struct ob_conn_callbacks *cbs, void *arg);
+
 /* Run conns (all owned by this thread) until cond(arg) is true or timeout_ms
  * passes. cond may be NULL (just run for timeout_ms). Returns cond's final
  * value (true when cond is NULL). */
@@ -56,6 +66,9 @@ void tu_raw_close(int sock);
  * Asserts it went out within TU_WAIT_MS. */
 void tu_raw_send(int sock, const void *data, size_t len, ob_conn *conn);
 void tu_raw_send_env(int sock, const Ob__Envelope *env, ob_conn *conn);
+/* Receive one raw frame, pumping conn (may be NULL) meanwhile. NULL after
+ * timeout_ms; else free it with nn_freemsg. */
+void *tu_raw_recv(int sock, ob_conn *conn, int timeout_ms, size_t *len);
 /* Receive one envelope, pumping conn meanwhile. NULL after timeout_ms or for
  * a frame that does not decode. Free with ob__envelope__free_unpacked. */
 Ob__Envelope *tu_raw_recv_env(int sock, ob_conn *conn, int timeout_ms);

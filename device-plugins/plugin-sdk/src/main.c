@@ -2,7 +2,7 @@
  * ob_plugin_main: the lifecycle of a plugin process.
  *
  *   validate the plugin -> parse options -> (--help/--version/--describe)
- *   -> block signals -> init -> bind -> loop -> fini -> answer leftover
+ *   -> block signals -> load --key -> init -> bind -> loop -> fini -> answer leftover
  *   deferred calls ECANCELED -> flush and close -> exit status
  */
 #include <errno.h>
@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "sdk.h"
 
@@ -86,6 +88,7 @@ void obp_ctx_free(ob_plugin_ctx *p)
 		return;
 	obp_cancel_deferred(p, ECANCELED);
 	free(p->table);
+	sodium_memzero(p->key, sizeof(p->key));
 	obp_options_free(&p->opts);
 	free(p);
 }
@@ -111,24 +114,51 @@ static bool informational(const ob_plugin_ctx *p)
 	return true;
 }
 
+/* Read --key before anything starts, so a bad key file fails at once.
+ * ob_key_load logs why (permissions, format). 0 or a negated errno. */
+static int load_key(ob_plugin_ctx *p)
+{
+	int err;
+
+	if (!p->opts.key_file)
+		return 0;
+	err = ob_key_load(p->opts.key_file, p->key);
+	if (err)
+		return err;
+	p->have_key = true;
+	return 0;
+}
+
 static int bind_endpoint(ob_plugin_ctx *p)
 {
-	char name[96];
+	char name[96], id[OB_KEY_ID_LEN];
 	struct ob_conn_opts opts = {
 		.name = name,
 		.max_message = p->max_message,
 		.heartbeat_ms = p->heartbeat_ms,
+		.key = p->have_key ? p->key : NULL,
 	};
 	int err;
 
 	snprintf(name, sizeof(name), "plugin:%s", p->plugin.name);
 	err = ob_conn_listen(p->opts.listen, &opts, &obp_conn_callbacks, p, &p->conn);
+	if (p->have_key)
+		ob_key_id(p->key, id);
+	/* The connection keeps what it derived from the key, never the key. */
+	sodium_memzero(p->key, sizeof(p->key));
 	if (err) {
 		OB_ERROR(OBP_LOG, "cannot listen on %s: %s", p->opts.listen, strerror(-err));
 		return err;
 	}
-	OB_INFO(OBP_LOG, "%s %s serving on %s", p->plugin.name, p->plugin.version,
-		p->opts.listen);
+	if (p->have_key)
+		OB_INFO(OBP_LOG, "%s %s serving on %s to peers holding key id %s", p->plugin.name,
+			p->plugin.version, p->opts.listen, id);
+	else
+		OB_INFO(OBP_LOG, "%s %s serving on %s", p->plugin.name, p->plugin.version,
+			p->opts.listen);
+	if (p->opts.insecure && strncmp(p->opts.listen, "tcp://", 6) == 0)
+		OB_WARN(OBP_LOG, "listening on %s without authentication (--insecure): anyone "
+			"who can reach it can use this plugin", p->opts.listen);
 	return 0;
 }
 
@@ -137,6 +167,8 @@ static int serve(ob_plugin_ctx *p, int sigfd)
 {
 	int status = OBP_EXIT_FAIL, err = 0;
 
+	if (load_key(p))
+		goto out;
 	if (p->plugin.init)
 		err = p->plugin.init(p, &p->ctx);
 	if (err) {

@@ -20,6 +20,8 @@ enum {
 	OBP_OPT_HELP,
 	OBP_OPT_VERSION,
 	OBP_OPT_DESCRIBE,
+	OBP_OPT_KEY,
+	OBP_OPT_INSECURE,
 	OBP_OPT_PLUGIN = 0x200,
 };
 
@@ -29,6 +31,8 @@ static const struct option sdk_options[] = {
 	{ "help", no_argument, NULL, OBP_OPT_HELP },
 	{ "version", no_argument, NULL, OBP_OPT_VERSION },
 	{ "describe", no_argument, NULL, OBP_OPT_DESCRIBE },
+	{ "key", required_argument, NULL, OBP_OPT_KEY },
+	{ "insecure", no_argument, NULL, OBP_OPT_INSECURE },
 };
 #define N_SDK_OPTIONS (sizeof(sdk_options) / sizeof(sdk_options[0]))
 
@@ -120,6 +124,8 @@ static int apply_option(ob_plugin_ctx *p, int c, char **argv)
 	case OBP_OPT_HELP: o->help = true; return 0;
 	case OBP_OPT_VERSION: o->version = true; return 0;
 	case OBP_OPT_DESCRIBE: o->describe = true; return 0;
+	case OBP_OPT_KEY: o->key_file = optarg; return 0;
+	case OBP_OPT_INSECURE: o->insecure = true; return 0;
 	case ':':
 		usage_error(p, "option '%s' needs an argument", given);
 		return -EINVAL;
@@ -151,6 +157,36 @@ static int check_log_level(const ob_plugin_ctx *p)
 	}
 	ob_log_set_level(level);
 	return 0;
+}
+
+/*
+ * A tcp:// endpoint is reachable by anyone who can reach the port, and a
+ * plugin does what its peer asks (an fs plugin reads and writes files under
+ * its root). So listening on tcp:// takes a key, or an explicit --insecure
+ * (DESIGN.md, Faults and trust; docs/security.md).
+ */
+static int check_security(const ob_plugin_ctx *p)
+{
+	const struct obp_options *o = &p->opts;
+
+	if (o->key_file && o->insecure) {
+		usage_error(p, "--key and --insecure contradict each other: pick one");
+		return -EINVAL;
+	}
+	if (o->key_file && !o->key_file[0]) {
+		usage_error(p, "--key needs a file name");
+		return -EINVAL;
+	}
+	if (!o->listen || strncmp(o->listen, "tcp://", 6) != 0 || o->key_file || o->insecure)
+		return 0;
+	fprintf(stderr,
+		"%s: refusing to listen on %s without a key: anyone who can reach that port\n"
+		"could use this plugin. Make a key with 'outboard-keygen FILE', copy FILE to\n"
+		"the machine of the CPU host (scp; keep it mode 0600), and start both sides\n"
+		"with --key FILE. On a network you trust completely, --insecure listens\n"
+		"without authentication.\n",
+		p->program, o->listen);
+	return -EINVAL;
 }
 
 int obp_parse_options(ob_plugin_ctx *p, int argc, char **argv)
@@ -185,7 +221,9 @@ int obp_parse_options(ob_plugin_ctx *p, int argc, char **argv)
 	if (!o->listen && !o->help && !o->version && !o->describe) {
 		usage_error(p, "--listen URL is required");
 		err = -EINVAL;
+		goto out;
 	}
+	err = check_security(p);
 out:
 	free(lo);
 	return err;
@@ -203,11 +241,15 @@ void obp_print_help(const ob_plugin_ctx *p)
 	const struct ob_plugin *pl = &p->plugin;
 	size_t n_plugin = plugin_option_count(pl);
 
-	printf("Usage: %s --listen URL [options]\n", p->program);
+	printf("Usage: %s --listen URL [--key FILE] [options]\n", p->program);
 	if (pl->summary)
 		printf("%s\n", pl->summary);
 	printf("\nOptions:\n"
 	       "  --listen URL       bind this endpoint and serve (ipc:///path, tcp://host:port)\n"
+	       "  --key FILE         shared key (from outboard-keygen): peers must prove they\n"
+	       "                     hold it, and all traffic is encrypted; required with\n"
+	       "                     tcp:// unless --insecure\n"
+	       "  --insecure         allow tcp:// without a key (trusted networks only)\n"
 	       "  --log-level LEVEL  error, guest, stub, warn, info or debug (default warn)\n"
 	       "  --describe         print \"<name> <version> <domains>\" and exit\n"
 	       "  --version          print the version and exit\n"

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "outboard/key.h"
 #include "outboard/plugin.h"
 
 /* Log category of the SDK itself. */
@@ -63,6 +64,8 @@ struct obp_counters {
 struct obp_options {
 	const char *listen;
 	const char *log_level;
+	const char *key_file;        /* --key FILE */
+	bool insecure;               /* --insecure: tcp:// without a key */
 	bool help, version, describe;
 	const char **values; /* per plugin option, NULL when absent */
 	size_t n_values;
@@ -78,6 +81,8 @@ struct ob_plugin_ctx {
 	uint32_t table_len;
 
 	ob_conn *conn;               /* NULL until bound, and in tests */
+	uint8_t key[OB_KEY_BYTES];   /* from --key, until the endpoint is bound */
+	bool have_key;
 	uint32_t max_message;        /* what the connection accepts; Hello says it */
 	uint32_t heartbeat_ms;
 	struct obp_transport tx;
@@ -121,7 +126,8 @@ void obp_ctx_free(ob_plugin_ctx *p);
 /* Plugin option names must be unique and not clash with the SDK's.
  * 0 or -EINVAL (logged). */
 int obp_check_plugin_options(const struct ob_plugin *pl);
-/* Parse argv into p->opts. 0, or -EINVAL after printing why to stderr. */
+/* Parse argv into p->opts. 0, or -EINVAL after printing why to stderr
+ * (including --listen tcp://... without --key or --insecure). */
 int obp_parse_options(ob_plugin_ctx *p, int argc, char **argv);
 /* Print --help, --version or --describe output to stdout. */
 void obp_print_help(const ob_plugin_ctx *p);

@@ -1,6 +1,7 @@
 /*
  * Test helpers around a real outboard-test-echo process (echo_client.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -11,6 +12,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "echo_client.h"
 
@@ -35,6 +39,27 @@ void echo_client_init(struct echo_client *c)
 	if (!mkdtemp(c->dir))
 		fail("mkdtemp");
 	snprintf(c->url, sizeof(c->url), "ipc://%s/x.sock", c->dir);
+}
+
+void echo_use_tcp(struct echo_client *c)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		fail("socket");
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+		fail("bind");
+	close(fd);
+	snprintf(c->url, sizeof(c->url), "tcp://127.0.0.1:%u", (unsigned)ntohs(sa.sin_port));
+}
+
+void echo_path(const struct echo_client *c, const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", c->dir, name);
 }
 
 static void spawn(struct echo_client *c, const char **argv, bool capture)
@@ -132,6 +157,8 @@ bool echo_wait_ready(const struct echo_client *c)
 	struct stat st;
 	int64_t end = ob_now_ms() + ECHO_WAIT_MS;
 
+	if (strncmp(c->url, "tcp://", 6) == 0)
+		return true;
 	snprintf(path, sizeof(path), "%s/x.sock", c->dir);
 	while (stat(path, &st) < 0) {
 		if (ob_now_ms() > end)
@@ -144,7 +171,8 @@ bool echo_wait_ready(const struct echo_client *c)
 int echo_connect(struct echo_client *c, uint32_t dead_ms, uint32_t protocol_version,
 		 Ob__Hello **answer)
 {
-	struct ob_conn_opts opts = { .name = "test-client", .heartbeat_ms = 100, .dead_ms = dead_ms };
+	struct ob_conn_opts opts = { .name = "test-client", .heartbeat_ms = 100, .dead_ms = dead_ms,
+				     .key = c->key };
 	struct ob_conn_callbacks cbs = { .on_message = on_message, .on_state = on_state };
 	Ob__Hello hello;
 	int rc;
@@ -349,6 +377,24 @@ void echo_reply_fini(struct echo_reply *r)
 	r->copy = NULL;
 }
 
+/* Whatever else a test left in dir (key files). */
+static void remove_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) != NULL) {
+		char path[384];
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 void echo_client_fini(struct echo_client *c)
 {
 	char path[96];
@@ -368,5 +414,6 @@ void echo_client_fini(struct echo_client *c)
 	c->out_fd = c->err_fd = -1;
 	snprintf(path, sizeof(path), "%s/x.sock", c->dir);
 	unlink(path);
+	remove_files(c->dir);
 	rmdir(c->dir);
 }

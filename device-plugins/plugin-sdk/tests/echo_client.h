@@ -31,6 +31,7 @@ struct echo_client {
 	char url[128];
 	int out_fd, err_fd;        /* the child's stdout/stderr, or -1 */
 	ob_conn *conn;
+	const uint8_t *key;        /* echo_connect dials with this key (NULL: none) */
 
 	/* What arrived besides replies. */
 	int n_replies;
@@ -49,13 +50,21 @@ struct echo_client {
 
 /* Make the directory and URL; the child is not started. */
 void echo_client_init(struct echo_client *c);
+/* Switch the URL to tcp://127.0.0.1:<port>, a port from the ephemeral
+ * range that was free a moment ago. */
+void echo_use_tcp(struct echo_client *c);
+/* "<dir>/<name>": a file in the client's directory, removed by
+ * echo_client_fini (key files). */
+void echo_path(const struct echo_client *c, const char *name, char *buf, size_t size);
 /* Start the echo with --listen url and extra args (NULL-terminated, may be
  * NULL). capture: pipe its stdout and stderr. */
 void echo_spawn(struct echo_client *c, const char *const *extra, bool capture);
 /* Run the echo without --listen (for --help and friends); capture output. */
 void echo_spawn_bare(struct echo_client *c, const char *const *args);
 /* Wait until the echo has bound its endpoint (its socket file exists):
- * by then its signals go to its poll loop, and a dial connects at once. */
+ * by then its signals go to its poll loop, and a dial connects at once.
+ * Over tcp:// there is no file to see: true at once (a dialer keeps
+ * trying, and echo_connect's handshake waits). */
 bool echo_wait_ready(const struct echo_client *c);
 /* Dial and handshake. dead_ms 0 = default. Returns the handshake result;
  * *answer (if not NULL) gets the plugin's Hello. */

@@ -525,7 +525,7 @@ static void test_options(void **state)
 {
 	ob_plugin_ctx *p = *state;
 	const char *good[] = { "x", "--listen", "ipc:///tmp/u", "--root", "/srv", "--ro", NULL };
-	const char *eq[] = { "x", "--listen=tcp://h:1", "--root=/a", NULL };
+	const char *eq[] = { "x", "--listen=tcp://h:1", "--root=/a", "--insecure", NULL };
 	const char *bad[] = { "x", "--listen", "u", "--root", NULL };
 
 	assert_int_equal(parse(p, good), 0);
@@ -540,10 +540,51 @@ static void test_options(void **state)
 	assert_string_equal(p->opts.listen, "tcp://h:1");
 	assert_string_equal(ob_plugin_opt(p, "root"), "/a");
 	assert_null(ob_plugin_opt(p, "ro"));
+	assert_true(p->opts.insecure);
+	assert_null(p->opts.key_file);
 	obp_options_free(&p->opts);
 	p->opts = (struct obp_options){ 0 };
 
 	assert_int_equal(parse(p, bad), -EINVAL);
+}
+
+static void reparse(ob_plugin_ctx *p, const char **argv, int expect)
+{
+	obp_options_free(&p->opts);
+	p->opts = (struct obp_options){ 0 };
+	assert_int_equal(parse(p, argv), expect);
+}
+
+/* tcp:// takes --key FILE or an explicit --insecure; ipc:// takes either. */
+static void test_security_options(void **state)
+{
+	ob_plugin_ctx *p = *state;
+	const char *tcp_bare[] = { "x", "--listen", "tcp://0.0.0.0:5555", NULL };
+	const char *tcp_key[] = { "x", "--listen", "tcp://0.0.0.0:5555", "--key", "k", NULL };
+	const char *tcp_key_eq[] = { "x", "--key=k", "--listen=tcp://[::1]:5", NULL };
+	const char *tcp_insecure[] = { "x", "--insecure", "--listen", "tcp://h:1", NULL };
+	const char *both[] = { "x", "--listen", "tcp://h:1", "--key", "k", "--insecure", NULL };
+	const char *empty_key[] = { "x", "--listen", "tcp://h:1", "--key", "", NULL };
+	const char *no_key_arg[] = { "x", "--listen", "tcp://h:1", "--key", NULL };
+	const char *ipc_key[] = { "x", "--listen", "ipc:///tmp/s", "--key", "k", NULL };
+	const char *ipc_bare[] = { "x", "--listen", "ipc:///tmp/s", NULL };
+	const char *help[] = { "x", "--help", NULL };
+
+	(void)state;
+	reparse(p, tcp_bare, -EINVAL);
+	reparse(p, tcp_key, 0);
+	assert_string_equal(p->opts.key_file, "k");
+	assert_false(p->opts.insecure);
+	reparse(p, tcp_key_eq, 0);
+	assert_string_equal(p->opts.key_file, "k");
+	reparse(p, tcp_insecure, 0);
+	assert_true(p->opts.insecure);
+	reparse(p, both, -EINVAL);
+	reparse(p, empty_key, -EINVAL);
+	reparse(p, no_key_arg, -EINVAL);
+	reparse(p, ipc_key, 0);
+	reparse(p, ipc_bare, 0);
+	reparse(p, help, 0);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -564,6 +605,7 @@ int main(void)
 		T(test_refused_plugins),
 		T(test_smaller_plugin_struct),
 		T(test_options),
+		T(test_security_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

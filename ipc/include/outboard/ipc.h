@@ -34,6 +34,16 @@
  *   arrived for dead_ms, while heartbeats (Ping when idle) keep a live
  *   peer's traffic flowing.
  *
+ * Authentication (opts.key, docs/security.md): with a shared key, each
+ * connection starts with a mutual challenge-response below the envelope,
+ * and every frame after it is sealed (XChaCha20-Poly1305, a key and a
+ * strictly increasing counter per direction). A peer without the key gets
+ * nothing; a listener drops it by closing and re-binding its socket, so
+ * the fds from ob_conn_pollfds may change across ob_conn_process. After a
+ * reconnection both sides authenticate again by themselves; the session
+ * that ended takes the peer down (calls in flight fail with EIO) until the
+ * new one carries traffic. Key files: outboard/key.h.
+ *
  * Error numbering: status values given to an ob_reply_fn and errors given to
  * on_error are host errno values. On the wire (Reply.status, Hello.status)
  * statuses are in the guest ABI numbering (outboard/errno.h); the
@@ -63,6 +73,10 @@ extern "C" {
 #define OB_DEFAULT_HEARTBEAT_MS 500u
 #define OB_DEFAULT_DEAD_MS 3000u
 #define OB_DEFAULT_SENDQ_MAX 4096u         /* frames queued while nanomsg is full */
+#define OB_DEFAULT_AUTH_TIMEOUT_MS 3000u
+
+/* Size of a shared key (struct ob_conn_opts.key; outboard/key.h). */
+#define OB_KEY_BYTES 32u
 
 typedef struct ob_conn ob_conn;
 
@@ -104,8 +118,13 @@ struct ob_conn_callbacks {
 	void (*on_state)(void *arg, ob_conn *conn, bool up);
 
 	/* A protocol error worth reporting, already logged: err is EPROTO for
-	 * a version mismatch, or the peer's refusal status (host errno) from
-	 * its Hello. what is valid only during the call. May be NULL. */
+	 * a version mismatch, the peer's refusal status (host errno) from
+	 * its Hello, or EACCES when authentication failed (wrong key, a peer
+	 * without a key or with one when this side has none, a forged or
+	 * replayed handshake, a listener's peer that stayed connected without
+	 * authenticating). An authentication request that gets no answer is
+	 * only logged and retried. what is valid only during the call. May be
+	 * NULL. */
 	void (*on_error)(void *arg, ob_conn *conn, int err, const char *what);
 };
 
@@ -117,6 +136,25 @@ struct ob_conn_opts {
 				    * must be > heartbeat_ms */
 	bool no_heartbeat;         /* never ping, never declare the peer down */
 	uint32_t sendq_max;        /* 0 = OB_DEFAULT_SENDQ_MAX */
+
+	/*
+	 * Shared key (OB_KEY_BYTES bytes, e.g. from ob_key_load), or NULL for
+	 * none. With a key, every connection to a peer starts with a mutual
+	 * challenge-response that proves both sides hold the key, and every
+	 * frame after it is encrypted and authenticated, with replayed or
+	 * reordered frames dropped (docs/security.md). Nothing passes before
+	 * the handshake: frames sent earlier wait in the send queue. A peer
+	 * that fails it gets nothing; a listener then drops it by re-binding
+	 * its socket (so its poll fds change: take ob_conn_pollfds afresh
+	 * after every ob_conn_process, as the loops here do). Both sides must
+	 * have the same key: a side with a key refuses a peer without one and
+	 * the other way round, reporting EACCES through on_error on each side.
+	 * The key is copied; the caller may wipe its buffer on return.
+	 */
+	const uint8_t *key;
+	uint32_t auth_timeout_ms;  /* a handshake must finish within this; also how long
+				    * a listener lets a connected peer stay silent without
+				    * authenticating; 0 = OB_DEFAULT_AUTH_TIMEOUT_MS */
 };
 
 /*
@@ -179,6 +217,8 @@ int ob_conn_event(ob_conn *conn, const Ob__Event *ev);
 /*
  * Poll integration. ob_conn_pollfds fills up to n pollfds (the receive fd,
  * and the send fd while frames are queued) and returns how many it filled.
+ * Call it again after every ob_conn_process: a listener with a key replaces
+ * its socket (and so its fds) when it drops an unauthenticated peer.
  * ob_conn_timeout returns the ms until the connection needs
  * ob_conn_process for a deadline or heartbeat, or -1 for none.
  * Both fds are polled for POLLIN (nanomsg's convention for NN_SNDFD too).
@@ -209,7 +249,9 @@ int ob_conn_flush(ob_conn *conn, int timeout_ms);
 
 /*
  * Feed one raw frame through the real receive path as if it had arrived
- * (fuzzers, stdin transport). frame is borrowed. Returns 1 when it was
+ * (fuzzers, stdin transport): with a key, that is the authentication layer
+ * (handshake frames and sealed frames), not a plain envelope. frame is
+ * borrowed. Returns 1 when it was
  * dispatched, 0 when it was dropped (counted in stats.dropped), -ENOTCONN,
  * or -EINVAL (frame NULL with len > 0).
  */
@@ -229,8 +271,10 @@ int ob_conn_hello(ob_conn *conn, Ob__Hello *hello);
  * ob__hello__free_unpacked(answer, NULL)). Other envelopes that arrive
  * meanwhile go to on_message. answer may be NULL. Errors: -ETIMEDOUT,
  * -EPROTO (version mismatch or the peer refused us; the reason is logged
- * and given to on_error), -EBUSY (a handshake is already waiting), and the
- * errors of ob_conn_send.
+ * and given to on_error), -EACCES (authentication failed: the keys differ,
+ * or only one side has a key; logged and given to on_error), -EBUSY (a
+ * handshake is already waiting), and the errors of ob_conn_send. With a
+ * key, the Hello goes out once authentication has succeeded.
  */
 int ob_conn_handshake(ob_conn *conn, Ob__Hello *hello, int timeout_ms,
 		      Ob__Hello **answer);
@@ -251,6 +295,11 @@ struct ob_conn_stats {
 	uint32_t in_flight, max_in_flight; /* outstanding ob_conn_call calls */
 	uint32_t queued;                /* frames waiting for nanomsg */
 	bool up;                        /* peer not declared down */
+	/* Authentication: */
+	uint64_t sessions;              /* handshakes that succeeded (with a key) */
+	uint64_t auth_failures;         /* peers refused or handshakes failed on this
+					 * side; without a key: peers that wanted one */
+	bool authenticated;             /* a session is established now (with a key) */
 };
 void ob_conn_get_stats(const ob_conn *conn, struct ob_conn_stats *st);
 /* Owned by the connection, valid until ob_conn_close. */

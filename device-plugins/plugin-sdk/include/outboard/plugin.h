@@ -25,13 +25,20 @@
  * Command line and exit status of ob_plugin_main:
  *   --listen URL       bind here ("ipc:///run/x.sock", "tcp://0.0.0.0:5555");
  *                      required unless one of the three below is given
+ *   --key FILE         shared key file (outboard-keygen FILE, mode 0600): only
+ *                      a peer holding the same key is served, and all traffic
+ *                      is encrypted (docs/security.md). Required with tcp://
+ *                      unless --insecure; optional with ipc://
+ *   --insecure         listen on tcp:// without a key (trusted networks only;
+ *                      logged as a warning); contradicts --key
  *   --log-level LEVEL  error|guest|stub|warn|info|debug or 0-5
  *   --help             usage, including the plugin's options; exit 0
  *   --version          "outboard-<name> <version> (protocol N)"; exit 0
  *   --describe         exactly one line "<name> <version> <dom>[,<dom>...]",
  *                      domains named fs, display, sound, input; exit 0
- *   exit 0 after Shutdown, SIGTERM or SIGINT; 1 when init or binding fails
- *   (the reason is logged); 2 for a bad command line (message on stderr).
+ *   exit 0 after Shutdown, SIGTERM or SIGINT; 1 when the key file, init or
+ *   binding fails (the reason is logged); 2 for a bad command line, including
+ *   tcp:// without --key or --insecure (message on stderr).
  * The SDK sets the log program name to "outboard-<name>".
  *
  * A call with no handler is answered ENOSYS; a request without a call, or
