@@ -25,6 +25,7 @@ static void usage(FILE *out)
 		"plugins. Usually started by `outboard run`.\n\n"
 		"  --plugin DOMAIN=URL   the plugin serving DOMAIN (fs, display, sound, input)\n"
 		"  --control URL         the launcher's control endpoint\n"
+		"  --key FILE            shared key for tcp:// plugins (outboard-keygen)\n"
 		"  --trace LIST          print calls of these domains (kernel,fs,...,all)\n"
 		"  --stats               print IPC statistics at exit\n"
 		"  --heap-max SIZE       heap limit (default 64M)\n"
@@ -89,7 +90,8 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 }
 
 enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
-       OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT };
+       OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
+       OPT_KEY };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
@@ -104,6 +106,7 @@ static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "time-limit", required_argument, NULL, OPT_TIME_LIMIT },
+	{ "key", required_argument, NULL, OPT_KEY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -119,6 +122,7 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 		switch (c) {
 		case OPT_PLUGIN: err = parse_plugin(o, optarg); break;
 		case OPT_CONTROL: o->control_url = optarg; break;
+		case OPT_KEY: o->key_file = optarg; break;
 		case OPT_TRACE: err = obh_trace_parse(optarg, &o->trace_mask); break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_HEAP: err = parse_size(optarg, &o->heap_max); break;

@@ -13,9 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "events.h"
 #include "recovery.h"
 #include "outboard/errno.h"
+#include "outboard/key.h"
 #include "outboard/log.h"
 #include "scheduler.h"
 
@@ -61,6 +64,8 @@ struct obh_link {
 
 struct obh_router {
 	struct obh_host *h;
+	uint8_t key[OB_KEY_BYTES];
+	bool have_key;
 	struct obh_link *route[OBH_DOMAIN_COUNT]; /* NULL: no plugin */
 	struct obh_link *links[OBH_DOMAIN_COUNT];
 	unsigned nlinks;
@@ -441,6 +446,16 @@ static int link_dial(struct obh_link *l, const char *url)
 		.on_error = on_plugin_error,
 	};
 	struct ob_conn_opts opts = { .name = l->domains };
+	/* Remote plugins authenticate with the shared key; local ipc:// ones,
+	 * started by the launcher in a private directory, do not. */
+	if (strncmp(url, "tcp://", 6) == 0) {
+		if (!l->router->have_key) {
+			OB_ERROR(CAT, "the %s plugin at %s is remote: it needs the shared key "
+				      "(--key FILE; outboard-keygen makes one)", l->domains, url);
+			return -EACCES;
+		}
+		opts.key = l->router->key;
+	}
 	if (url != l->url) {
 		char *copy = strdup(url);
 		if (!copy)
@@ -483,6 +498,11 @@ int obh_router_create(struct obh_host *h, struct obh_router **out)
 	if (!r)
 		return -ENOMEM;
 	r->h = h;
+	if (h->opts.key_file) {
+		if ((err = ob_key_load(h->opts.key_file, r->key)))
+			goto fail;
+		r->have_key = true;
+	}
 	if (h->opts.control_url && (err = open_control(r, h->opts.control_url)))
 		goto fail;
 	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
@@ -517,6 +537,7 @@ void obh_router_destroy(struct obh_router *r)
 		free(l);
 	}
 	ob_conn_close(r->control, 0);
+	sodium_memzero(r->key, sizeof(r->key));
 	free(r);
 }
 

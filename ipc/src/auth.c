@@ -507,13 +507,12 @@ void obi_auth_peer_down(struct ob_conn *c, bool said_goodbye)
 		 * connection: authenticate again (the tick starts it). */
 		obi_auth_forget(c);
 		c->auth.state = OBI_AUTH_START;
-	} else if (said_goodbye) {
-		obi_auth_forget(c);
-		c->auth.state = OBI_AUTH_LISTENING;
-		c->auth.due = INT64_MAX;
 	}
-	/* A listener keeps the session of a silent peer: it may come back
-	 * with it (and listener_watch drops it if it does not). */
+	/* A listener keeps the session, of a silent peer (it may come back
+	 * with it; listener_watch drops it if it does not) and of one that said
+	 * Goodbye (its closing Ping/Pong barrier still runs on that session;
+	 * a new peer's handshake replaces it). */
+	(void)said_goodbye;
 }
 
 /* --------------------------------------------------------------- lifetime */
