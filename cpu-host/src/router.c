@@ -175,6 +175,16 @@ static void link_down(struct obh_router *r, struct obh_link *l, const char *why,
 		release_waiters(l, EIO);
 }
 
+/* Silence: the plugin is hung (or its network dropped). Tell the launcher,
+ * which kills and restarts a local plugin. */
+static void link_hung(struct obh_router *r, struct obh_link *l)
+{
+	if (l->state != OBH_DOMAIN_UP)
+		return;
+	link_down(r, l, "no heartbeat", false);
+	send_supervise(r, l, OB__SUPERVISE__STATE__STATE_HUNG, "no heartbeat");
+}
+
 static void link_failed(struct obh_router *r, struct obh_link *l, const char *why)
 {
 	link_down(r, l, why, true);
@@ -315,11 +325,7 @@ static void on_plugin_state(void *arg, ob_conn *conn, bool up)
 	struct obh_router *r = l->router;
 	(void)conn;
 	if (!up) {
-		if (l->state != OBH_DOMAIN_UP)
-			return;
-		/* Hung (or a network drop): the launcher kills and restarts it. */
-		link_down(r, l, "no heartbeat", false);
-		send_supervise(r, l, OB__SUPERVISE__STATE__STATE_HUNG, "no heartbeat");
+		link_hung(r, l); /* the launcher kills and restarts it */
 	} else if ((l->state == OBH_DOMAIN_DOWN || l->state == OBH_DOMAIN_LOST) &&
 		   !l->reconnecting) {
 		/* Back on the same connection: maybe a new instance; restore. */
@@ -587,7 +593,8 @@ void obh_router_process(struct obh_router *r)
 		struct obh_link *l = r->links[i];
 		if (l->conn)
 			ob_conn_process(l->conn);
-		if (l->state == OBH_DOMAIN_DOWN &&
+		/* With a launcher, it decides: UP or FAILED always follows. */
+		if (l->state == OBH_DOMAIN_DOWN && !r->control &&
 		    now - l->down_since_ns > (int64_t)OBH_RECOVERY_TIMEOUT_MS * 1000000) {
 			OB_ERROR(CAT, "plugin %s (%s) did not come back within %d s: its calls fail "
 				      "with EIO", link_name(l), l->domains, OBH_RECOVERY_TIMEOUT_MS / 1000);
@@ -687,8 +694,7 @@ void obh_router_when_up(struct obh_router *r, enum obh_domain d,
 	*l->waiters_tail = w;
 	l->waiters_tail = &w->next;
 	/* A hung link becomes DOWN here too (see obh_router_recovering). */
-	if (l->state == OBH_DOMAIN_UP)
-		link_down(r, l, "no heartbeat", false);
+	link_hung(r, l);
 }
 
 int obh_router_send_restore(struct obh_router *r, enum obh_domain d, Ob__Request *req,

@@ -49,7 +49,8 @@ enum obh_domain_state {
 };
 
 /* Restarts: how long calls wait for a plugin to come back before the
- * domain is declared lost. */
+ * domain is declared lost, when no launcher supervises it (with one, the
+ * launcher's UP or FAILED always follows a death). */
 #define OBH_RECOVERY_TIMEOUT_MS 15000
 
 /*
