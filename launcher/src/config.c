@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "outboard/log.h"
+#include "restart.h"
 
 struct config_parse {
 	const char *path;
@@ -127,8 +128,20 @@ static int run_key(struct config_parse *cp, const char *name, const char *value)
 					    OBL_SCREEN_MAX, value);
 		return copy_to(cp, &run->screen, size);
 	}
-	return config_error(cp, -EINVAL, "unknown key '%s' in [run] "
-			    "(log_level, trace, stats, heap_max, stack, out, screen)", name);
+	if (strcmp(name, "restart_max") == 0) {
+		if (obl_restart_max_parse(value, &run->restart_max) < 0)
+			return config_error(cp, -EINVAL, "restart_max wants a number from 0 to %d, "
+					    "got '%s'", OBL_RESTART_MAX_LIMIT, value);
+		return 1;
+	}
+	if (strcmp(name, "restart_window") == 0) {
+		if (obl_restart_window_parse(value, &run->restart_window_s) < 0)
+			return config_error(cp, -EINVAL, "restart_window wants seconds (1 to %d), "
+					    "got '%s'", OBL_RESTART_WINDOW_LIMIT_S, value);
+		return 1;
+	}
+	return config_error(cp, -EINVAL, "unknown key '%s' in [run] (log_level, trace, stats, "
+			    "heap_max, stack, out, screen, restart_max, restart_window)", name);
 }
 
 /* A plugin option key: letters, digits, '_' and '-'; '_' becomes '-'. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "outboard/log.h"
+#include "restart.h"
 
 static const char *const domain_names[OBL_DOMAIN_COUNT] = {
 	[OBL_FS] = "fs",
@@ -95,11 +96,35 @@ int obl_screen_parse(const char *value, char *out, size_t size)
 	return 0;
 }
 
+/* A whole decimal number from lo to hi. */
+static int parse_range(const char *value, long lo, long hi, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	if (value[0] < '0' || value[0] > '9' || errno || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = (int)v;
+	return 0;
+}
+
+int obl_restart_max_parse(const char *value, int *out)
+{
+	return parse_range(value, 0, OBL_RESTART_MAX_LIMIT, out);
+}
+
+int obl_restart_window_parse(const char *value, int *out)
+{
+	return parse_range(value, 1, OBL_RESTART_WINDOW_LIMIT_S, out);
+}
+
 void obl_options_init(struct obl_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->run.log_level = -1;
 	o->run.stats = -1;
+	o->run.restart_max = -1;
+	o->run.restart_window_s = -1;
 }
 
 static void domain_conf_free(struct obl_domain_conf *dc)
@@ -191,6 +216,8 @@ enum {
 	OPT_PLUGIN_TIMEOUT,
 	OPT_OUT,
 	OPT_SCREEN,
+	OPT_RESTART_MAX,
+	OPT_RESTART_WINDOW,
 };
 
 static const struct option long_options[] = {
@@ -212,6 +239,8 @@ static const struct option long_options[] = {
 	{ "plugin-timeout", required_argument, NULL, OPT_PLUGIN_TIMEOUT },
 	{ "out", required_argument, NULL, OPT_OUT },
 	{ "screen", required_argument, NULL, OPT_SCREEN },
+	{ "restart-max", required_argument, NULL, OPT_RESTART_MAX },
+	{ "restart-window", required_argument, NULL, OPT_RESTART_WINDOW },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -360,6 +389,16 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 				    "(e.g. 320x240), got '%s'", OBL_SCREEN_MIN, OBL_SCREEN_MAX, arg);
 		return set_str(&o->run.screen, size);
 	}
+	case OPT_RESTART_MAX:
+		if (obl_restart_max_parse(arg, &o->run.restart_max) < 0)
+			return fail(err, errlen, "--restart-max wants a number from 0 to %d, got '%s'",
+				    OBL_RESTART_MAX_LIMIT, arg);
+		return 0;
+	case OPT_RESTART_WINDOW:
+		if (obl_restart_window_parse(arg, &o->run.restart_window_s) < 0)
+			return fail(err, errlen, "--restart-window wants seconds (1 to %d), got '%s'",
+				    OBL_RESTART_WINDOW_LIMIT_S, arg);
+		return 0;
 	default:
 		return fail(err, errlen, "internal: unhandled option %d", opt);
 	}
@@ -429,6 +468,10 @@ void obl_options_merge(struct obl_options *cli, struct obl_options *file)
 	cli->run.verbose += file->run.verbose;
 	if (cli->run.stats < 0)
 		cli->run.stats = file->run.stats;
+	if (cli->run.restart_max < 0)
+		cli->run.restart_max = file->run.restart_max;
+	if (cli->run.restart_window_s < 0)
+		cli->run.restart_window_s = file->run.restart_window_s;
 	take_str(&cli->run.trace, &file->run.trace);
 	take_str(&cli->run.heap_max, &file->run.heap_max);
 	take_str(&cli->run.stack, &file->run.stack);

@@ -63,6 +63,10 @@ struct obl_run_conf {
 	char *stack;
 	char *out;      /* output directory (--out, [run] out); NULL = OBL_DEFAULT_OUT */
 	char *screen;   /* "WxH", validated and normalised; NULL = not given */
+	/* The restart policy (restart.h): crashes within the window that give
+	 * up, and the window in seconds. -1: not given. */
+	int restart_max;
+	int restart_window_s;
 };
 
 /* Where the default png and wav backends write, under the current
@@ -128,6 +132,14 @@ int obl_options_log_level(const struct obl_options *o);
  * 10 bytes) and returns 0; otherwise -EINVAL.
  */
 int obl_screen_parse(const char *value, char *out, size_t size);
+
+/*
+ * --restart-max N: a whole decimal number from 0 to OBL_RESTART_MAX_LIMIT;
+ * --restart-window SEC: from 1 to OBL_RESTART_WINDOW_LIMIT_S. 0 with *out
+ * set, or -EINVAL.
+ */
+int obl_restart_max_parse(const char *value, int *out);
+int obl_restart_window_parse(const char *value, int *out);
 
 /* Set key to value (both copied) in a domain's options, replacing an earlier
  * value for the same key. 0 or -ENOMEM. */

@@ -497,6 +497,11 @@ int obl_plan_build(const struct obl_options *o, const struct obl_plan_env *env,
 	plan->log_level = obl_options_log_level(o);
 	plan->plugin_timeout_ms = o->plugin_timeout_ms ? o->plugin_timeout_ms
 						       : OBL_PLUGIN_TIMEOUT_MS;
+	plan->restart = obl_restart_policy_default();
+	if (o->run.restart_max >= 0)
+		plan->restart.max = o->run.restart_max;
+	if (o->run.restart_window_s > 0)
+		plan->restart.window_ms = (int64_t)o->run.restart_window_s * 1000;
 	plan->control_url = str_printf("ipc://%s/control.sock", env->rundir);
 	if (!plan->control_url)
 		goto oom;

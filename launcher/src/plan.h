@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "options.h"
+#include "restart.h"
 
 enum obl_plugin_kind {
 	OBL_PLUGIN_NONE,   /* domain disabled */
@@ -47,7 +48,8 @@ struct obl_plan {
 	char **cpu_argv;    /* NULL-terminated */
 	char *control_url;  /* ipc://RUNDIR/control.sock */
 	int log_level;      /* -1: children keep their default */
-	int plugin_timeout_ms;
+	int plugin_timeout_ms;  /* the Hello check's bound, at the start and after a restart */
+	struct obl_restart_policy restart;
 };
 
 /*

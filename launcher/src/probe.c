@@ -1,5 +1,6 @@
 /*
- * The launcher's Hello check of each plugin before the CPU host starts.
+ * The launcher's Hello check of a plugin: of each before the CPU host
+ * starts, and of a restarted one.
  */
 #include "probe.h"
 
@@ -10,18 +11,12 @@
 #include <string.h>
 
 #include "outboard/log.h"
+#include "supervise.h"
 
 #define CAT "launcher"
 
-struct probe {
-	const struct obl_plugin_plan *pp;
-	ob_conn *conn;
-	int result;        /* 0 waiting, 1 answered well, or a negated errno */
-	char why[256];     /* for a failure */
-};
-
 __attribute__((format(printf, 3, 4)))
-static void probe_fail(struct probe *p, int err, const char *fmt, ...)
+static void probe_fail(struct obl_probe *p, int err, const char *fmt, ...)
 {
 	if (p->result != 0)
 		return;
@@ -43,7 +38,7 @@ static bool serves(const Ob__Hello *h, enum obl_domain d)
 static void probe_on_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 {
 	(void)conn;
-	struct probe *p = arg;
+	struct obl_probe *p = arg;
 	if (env->body_case != OB__ENVELOPE__BODY_HELLO || p->result != 0)
 		return;
 	const Ob__Hello *h = env->hello;
@@ -69,12 +64,24 @@ static void probe_on_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 static void probe_on_error(void *arg, ob_conn *conn, int err, const char *what)
 {
 	(void)conn;
-	struct probe *p = arg;
+	struct obl_probe *p = arg;
 	probe_fail(p, -(err < 0 ? -err : err), "handshake failed: %s", what ? what : "?");
 }
 
-static int probe_open(struct probe *p)
+void obl_probe_fail(struct obl_probe *p, int err, const char *why)
 {
+	probe_fail(p, err, "%s", why);
+}
+
+void obl_probe_close(struct obl_probe *p)
+{
+	ob_conn_close(p->conn, 0);
+	p->conn = NULL;
+}
+
+int obl_probe_open(struct obl_probe *p, const struct obl_plugin_plan *pp)
+{
+	*p = (struct obl_probe){ .pp = pp };
 	struct ob_conn_opts opts = { .name = p->pp->label, .no_heartbeat = true };
 	struct ob_conn_callbacks cbs = {
 		.on_message = probe_on_message, .on_error = probe_on_error,
@@ -95,7 +102,7 @@ static int probe_open(struct probe *p)
 
 /* 1 when every probe has answered, 0 while some wait, or the first
  * failure. */
-static int probes_state(const struct probe *probes, int n)
+static int probes_state(const struct obl_probe *probes, int n)
 {
 	int done = 1;
 	for (int i = 0; i < n; i++) {
@@ -107,7 +114,7 @@ static int probes_state(const struct probe *probes, int n)
 	return done;
 }
 
-static void report(const struct probe *p)
+static void report(const struct obl_probe *p)
 {
 	const struct obl_plugin_plan *pp = p->pp;
 	char dn[64];
@@ -118,7 +125,7 @@ static void report(const struct probe *p)
 		OB_ERROR(CAT, "%s plugin at %s %s", dn, pp->url, p->why);
 }
 
-static int wait_answers(struct obl_sup *s, const struct obl_plan *plan, struct probe *probes,
+static int wait_answers(struct obl_sup *s, const struct obl_plan *plan, struct obl_probe *probes,
 			ob_conn **conns, int n)
 {
 	int64_t deadline = s->os->now_ms() + plan->plugin_timeout_ms;
@@ -147,7 +154,7 @@ static int wait_answers(struct obl_sup *s, const struct obl_plan *plan, struct p
 
 int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan)
 {
-	struct probe probes[OBL_DOMAIN_COUNT];
+	struct obl_probe probes[OBL_DOMAIN_COUNT];
 	ob_conn *conns[OBL_DOMAIN_COUNT];
 	int n = 0, rc = 0;
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
@@ -155,8 +162,7 @@ int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan)
 		/* One probe per process: a shared domain is its owner's. */
 		if (pp->kind != OBL_PLUGIN_LOCAL && pp->kind != OBL_PLUGIN_REMOTE)
 			continue;
-		probes[n] = (struct probe){ .pp = pp };
-		if (probe_open(&probes[n]) < 0 && rc == 0)
+		if (obl_probe_open(&probes[n], pp) < 0 && rc == 0)
 			rc = probes[n].result;
 		conns[n] = probes[n].conn;
 		n++;
@@ -168,7 +174,7 @@ int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan)
 			report(&probes[i]);
 		else if (probes[i].result > 0 && probes[i].pp->kind == OBL_PLUGIN_LOCAL)
 			s->plugins[probes[i].pp->domain].ready = true;
-		ob_conn_close(probes[i].conn, 0);
+		obl_probe_close(&probes[i]);
 	}
 	return rc;
 }

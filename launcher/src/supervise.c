@@ -1,6 +1,7 @@
 /*
  * Supervising the children of `outboard run`: one poll loop over the
- * signal pipe, the children's output pipes and IPC connections.
+ * signal pipe, the children's output pipes and IPC connections, and the
+ * timers of plugin restarts (revive.c).
  */
 #define _GNU_SOURCE /* pipe2 */
 #include "supervise.h"
@@ -12,23 +13,12 @@
 #include <unistd.h>
 
 #include "outboard/log.h"
+#include "sup_internal.h"
 
 #define CAT "launcher"
 #define MAX_POLLFDS 64
 /* How long leftover output of stopped plugins is still relayed. */
 #define DRAIN_MS 500
-
-static const int wire_domains[OBL_DOMAIN_COUNT] = {
-	[OBL_FS] = OB__DOMAIN__DOMAIN_FS,
-	[OBL_DISPLAY] = OB__DOMAIN__DOMAIN_DISPLAY,
-	[OBL_SOUND] = OB__DOMAIN__DOMAIN_SOUND,
-	[OBL_INPUT] = OB__DOMAIN__DOMAIN_INPUT,
-};
-
-int obl_wire_domain(enum obl_domain d)
-{
-	return wire_domains[d];
-}
 
 static void child_reset(struct obl_child *c)
 {
@@ -76,11 +66,16 @@ int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp)
 		goto out;
 	}
 	OB_DEBUG(CAT, "%s plugin %s started, pid %d", dn, pp->label, (int)c->pid);
+	c->pp = pp;
 	c->label = pp->label;
 	c->domain = (int)pp->domain;
 	c->domains = pp->domains;
 	c->running = true;
+	c->ready = false;
 	c->own_group = true;
+	/* A restart: what the last process left unfinished goes out first. */
+	obl_relay_close(&c->out);
+	obl_relay_close(&c->err);
 	obl_relay_init(&c->out, out[0], STDERR_FILENO, pp->label);
 	obl_relay_init(&c->err, err[0], STDERR_FILENO, pp->label);
 	out[0] = err[0] = -1;
@@ -111,63 +106,14 @@ int obl_sup_start_host(struct obl_sup *s, const struct obl_plan *plan)
 	static char cpu_label[] = "cpu";
 	s->host.label = cpu_label;
 	s->host.running = true;
+	s->plan = plan;
 	s->phase = OBL_RUNNING;
 	return 0;
 }
 
-/* ---- the control connection ---- */
-
-static void control_on_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
-{
-	(void)arg;
-	if (env->body_case == OB__ENVELOPE__BODY_HELLO) {
-		static char role[] = "launcher";
-		Ob__Hello hello;
-		ob__hello__init(&hello);
-		hello.role = role;
-		int rc = ob_conn_hello(conn, &hello);
-		if (rc < 0)
-			OB_WARN(CAT, "control: cannot answer the host's Hello: %s", strerror(-rc));
-		return;
-	}
-	OB_DEBUG(CAT, "control: ignoring a message of kind %d", (int)env->body_case);
-}
-
-int obl_sup_listen_control(struct obl_sup *s, const char *url)
-{
-	/* No heartbeat of our own: a dead host shows up as SIGCHLD. */
-	struct ob_conn_opts opts = { .name = "control", .no_heartbeat = true };
-	struct ob_conn_callbacks cbs = { .on_message = control_on_message };
-	int rc = ob_conn_listen(url, &opts, &cbs, s, &s->control);
-	if (rc < 0)
-		OB_ERROR(CAT, "cannot listen on %s: %s", url, strerror(-rc));
-	return rc;
-}
-
-/* Supervise{DIED} about domain d of child c. */
-static void send_supervise(struct obl_sup *s, const struct obl_child *c, enum obl_domain d,
-			   char *detail)
-{
-	if (!s->control)
-		return;
-	Ob__Supervise sv;
-	ob__supervise__init(&sv);
-	sv.domain = (Ob__Domain)obl_wire_domain(d);
-	sv.state = OB__SUPERVISE__STATE__STATE_DIED;
-	sv.detail = detail;
-	sv.plugin = c->label;
-	Ob__Envelope env;
-	ob__envelope__init(&env);
-	env.body_case = OB__ENVELOPE__BODY_SUPERVISE;
-	env.supervise = &sv;
-	int rc = ob_conn_send(s->control, &env);
-	if (rc < 0)
-		OB_WARN(CAT, "cannot tell the CPU host that %s died: %s", c->label, strerror(-rc));
-}
-
 /* ---- events ---- */
 
-static void signal_child(struct obl_sup *s, struct obl_child *c, int signo)
+void obl_sup_signal(struct obl_sup *s, struct obl_child *c, int signo)
 {
 	if (c->running)
 		s->os->kill(c->own_group ? -c->pid : c->pid, signo);
@@ -175,9 +121,9 @@ static void signal_child(struct obl_sup *s, struct obl_child *c, int signo)
 
 void obl_sup_kill_all(struct obl_sup *s)
 {
-	signal_child(s, &s->host, SIGKILL);
+	obl_sup_signal(s, &s->host, SIGKILL);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
-		signal_child(s, &s->plugins[d], SIGKILL);
+		obl_sup_signal(s, &s->plugins[d], SIGKILL);
 }
 
 static void plugin_exited(struct obl_sup *s, struct obl_child *c)
@@ -192,11 +138,9 @@ static void plugin_exited(struct obl_sup *s, struct obl_child *c)
 		s->plugin_failed = true;
 		break;
 	case OBL_RUNNING:
-		OB_ERROR(CAT, "%s plugin %s %s", dn, c->label, detail);
-		/* The host routes per domain: tell it about each. */
-		for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
-			if (c->domains & OBL_DOMAIN_BIT(d))
-				send_supervise(s, c, (enum obl_domain)d, detail);
+		OB_ERROR(CAT, "%s plugin %s %s%s", dn, c->label, detail,
+			 c->ready ? "" : " before answering Hello");
+		obl_revive_died(s, c, detail);
 		break;
 	case OBL_STOPPING:
 		OB_DEBUG(CAT, "%s plugin %s %s", dn, c->label, detail);
@@ -258,12 +202,12 @@ static void stop_signal(struct obl_sup *s, const struct obl_signal *sig)
 			/* A terminal's ^C already reached the host, which is in our
 			 * foreground process group. */
 			OB_INFO(CAT, "forwarding %s to the CPU host", name);
-			signal_child(s, &s->host, sig->signo);
+			obl_sup_signal(s, &s->host, sig->signo);
 		}
 		break;
 	case OBL_STOPPING:
 		for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
-			signal_child(s, &s->plugins[d], SIGKILL);
+			obl_sup_signal(s, &s->plugins[d], SIGKILL);
 		break;
 	}
 }
@@ -323,6 +267,11 @@ int obl_sup_step(struct obl_sup *s, ob_conn *const *extra, int n_extra, int time
 	add_conn(&ps, s->control);
 	for (int i = 0; i < n_extra; i++)
 		add_conn(&ps, extra[i]);
+	ob_conn *checks[OBL_DOMAIN_COUNT];
+	int n_checks = obl_revive_conns(s, checks, OBL_DOMAIN_COUNT);
+	for (int i = 0; i < n_checks; i++)
+		add_conn(&ps, checks[i]);
+	ps.timeout = obl_revive_timeout(s, ps.timeout);
 
 	int rc = s->os->poll(ps.pfds, (nfds_t)ps.n, ps.timeout);
 	if (rc < 0)
@@ -336,9 +285,13 @@ int obl_sup_step(struct obl_sup *s, ob_conn *const *extra, int n_extra, int time
 	for (int i = 0; i < n_extra; i++)
 		if (extra[i])
 			ob_conn_process(extra[i]);
-	/* Signals last: a child's output is relayed before its death is told. */
+	for (int i = 0; i < n_checks; i++)
+		ob_conn_process(checks[i]);
+	/* Signals after output: a child's output is relayed before its death
+	 * is told; restarts last, once the dead are known. */
 	if (ps.pfds[0].revents)
 		handle_signals(s);
+	obl_revive_tick(s);
 	return 0;
 }
 
@@ -382,8 +335,9 @@ static void reap_blocking(struct obl_sup *s, struct obl_child *c)
 void obl_sup_stop_plugins(struct obl_sup *s, int grace_ms)
 {
 	s->phase = OBL_STOPPING;
+	obl_revive_stop(s);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
-		signal_child(s, &s->plugins[d], SIGTERM);
+		obl_sup_signal(s, &s->plugins[d], SIGTERM);
 	step_until(s, any_plugin_running, grace_ms);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
 		struct obl_child *c = &s->plugins[d];
@@ -391,7 +345,7 @@ void obl_sup_stop_plugins(struct obl_sup *s, int grace_ms)
 		if (c->running)
 			OB_WARN(CAT, "%s plugin %s did not stop within %d ms: killing it",
 				obl_domain_list(c->domains, dn, sizeof(dn)), c->label, grace_ms);
-		signal_child(s, c, SIGKILL);
+		obl_sup_signal(s, c, SIGKILL);
 		reap_blocking(s, c);
 	}
 	/* A grandchild may hold a pipe open: relay for a moment, then drop. */
@@ -407,6 +361,7 @@ void obl_sup_destroy(struct obl_sup *s)
 	if (!s || !s->os)
 		return;
 	s->phase = OBL_STOPPING;
+	obl_revive_stop(s);
 	obl_sup_kill_all(s);
 	reap_blocking(s, &s->host);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {

@@ -8,19 +8,26 @@
  *   sets plugin_failed; SIGINT/SIGTERM/SIGHUP set stop_signo.
  * - RUNNING: the CPU host runs. A plugin that dies is reported by name and
  *   the host gets Supervise{DIED} for each domain it served; the others
- *   keep running. The first
- *   SIGINT/SIGTERM/SIGHUP is forwarded to the host, a second one kills
- *   every child (stop_signo is set).
- * - STOPPING: the host has exited and plugins are being stopped.
+ *   keep running. The dead plugin is started again on the same URL after a
+ *   back-off, checked with Hello, and the host gets Supervise{UP} for each
+ *   domain; after too many crashes it gets Supervise{FAILED} instead
+ *   (revive.c, restart.h). Supervise{HUNG} from the host kills the plugin,
+ *   which then takes the same path. The first SIGINT/SIGTERM/SIGHUP is
+ *   forwarded to the host, a second one kills every child (stop_signo is
+ *   set) and nothing is restarted any more.
+ * - STOPPING: the host has exited and plugins are being stopped; nothing
+ *   is restarted.
  *
  * Control protocol (launcher side, on plan->control_url, which the
- * launcher binds before the host starts and the host dials): the host may
- * send Hello{role "host"}, answered with Hello{role "launcher"}; the
- * launcher sends Supervise messages. Anything else is logged and ignored.
+ * launcher binds before the host starts and the host dials; control.c):
+ * the host may send Hello{role "host"}, answered with Hello{role
+ * "launcher"}, and Supervise{HUNG}; the launcher sends Supervise UP, DIED
+ * and FAILED. Anything else is logged and ignored.
  *
- * Ownership: the supervisor owns its pipes, the control connection and its
- * children, and reaps every child before obl_sup_destroy returns. Labels
- * point into the plan, which must outlive the supervisor.
+ * Ownership: the supervisor owns its pipes, the control connection, the
+ * probes of restarted plugins and its children, and reaps every child
+ * before obl_sup_destroy returns. Labels and plugin plans point into the
+ * plan, which must outlive the supervisor.
  */
 #ifndef OBL_SUPERVISE_H
 #define OBL_SUPERVISE_H
@@ -31,12 +38,23 @@
 #include "os.h"
 #include "outboard/ipc.h"
 #include "plan.h"
+#include "probe.h"
 #include "relay.h"
+#include "restart.h"
 
 enum obl_phase {
 	OBL_STARTING,
 	OBL_RUNNING,
 	OBL_STOPPING,
+};
+
+/* Where a local plugin is in its life while the host runs (revive.c). */
+enum obl_life {
+	OBL_LIFE_UP,        /* the host knows it as up (it was checked, then announced) */
+	OBL_LIFE_WAITING,   /* dead, to be started again at due_ms */
+	OBL_LIFE_CHECKING,  /* started again; its Hello is awaited until due_ms */
+	OBL_LIFE_KILLED,    /* started again, failed its Hello, SIGKILLed; to be reaped */
+	OBL_LIFE_FAILED,    /* given up: the host was told FAILED */
 };
 
 struct obl_child {
@@ -45,10 +63,17 @@ struct obl_child {
 	unsigned domains;    /* every domain a plugin serves (OBL_DOMAIN_BIT) */
 	pid_t pid;           /* 0 before start */
 	bool running;        /* started and not reaped yet */
-	bool ready;          /* a plugin that answered Hello */
+	bool ready;          /* a plugin whose current process answered Hello */
 	bool own_group;      /* signals go to its whole process group */
 	int status;          /* waitpid status, once reaped */
 	struct obl_relay out, err;
+	/* Local plugins only: */
+	const struct obl_plugin_plan *pp; /* how to start it (again); not owned */
+	enum obl_life life;
+	int64_t due_ms;      /* WAITING: when to start it; CHECKING: when its Hello is late */
+	struct obl_probe probe; /* CHECKING: the Hello check of the new process */
+	struct obl_crashes crashes;
+	int restarts;        /* how many times it was started again */
 };
 
 struct obl_sup {
@@ -61,6 +86,7 @@ struct obl_sup {
 	int stop_signals;     /* SIGINT/SIGTERM/SIGHUP received while RUNNING */
 	int stop_signo;       /* the signal that aborted the start or killed all */
 	bool plugin_failed;   /* a plugin exited while STARTING */
+	const struct obl_plan *plan; /* from obl_sup_start_host on; not owned */
 };
 
 /* The wire's Ob__Domain value of a domain. */
@@ -78,13 +104,15 @@ int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp);
 int obl_sup_listen_control(struct obl_sup *s, const char *url);
 
 /* Start the CPU host with stdin, stdout and stderr inherited, and enter
- * RUNNING. 0 or a negated errno (logged). */
+ * RUNNING: from now on plugins are restarted by plan->restart. 0 or a
+ * negated errno (logged). */
 int obl_sup_start_host(struct obl_sup *s, const struct obl_plan *plan);
 
 /*
- * One turn of the loop: wait up to timeout_ms (-1: no limit) for a signal,
- * child output or traffic on the control connection or on one of the
- * n_extra connections in extra, and handle what arrived. 0 or a negated
+ * One turn of the loop: wait up to timeout_ms (-1: no limit), or less when
+ * a restart is due, for a signal, child output or traffic on the control
+ * connection, a restarted plugin's check or one of the n_extra connections
+ * in extra, and handle what arrived and what fell due. 0 or a negated
  * errno from poll.
  */
 int obl_sup_step(struct obl_sup *s, ob_conn *const *extra, int n_extra, int timeout_ms);

@@ -142,6 +142,17 @@ static void test_options_errors(void **state)
 		{ { "run", "--screen", "32 0x240", "p" }, "--screen wants WxH" },
 		{ { "run", "--screen", "00320x240", "p" }, "--screen wants WxH" },
 		{ { "run", "--screen", "", "p" }, "--screen wants WxH" },
+		{ { "run", "--restart-max", "101", "p" },
+		  "--restart-max wants a number from 0 to 100, got '101'" },
+		{ { "run", "--restart-max", "-1", "p" }, "--restart-max wants a number" },
+		{ { "run", "--restart-max", "2x", "p" }, "--restart-max wants a number" },
+		{ { "run", "--restart-max", "", "p" }, "--restart-max wants a number" },
+		{ { "run", "--restart-window", "0", "p" },
+		  "--restart-window wants seconds (1 to 86400), got '0'" },
+		{ { "run", "--restart-window", "86401", "p" }, "--restart-window wants seconds" },
+		{ { "run", "--restart-window", "1.5", "p" }, "--restart-window wants seconds" },
+		{ { "run", "--restart-window", "99999999999999999999", "p" },
+		  "--restart-window wants seconds" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(parse(cases[i].argv, &o), -EINVAL);
@@ -186,6 +197,33 @@ static void test_options_out_and_screen(void **state)
 	assert_int_equal(obl_screen_parse("640x480", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "640x480");
 	assert_int_equal(obl_screen_parse("9999x480", buf, sizeof(buf)), -EINVAL);
+}
+
+static void test_options_restart(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	assert_int_equal(parse(ARGV("run", "p"), &o), 0);
+	assert_int_equal(o.run.restart_max, -1); /* not given */
+	assert_int_equal(o.run.restart_window_s, -1);
+	obl_options_free(&o);
+	assert_int_equal(parse(ARGV("run", "--restart-max", "0", "--restart-window", "86400", "p"),
+			       &o), 0);
+	assert_int_equal(o.run.restart_max, 0);
+	assert_int_equal(o.run.restart_window_s, 86400);
+	obl_options_free(&o);
+	assert_int_equal(parse(ARGV("run", "--restart-max", "100", "--restart-window", "1",
+				    "--restart-max", "7", "p"), &o), 0);
+	assert_int_equal(o.run.restart_max, 7); /* the last wins */
+	assert_int_equal(o.run.restart_window_s, 1);
+	obl_options_free(&o);
+	int v = 42;
+	assert_int_equal(obl_restart_max_parse(" 5", &v), -EINVAL);
+	assert_int_equal(obl_restart_max_parse("+5", &v), -EINVAL);
+	assert_int_equal(obl_restart_window_parse("30 ", &v), -EINVAL);
+	assert_int_equal(v, 42); /* untouched by failures */
+	assert_int_equal(obl_restart_window_parse("030", &v), 0);
+	assert_int_equal(v, 30);
 }
 
 static void test_options_shorthands(void **state)
@@ -236,6 +274,8 @@ static void test_config_full(void **state)
 		      "stack = 128K\n"
 		      "out = /tmp/run-out\n"
 		      "screen = 640x0480\n"
+		      "restart_max = 3\n"
+		      "restart_window = 12\n"
 		      "\n"
 		      "[fs]\n"
 		      "backend = mem\n"
@@ -252,6 +292,8 @@ static void test_config_full(void **state)
 	assert_string_equal(o.run.stack, "128K");
 	assert_string_equal(o.run.out, "/tmp/run-out");
 	assert_string_equal(o.run.screen, "640x480");
+	assert_int_equal(o.run.restart_max, 3);
+	assert_int_equal(o.run.restart_window_s, 12);
 	assert_string_equal(o.dom[OBL_FS].backend, "mem");
 	assert_int_equal(o.dom[OBL_FS].n_opts, 3);
 	assert_string_equal(obl_domain_get_opt(&o.dom[OBL_FS], "seed"), "/seed");
@@ -280,6 +322,12 @@ static void test_config_errors_name_line(void **state)
 		{ "[run]\nscreen = 10x10\n", ":2: screen wants WxH, each side 16 to 2048" },
 		{ "[run]\nscreen = big\n", ":2: screen wants WxH" },
 		{ "[run]\n\nout =\n", ":3: out is empty" },
+		{ "[run]\nrestart_max = 101\n",
+		  ":2: restart_max wants a number from 0 to 100, got '101'" },
+		{ "[run]\nrestart_max =\n", ":2: restart_max wants a number" },
+		{ "[run]\nrestart_window = 0\n",
+		  ":2: restart_window wants seconds (1 to 86400), got '0'" },
+		{ "[run]\nrestart_window = 30s\n", ":2: restart_window wants seconds" },
 		{ "stats = true\n", ":1: 'stats' outside a section" },
 		{ "[fs]\nbackend = test\nlisten = tcp://x\n", ":3: 'listen' is set by the launcher" },
 		{ "[fs]\nroot = /a\n  /b\n", ":3: indented line" },
@@ -340,6 +388,27 @@ static void test_merge_cli_wins(void **state)
 	assert_int_equal(cli.run.log_level, OB_LOG_ERROR);
 	assert_string_equal(cli.run.screen, "64x64");  /* command line */
 	assert_string_equal(cli.run.out, "/file-out"); /* file */
+	obl_options_free(&cli);
+	obl_options_free(&file);
+}
+
+static void test_merge_restart(void **state)
+{
+	(void)state;
+	struct obl_options cli, file;
+	assert_int_equal(load("[run]\nrestart_max = 0\nrestart_window = 9\n", &file), 0);
+	assert_int_equal(parse(ARGV("run", "--restart-max", "4", "p"), &cli), 0);
+	obl_options_merge(&cli, &file);
+	assert_int_equal(cli.run.restart_max, 4);      /* command line */
+	assert_int_equal(cli.run.restart_window_s, 9); /* file */
+	obl_options_free(&cli);
+	obl_options_free(&file);
+	/* The file's 0 is a value, not "not given". */
+	assert_int_equal(load("[run]\nrestart_max = 0\n", &file), 0);
+	assert_int_equal(parse(ARGV("run", "p"), &cli), 0);
+	obl_options_merge(&cli, &file);
+	assert_int_equal(cli.run.restart_max, 0);
+	assert_int_equal(cli.run.restart_window_s, -1);
 	obl_options_free(&cli);
 	obl_options_free(&file);
 }
@@ -420,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_options_errors),
 		cmocka_unit_test(test_options_log_level),
 		cmocka_unit_test(test_options_out_and_screen),
+		cmocka_unit_test(test_options_restart),
 		cmocka_unit_test(test_options_shorthands),
 		cmocka_unit_test(test_domain_lists),
 		cmocka_unit_test(test_config_full),
@@ -427,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_config_long_line),
 		cmocka_unit_test(test_config_missing_file),
 		cmocka_unit_test(test_merge_cli_wins),
+		cmocka_unit_test(test_merge_restart),
 		cmocka_unit_test(test_merge_log_level),
 		cmocka_unit_test(test_merge_domain_same_backend),
 		cmocka_unit_test(test_merge_domain_other_backend),

@@ -163,6 +163,11 @@ static void test_plan_defaults(void **state)
 	assert_string_equal(snd->mkdir, "outboard-out");
 	assert_string_equal(f->plan.control_url, "ipc:///run/x/control.sock");
 	assert_int_equal(f->plan.plugin_timeout_ms, OBL_PLUGIN_TIMEOUT_MS);
+	/* The restart policy's defaults. */
+	assert_int_equal(f->plan.restart.max, OBL_RESTART_MAX_DEFAULT);
+	assert_int_equal(f->plan.restart.window_ms, OBL_RESTART_WINDOW_DEFAULT_S * 1000);
+	assert_int_equal(f->plan.restart.first_ms, OBL_RESTART_FIRST_MS);
+	assert_int_equal(f->plan.restart.cap_ms, OBL_RESTART_CAP_MS);
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
 			    "--control ipc:///run/x/control.sock -- prog a1");
@@ -172,6 +177,17 @@ static void test_plan_defaults(void **state)
 	assert_string_equal(f->plan.cpu_argv[0], cpu);
 	/* Nothing was chosen, so nothing could serve another domain. */
 	assert_int_equal(describe_calls, 0);
+}
+
+/* --restart-max and --restart-window reach the plan; 0 is kept. */
+static void test_plan_restart_policy(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(build(f, ARGV("run", "--restart-max", "0", "--restart-window", "7",
+				       "prog")), 0);
+	assert_int_equal(f->plan.restart.max, 0);
+	assert_int_equal(f->plan.restart.window_ms, 7000);
+	assert_int_equal(f->plan.restart.first_ms, OBL_RESTART_FIRST_MS);
 }
 
 static void test_plan_default_outputs(void **state)
@@ -505,6 +521,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plan_file_root_beats_cwd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_path_and_url_and_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_default_outputs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_restart_policy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_file_out_and_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_two_domains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_two_domains_other_input, setup, teardown),

@@ -13,9 +13,19 @@
  *   echo-read N    fs_read(fd=N, count=4) on the fs plugin; print the bytes
  *                  as hex ("read 07 08 09 0a")
  *   crash          fs_open("crash") on the fs plugin, without waiting
- *   wait-death     wait (10 s at most) for one more Supervise message on
- *                  the control connection than the earlier wait-deaths
- *                  took; each prints "supervise DOMAIN STATE PLUGIN: DETAIL"
+ *   hang           fs_open("hang") on the fs plugin (it stops answering),
+ *                  without waiting
+ *   hung DOMAIN    send the launcher Supervise{DOMAIN, HUNG, "no heartbeat"}
+ *   wait-death     wait (10 s at most) for one more Supervise{DIED} on the
+ *                  control connection than the earlier wait-deaths took
+ *   wait-up        the same for Supervise{UP}
+ *   wait-failed    the same for Supervise{FAILED}
+ *
+ * Every Supervise received is printed as it arrives:
+ * "supervise DOMAIN STATE PLUGIN[ URL]: DETAIL" (the URL when it has one).
+ * As the real host does, a DIED closes the connection to the domain's
+ * plugin and an UP dials its URL afresh and does the Hello handshake, so
+ * calls after a wait-up reach the restarted plugin.
  *   print-plugins  "plugin DOMAIN URL conn K backend NAME serves D1,D2" for
  *                  each connected domain: K numbers the connections, NAME
  *                  and the list are from the plugin's Hello
@@ -29,7 +39,7 @@
  *   exit N         exit with status N (otherwise 0 after the last command)
  *
  * Failures exit with distinct statuses: 90 bad command line, 91 dial or
- * handshake failed, 92 a call failed, 93 no Supervise arrived.
+ * handshake failed, 92 a call failed, 93 the Supervise awaited did not arrive.
  */
 #define _GNU_SOURCE /* getopt_long */
 #include <errno.h>
@@ -45,6 +55,7 @@
 #include "outboard/log.h"
 
 #define N_DOMAINS 5 /* Ob__Domain values 1-4 */
+#define N_STATES 5  /* Ob__Supervise__State values 1-4 */
 #define CALL_MS 5000
 #define DEATH_WAIT_MS 10000
 /* As the real host: a Goodbye and a bounded flush before closing, so a
@@ -69,8 +80,13 @@ struct host {
 	struct hello_info hellos[N_DOMAINS];
 	ob_conn *control;
 	const char *control_url;
-	int supervised;                  /* Supervise messages received */
-	int deaths_awaited;              /* how many wait-death asked for so far */
+	int seen[N_STATES];              /* Supervise messages received, per state */
+	int awaited[N_STATES];           /* how many wait-death/up/failed asked for */
+	/* Supervise actions, applied between turns of pump (a callback must
+	 * not close connections): close the domain's connection, or dial it
+	 * again at up_url. */
+	bool close_pending[N_DOMAINS];
+	char *up_url[N_DOMAINS];
 	/* the reply of the one call in flight */
 	bool replied;
 	int status;
@@ -95,6 +111,8 @@ static const char *supervise_state(int state)
 		return "DIED";
 	case OB__SUPERVISE__STATE__STATE_FAILED:
 		return "FAILED";
+	case OB__SUPERVISE__STATE__STATE_HUNG:
+		return "HUNG";
 	default:
 		return "?";
 	}
@@ -107,11 +125,21 @@ static void control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 	if (env->body_case != OB__ENVELOPE__BODY_SUPERVISE)
 		return;
 	const Ob__Supervise *sv = env->supervise;
-	int d = (int)sv->domain;
-	printf("supervise %s %s %s: %s\n", d > 0 && d < N_DOMAINS ? domain_names[d] : "?",
-	       supervise_state((int)sv->state), sv->plugin, sv->detail);
+	int d = (int)sv->domain, st = (int)sv->state;
+	bool known = d > 0 && d < N_DOMAINS;
+	printf("supervise %s %s %s%s%s: %s\n", known ? domain_names[d] : "?",
+	       supervise_state(st), sv->plugin, *sv->url ? " " : "", sv->url, sv->detail);
 	fflush(stdout);
-	h->supervised++;
+	if (st > 0 && st < N_STATES)
+		h->seen[st]++;
+	if (!known)
+		return;
+	if (st == OB__SUPERVISE__STATE__STATE_DIED) {
+		h->close_pending[d] = true;
+	} else if (st == OB__SUPERVISE__STATE__STATE_UP && *sv->url) {
+		free(h->up_url[d]);
+		h->up_url[d] = strdup(sv->url);
+	}
 }
 
 static void keep_hello(const Ob__Hello *answer, struct hello_info *info)
@@ -180,6 +208,55 @@ static int connect_plugins(struct host *h)
 	return 0;
 }
 
+/* Close domain d's plugin connection, and every domain's sharing it. */
+static void close_domain(struct host *h, int d)
+{
+	ob_conn *c = h->plugins[d];
+	if (!c)
+		return;
+	for (int e = 1; e < N_DOMAINS; e++)
+		if (h->plugins[e] == c)
+			h->plugins[e] = NULL;
+	ob_conn_close(c, 0);
+}
+
+/* Domain d's plugin is up again at url: share a connection already made
+ * to url for another domain, or dial it. */
+static void reopen_domain(struct host *h, int d, const char *url)
+{
+	if (h->plugins[d])
+		return;
+	if (!h->urls[d] || strcmp(url, h->urls[d]) != 0)
+		printf("url of %s changed: %s\n", domain_names[d], url);
+	for (int e = 1; e < N_DOMAINS; e++) {
+		if (e != d && h->plugins[e] && h->urls[e] && strcmp(h->urls[e], url) == 0) {
+			h->plugins[d] = h->plugins[e];
+			return;
+		}
+	}
+	ob_conn *c = NULL;
+	if (connect_to(h, url, domain_names[d], NULL, &c, &h->hellos[d]) < 0) {
+		ob_conn_close(c, 0);
+		return;
+	}
+	h->plugins[d] = c;
+}
+
+static void apply_supervise(struct host *h)
+{
+	for (int d = 1; d < N_DOMAINS; d++) {
+		if (h->close_pending[d]) {
+			h->close_pending[d] = false;
+			close_domain(h, d);
+		}
+		if (h->up_url[d]) {
+			reopen_domain(h, d, h->up_url[d]);
+			free(h->up_url[d]);
+			h->up_url[d] = NULL;
+		}
+	}
+}
+
 static void print_plugins(const struct host *h)
 {
 	for (int d = 1; d < N_DOMAINS; d++)
@@ -202,9 +279,12 @@ static bool replied(const struct host *h)
 	return h->replied;
 }
 
-static bool deaths_seen(const struct host *h)
+static bool all_seen(const struct host *h)
 {
-	return h->supervised >= h->deaths_awaited;
+	for (int st = 1; st < N_STATES; st++)
+		if (h->seen[st] < h->awaited[st])
+			return false;
+	return true;
 }
 
 /* Process every connection (shared ones once) for up to ms, or until
@@ -234,6 +314,7 @@ static void pump(struct host *h, int ms, bool (*done)(const struct host *))
 		poll(pfds, (nfds_t)npfd, timeout);
 		for (int i = 0; i < n; i++)
 			ob_conn_process(conns[i]);
+		apply_supervise(h);
 	}
 }
 
@@ -281,20 +362,47 @@ static void ignore_reply(void *arg, int status, const Ob__Reply *reply)
 	(void)arg, (void)status, (void)reply;
 }
 
-static int crash(struct host *h)
+/* fs_open(path) whose reply never comes: the call completes with EIO or
+ * ECANCELED. */
+static int open_no_reply(struct host *h, const char *path)
 {
 	if (!h->plugins[OB__DOMAIN__DOMAIN_FS])
 		return -ENOTCONN;
-	static char path[] = "crash";
+	char copy[32];
+	snprintf(copy, sizeof(copy), "%s", path);
 	Ob__FsOpen op;
 	ob__fs_open__init(&op);
-	op.path = path;
+	op.path = copy;
 	Ob__Request req;
 	ob__request__init(&req);
 	req.call_case = OB__REQUEST__CALL_FS_OPEN;
 	req.fs_open = &op;
-	/* Its reply never comes: the call completes with EIO or ECANCELED. */
 	return ob_conn_call(h->plugins[OB__DOMAIN__DOMAIN_FS], &req, ignore_reply, NULL, NULL);
+}
+
+static int send_hung(struct host *h, int d)
+{
+	if (!h->control)
+		return -ENOTCONN;
+	static char detail[] = "no heartbeat";
+	Ob__Supervise sv;
+	ob__supervise__init(&sv);
+	sv.domain = (Ob__Domain)d;
+	sv.state = OB__SUPERVISE__STATE__STATE_HUNG;
+	sv.detail = detail;
+	Ob__Envelope env;
+	ob__envelope__init(&env);
+	env.body_case = OB__ENVELOPE__BODY_SUPERVISE;
+	env.supervise = &sv;
+	return ob_conn_send(h->control, &env);
+}
+
+/* wait-death, wait-up, wait-failed: one more of state st than so far. */
+static int wait_state(struct host *h, int st)
+{
+	h->awaited[st]++;
+	pump(h, DEATH_WAIT_MS, all_seen);
+	return all_seen(h) ? 0 : -1;
 }
 
 static void print_rundir(const struct host *h)
@@ -322,13 +430,20 @@ static int run_commands(struct host *h, int argc, char **argv, int full_argc, ch
 		if (strcmp(cmd, "echo-read") == 0 && number(arg) >= 0) {
 			rc = echo_read(h, (unsigned)number(arg));
 			i++;
-		} else if (strcmp(cmd, "crash") == 0) {
-			rc = crash(h);
-		} else if (strcmp(cmd, "wait-death") == 0) {
-			h->deaths_awaited++;
-			pump(h, DEATH_WAIT_MS, deaths_seen);
-			if (!deaths_seen(h))
+		} else if (strcmp(cmd, "crash") == 0 || strcmp(cmd, "hang") == 0) {
+			rc = open_no_reply(h, cmd);
+		} else if (strcmp(cmd, "hung") == 0 && domain_from_name(arg, strlen(arg)) > 0) {
+			rc = send_hung(h, domain_from_name(arg, strlen(arg)));
+			i++;
+		} else if (strcmp(cmd, "wait-death") == 0 || strcmp(cmd, "wait-up") == 0 ||
+			   strcmp(cmd, "wait-failed") == 0) {
+			int st = cmd[5] == 'd' ? OB__SUPERVISE__STATE__STATE_DIED
+				 : cmd[5] == 'u' ? OB__SUPERVISE__STATE__STATE_UP
+						 : OB__SUPERVISE__STATE__STATE_FAILED;
+			if (wait_state(h, st) < 0) {
+				fprintf(stderr, "fake-host: %s: nothing came\n", cmd);
 				return EXIT_NO_DEATH;
+			}
 		} else if (strcmp(cmd, "print-plugins") == 0) {
 			print_plugins(h);
 		} else if (strcmp(cmd, "sleep") == 0 && number(arg) >= 0) {
@@ -428,5 +543,7 @@ out:
 		ob_conn_close(h.plugins[d], CLOSE_FLUSH_MS);
 	}
 	ob_conn_close(h.control, 0);
+	for (int d = 1; d < N_DOMAINS; d++)
+		free(h.up_url[d]);
 	return status;
 }

@@ -2,7 +2,8 @@
 # One process for two domains: a backend whose --describe lists several
 # domains is started once; chosen for display, it serves input too unless
 # input was chosen as well. The CPU host gets the same URL for both. Its
-# death is reported naming both, with one Supervise per domain.
+# death is reported naming both, with one Supervise per domain; it is
+# restarted once and each domain gets UP (or FAILED).
 source "$(dirname "$0")/lib.sh" "$@"
 
 fake_backend display-twin display,input
@@ -54,11 +55,44 @@ assert_grep "$T/out" "^plugin input ipc://[^ ]+/display.sock conn 2 "
 	fail "the twin was not started exactly once"
 
 # 4. A two-domain plugin dies: named with both domains, and the host is
-# told about each. (fs_open("crash") makes test-echo abort.)
+# told about each; it is restarted once, and each domain gets UP with the
+# one URL. (fs_open("crash") makes test-echo abort.)
+rm -f "$T/args.fs-twin"
 run_ob run --plugin fs="$T/bin/outboard-fs-twin" --display none --sound none --cpu "$FAKE" \
-	crash wait-death wait-death exit 7
+	print-plugins crash wait-death wait-death wait-up wait-up echo-read 5 print-plugins exit 7
 assert_rc 7
 assert_grep "$T/err" '^outboard: \[error\] launcher: fs,input plugin fs-twin killed by SIGABRT$'
-assert_grep "$T/out" '^supervise fs DIED fs-twin: killed by SIGABRT$'
-assert_grep "$T/out" '^supervise input DIED fs-twin: killed by SIGABRT$'
+url=$(awk '/^plugin fs / {print $3; exit}' "$T/out")
+expected="supervise fs DIED fs-twin: killed by SIGABRT
+supervise input DIED fs-twin: killed by SIGABRT
+supervise fs UP fs-twin $url: restart 1
+supervise input UP fs-twin $url: restart 1
+read 05 06 07 08"
+[ "$(grep -v '^plugin ' "$T/out")" = "$expected" ] ||
+	fail "stdout is not DIED and UP for both domains, then a working call"
+# After the restart, both domains share one new connection again.
+[ "$(grep -c "^plugin input $url conn [0-9] backend test-echo serves fs,input\$" "$T/out")" -eq 2 ] ||
+	fail "input is not served by the twin before and after the restart"
+[ "$(started fs-twin)" -eq 2 ] || fail "fs-twin started $(started fs-twin) times, not twice"
+[ "$(grep -c 'restarting the fs,input plugin fs-twin in 100 ms (restart 1)$' "$T/err")" -eq 1 ] ||
+	fail "the twin's restart was not announced exactly once"
+assert_no_grep "$T/err" 'restart 2'
+
+# Given up: FAILED for each domain, and the message once, naming both.
+run_ob run --restart-max 0 --plugin fs="$T/bin/outboard-fs-twin" --display none --sound none \
+	--cpu "$FAKE" crash wait-death wait-death wait-failed wait-failed exit 0
+assert_rc 0
+assert_grep "$T/out" '^supervise fs FAILED fs-twin: restarts are off$'
+assert_grep "$T/out" '^supervise input FAILED fs-twin: restarts are off$'
+[ "$(grep -c '^outboard: the fs,input plugin fs-twin is not restarted' "$T/err")" -eq 1 ] ||
+	fail "the give-up message is not there exactly once"
+
+# A HUNG about either domain kills the one process: one restart.
+rm -f "$T/args.fs-twin"
+run_ob run --plugin fs="$T/bin/outboard-fs-twin" --display none --sound none --cpu "$FAKE" \
+	hang sleep 200 hung input wait-death wait-death wait-up wait-up echo-read 6 exit 0
+assert_rc 0
+assert_grep "$T/err" '^outboard: \[warn\] launcher: plugin fs-twin \(fs,input\) stopped answering: killed, restarting$'
+assert_grep "$T/out" '^read 06 07 08 09$'
+[ "$(started fs-twin)" -eq 2 ] || fail "fs-twin started $(started fs-twin) times, not twice"
 echo PASS
