@@ -115,6 +115,8 @@ static int run_key(struct config_parse *cp, const char *name, const char *value)
 		return copy_to(cp, &run->heap_max, value);
 	if (strcmp(name, "stack") == 0)
 		return copy_to(cp, &run->stack, value);
+	if (strcmp(name, "key") == 0)
+		return copy_to(cp, &run->key, value);
 	if (strcmp(name, "out") == 0) {
 		if (!*value)
 			return config_error(cp, -EINVAL, "out is empty");
@@ -141,7 +143,7 @@ static int run_key(struct config_parse *cp, const char *name, const char *value)
 		return 1;
 	}
 	return config_error(cp, -EINVAL, "unknown key '%s' in [run] (log_level, trace, stats, "
-			    "heap_max, stack, out, screen, restart_max, restart_window)", name);
+			    "heap_max, stack, key, out, screen, restart_max, restart_window)", name);
 }
 
 /* A plugin option key: letters, digits, '_' and '-'; '_' becomes '-'. */

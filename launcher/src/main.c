@@ -55,6 +55,7 @@ void obl_usage_run(FILE *f)
 		"  --stats                print IPC statistics at exit (CPU host)\n"
 		"  --heap-max SIZE        guest heap limit (CPU host)\n"
 		"  --stack SIZE           guest main stack size (CPU host)\n"
+		"  --key FILE             shared key for tcp:// plugins (outboard-keygen)\n"
 		"  -h, --help             this text\n"
 		"  --version              the version\n"
 		"\n"

@@ -147,6 +147,7 @@ void obl_options_free(struct obl_options *o)
 	free(o->run.trace);
 	free(o->run.heap_max);
 	free(o->run.stack);
+	free(o->run.key);
 	free(o->run.out);
 	free(o->run.screen);
 	free(o->cpu);
@@ -212,6 +213,7 @@ enum {
 	OPT_STATS,
 	OPT_HEAP_MAX,
 	OPT_STACK,
+	OPT_KEY,
 	OPT_CPU,
 	OPT_PLUGIN_TIMEOUT,
 	OPT_OUT,
@@ -235,6 +237,7 @@ static const struct option long_options[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "heap-max", required_argument, NULL, OPT_HEAP_MAX },
 	{ "stack", required_argument, NULL, OPT_STACK },
+	{ "key", required_argument, NULL, OPT_KEY },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "plugin-timeout", required_argument, NULL, OPT_PLUGIN_TIMEOUT },
 	{ "out", required_argument, NULL, OPT_OUT },
@@ -371,6 +374,8 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 		return set_str(&o->run.heap_max, arg);
 	case OPT_STACK:
 		return set_str(&o->run.stack, arg);
+	case OPT_KEY:
+		return set_str(&o->run.key, arg);
 	case OPT_CPU:
 		return set_str(&o->cpu, arg);
 	case OPT_PLUGIN_TIMEOUT:
@@ -475,6 +480,7 @@ void obl_options_merge(struct obl_options *cli, struct obl_options *file)
 	take_str(&cli->run.trace, &file->run.trace);
 	take_str(&cli->run.heap_max, &file->run.heap_max);
 	take_str(&cli->run.stack, &file->run.stack);
+	take_str(&cli->run.key, &file->run.key);
 	take_str(&cli->run.out, &file->run.out);
 	take_str(&cli->run.screen, &file->run.screen);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)

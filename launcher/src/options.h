@@ -61,6 +61,7 @@ struct obl_run_conf {
 	int stats;      /* -1 not given, 0 or 1 */
 	char *heap_max;
 	char *stack;
+	char *key;      /* shared key file for tcp:// plugins (--key, [run] key) */
 	char *out;      /* output directory (--out, [run] out); NULL = OBL_DEFAULT_OUT */
 	char *screen;   /* "WxH", validated and normalised; NULL = not given */
 	/* The restart policy (restart.h): crashes within the window that give

@@ -459,6 +459,10 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, "--stack");
 		obl_strv_add(&argv, o->run.stack);
 	}
+	if (o->run.key) {
+		obl_strv_add(&argv, "--key");
+		obl_strv_add(&argv, o->run.key);
+	}
 	obl_strv_add(&argv, "--");
 	for (int i = 0; i < o->guest_argc; i++)
 		obl_strv_add(&argv, o->guest_argv[i]);
@@ -497,6 +501,11 @@ int obl_plan_build(const struct obl_options *o, const struct obl_plan_env *env,
 	plan->log_level = obl_options_log_level(o);
 	plan->plugin_timeout_ms = o->plugin_timeout_ms ? o->plugin_timeout_ms
 						       : OBL_PLUGIN_TIMEOUT_MS;
+	/* Children under a wrapper (valgrind: os_posix.c) start far slower. */
+	if (!o->plugin_timeout_ms && getenv("OUTBOARD_WRAPPER"))
+		plan->plugin_timeout_ms *= 6;
+	if (o->run.key && !(plan->key_file = strdup(o->run.key)))
+		return -ENOMEM;
 	plan->restart = obl_restart_policy_default();
 	if (o->run.restart_max >= 0)
 		plan->restart.max = o->run.restart_max;
@@ -530,6 +539,7 @@ void obl_plan_free(struct obl_plan *plan)
 		obl_strv_free(pp->argv);
 	}
 	free(plan->cpu_exe);
+	free(plan->key_file);
 	obl_strv_free(plan->cpu_argv);
 	free(plan->control_url);
 	memset(plan, 0, sizeof(*plan));

@@ -49,6 +49,7 @@ struct obl_plan {
 	char *control_url;  /* ipc://RUNDIR/control.sock */
 	int log_level;      /* -1: children keep their default */
 	int plugin_timeout_ms;  /* the Hello check's bound, at the start and after a restart */
+	char *key_file;         /* shared key for tcp:// plugins, or NULL */
 	struct obl_restart_policy restart;
 };
 

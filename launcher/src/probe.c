@@ -4,6 +4,8 @@
  */
 #include "probe.h"
 
+#include "outboard/key.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,10 +81,14 @@ void obl_probe_close(struct obl_probe *p)
 	p->conn = NULL;
 }
 
-int obl_probe_open(struct obl_probe *p, const struct obl_plugin_plan *pp)
+int obl_probe_open(struct obl_probe *p, const struct obl_plugin_plan *pp,
+		   const uint8_t *key)
 {
 	*p = (struct obl_probe){ .pp = pp };
 	struct ob_conn_opts opts = { .name = p->pp->label, .no_heartbeat = true };
+	/* A remote tcp:// plugin proves the shared key; local ones have none. */
+	if (strncmp(pp->url, "tcp://", 6) == 0)
+		opts.key = key;
 	struct ob_conn_callbacks cbs = {
 		.on_message = probe_on_message, .on_error = probe_on_error,
 	};
@@ -157,12 +163,21 @@ int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan)
 	struct obl_probe probes[OBL_DOMAIN_COUNT];
 	ob_conn *conns[OBL_DOMAIN_COUNT];
 	int n = 0, rc = 0;
+	uint8_t key[OB_KEY_BYTES];
+	bool have_key = plan->key_file && ob_key_load(plan->key_file, key) == 0;
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
 		/* One probe per process: a shared domain is its owner's. */
 		if (pp->kind != OBL_PLUGIN_LOCAL && pp->kind != OBL_PLUGIN_REMOTE)
 			continue;
-		if (obl_probe_open(&probes[n], pp) < 0 && rc == 0)
+		if (pp->kind == OBL_PLUGIN_REMOTE && strncmp(pp->url, "tcp://", 6) == 0 &&
+		    !have_key) {
+			fprintf(stderr, "outboard: the %s plugin at %s is remote: it needs the "
+					"shared key (--key FILE; outboard-keygen makes one)\n",
+				pp->label, pp->url);
+			return -EACCES;
+		}
+		if (obl_probe_open(&probes[n], pp, have_key ? key : NULL) < 0 && rc == 0)
 			rc = probes[n].result;
 		conns[n] = probes[n].conn;
 		n++;

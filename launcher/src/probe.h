@@ -31,7 +31,8 @@ struct obl_probe {
 
 /* Dial pp's URL and send Hello. 0, or a negated errno (also in p->result,
  * with p->why set). p is reset first. */
-int obl_probe_open(struct obl_probe *p, const struct obl_plugin_plan *pp);
+int obl_probe_open(struct obl_probe *p, const struct obl_plugin_plan *pp,
+		   const uint8_t *key);
 
 /* Record a failure (-ETIMEDOUT...) unless an answer came first. */
 void obl_probe_fail(struct obl_probe *p, int err, const char *why);

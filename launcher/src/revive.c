@@ -115,7 +115,7 @@ static void start_again(struct obl_sup *s, struct obl_child *c, int64_t now)
 	}
 	c->life = OBL_LIFE_CHECKING;
 	c->due_ms = now + s->plan->plugin_timeout_ms;
-	obl_probe_open(&c->probe, c->pp);
+	obl_probe_open(&c->probe, c->pp, NULL); /* restarts are local: no key */
 	check_hello(s, c, now); /* a dial that failed at once */
 }
 
