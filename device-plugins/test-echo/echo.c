@@ -8,7 +8,9 @@
  *   fs_open(path)    "crash" abort(); "exit:N" _exit(N); "hang" never
  *                    answers (SIGTERM kills it); "event:N" sends N key-down
  *                    events (key 0..N-1), then ret 3; "sleep:MS" answers
- *                    ret MS after MS ms; anything else ret 100 + strlen(path)
+ *                    ret MS after MS ms; "forbidden:CALL" makes a system
+ *                    call the seccomp filter forbids (below); anything else
+ *                    ret 100 + strlen(path)
  *   fs_close         0
  *   fs_read(fd, n)   n bytes, byte i = (fd + i) & 0xff (n <= 16 MiB)
  *   fs_write(buf)    ret len(buf)
@@ -22,12 +24,25 @@
  * "display,input", in --describe and Hello, instead of fs; the handlers stay
  * the fs ones: the launcher's tests use it to stand in for multi-domain and
  * not-yet-built backends).
+ *
+ * Confinement tests (docs/confinement.md): the echo's allow-list is the
+ * SDK's base list plus pause (for "hang"). "forbidden:CALL" tries one call
+ * the filter forbids, so the process dies of SIGSYS; with the filter off
+ * (--no-seccomp, OB_NO_SECCOMP=1) each is harmless and the reply says what
+ * it returned: execve of a path that does not exist (ENOENT), socket(AF_INET)
+ * (ret 0, closed at once), ptrace(PTRACE_PEEKUSER) of itself (ESRCH: nobody
+ * traces it), fork (the child exits at once; ret 0), and open("/etc/passwd")
+ * (ret 0, closed at once).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "outboard/plugin.h"
@@ -185,6 +200,72 @@ static int send_key_events(ob_call *call, long n)
 	return 0;
 }
 
+/* Each returns 0 or the host errno of its call (the filter off). */
+static int try_execve(void)
+{
+	char *const argv[] = { NULL };
+
+	execve("/nonexistent/outboard-forbidden", argv, argv);
+	return errno;
+}
+
+static int try_socket(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int try_ptrace(void)
+{
+	errno = 0;
+	if (ptrace(PTRACE_PEEKUSER, getpid(), NULL, NULL) == -1 && errno)
+		return errno;
+	return 0;
+}
+
+static int try_fork(void)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0)
+		_exit(0);
+	return waitpid(pid, &status, 0) < 0 ? errno : 0;
+}
+
+static int try_open(void)
+{
+	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/* "forbidden:CALL": EINVAL for a CALL not listed above. */
+static int forbidden(const char *what)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(void);
+	} calls[] = {
+		{ "execve", try_execve }, { "socket", try_socket }, { "ptrace", try_ptrace },
+		{ "fork", try_fork },     { "open", try_open },
+	};
+
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (strcmp(what, calls[i].name) == 0)
+			return calls[i].fn();
+	return EINVAL;
+}
+
 static int echo_open(void *ctx, ob_call *call, const ProtobufCMessage *args,
 		     ProtobufCMessage *result)
 {
@@ -200,6 +281,8 @@ static int echo_open(void *ctx, ob_call *call, const ProtobufCMessage *args,
 		hang();
 	if (strncmp(path, "exit:", 5) == 0 && parse_number(path + 5, 255, &n) == 0)
 		_exit((int)n);
+	if (strncmp(path, "forbidden:", 10) == 0)
+		return forbidden(path + 10);
 	if (strncmp(path, "sleep:", 6) == 0) {
 		if (parse_number(path + 6, ECHO_MAX_DELAY_MS, &n))
 			return EINVAL;
@@ -301,6 +384,9 @@ static void echo_fini(void *ctx)
 
 static const Ob__Domain echo_domains[] = { OB__DOMAIN__DOMAIN_FS };
 
+/* "hang" waits in pause(); nothing else beyond the SDK's base list. */
+static const char *const echo_syscalls[] = { "pause", NULL };
+
 static const struct ob_handler echo_handlers[] = {
 	{ OB__REQUEST__CALL_FS_OPEN, echo_open },
 	{ OB__REQUEST__CALL_FS_CLOSE, echo_close },
@@ -331,6 +417,7 @@ static const struct ob_plugin echo_plugin = {
 	.timeout = echo_timeout,
 	.process = echo_process,
 	.fini = echo_fini,
+	.allow_syscalls = echo_syscalls,
 };
 
 /* The --domains LIST in argv ("--domains L" or "--domains=L"), or NULL. The

@@ -55,6 +55,11 @@ static const struct ob_plugin plugin = {
 	.timeout = obd_plugin_timeout,
 	.process = obd_plugin_process,
 	.fini = obd_plugin_fini,
+	/* SDL loads video and audio drivers and talks to the X server and the
+	 * sound server whenever it likes: an allow-list would kill the plugin
+	 * on some desktop sooner or later. Only the dangerous calls are
+	 * forbidden (docs/confinement.md). */
+	.confine = OB_CONFINE_DENY_LIST,
 };
 
 int main(int argc, char **argv)

@@ -1,8 +1,9 @@
 /*
- * The plugin's one poll loop: the connection's fds, the plugin's own fds
- * (pollfds/timeout/process), and a signalfd for SIGTERM and SIGINT, waited
- * on together with the nearest timeout. Signals are blocked and read from
- * the fd, so no work ever happens in a signal handler.
+ * The plugin's one poll loop: the frame source's fds (the connection, or
+ * stdin), the plugin's own fds (pollfds/timeout/process), and a signalfd
+ * for SIGTERM and SIGINT, waited on together with the nearest timeout.
+ * Signals are blocked and read from the fd, so no work ever happens in a
+ * signal handler.
  */
 #include <errno.h>
 #include <signal.h>
@@ -81,7 +82,7 @@ static bool any_ready(const struct pollfd *pfds, int n)
 	return false;
 }
 
-int obp_run(ob_plugin_ctx *p, int sigfd)
+int obp_run(ob_plugin_ctx *p, int sigfd, const struct obp_source *src)
 {
 	struct pollfd pfds[OBP_MAX_POLLFDS];
 
@@ -90,7 +91,7 @@ int obp_run(ob_plugin_ctx *p, int sigfd)
 		int64_t plugin_due = -1;
 
 		pfds[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
-		err = ob_conn_pollfds(p->conn, pfds + n, OBP_MAX_POLLFDS - n);
+		err = src->pollfds(src->arg, pfds + n, OBP_MAX_POLLFDS - n);
 		if (err < 0)
 			return err;
 		n += err;
@@ -101,7 +102,7 @@ int obp_run(ob_plugin_ctx *p, int sigfd)
 			plugin_timeout = p->plugin.timeout(p->ctx);
 		if (plugin_timeout >= 0)
 			plugin_due = ob_now_ms() + plugin_timeout;
-		timeout = min_timeout(ob_conn_timeout(p->conn), plugin_timeout);
+		timeout = min_timeout(src->timeout(src->arg), plugin_timeout);
 
 		if (poll(pfds, (nfds_t)n, timeout) < 0 && errno != EINTR) {
 			err = -errno;
@@ -110,12 +111,9 @@ int obp_run(ob_plugin_ctx *p, int sigfd)
 		}
 		if (pfds[0].revents && drain_signals(sigfd))
 			p->stop = true;
-		err = ob_conn_process(p->conn);
-		if (err < 0) {
-			OB_ERROR(OBP_LOG, "connection on %s failed: %s", ob_conn_url(p->conn),
-				 strerror(-err));
+		err = src->process(src->arg);
+		if (err < 0)
 			return err;
-		}
 		if (p->plugin.process && (any_ready(pfds + first_plugin, n_plugin) ||
 					  (plugin_due >= 0 && ob_now_ms() >= plugin_due)))
 			p->plugin.process(p->ctx, p);

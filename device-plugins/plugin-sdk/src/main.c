@@ -2,8 +2,9 @@
  * ob_plugin_main: the lifecycle of a plugin process.
  *
  *   validate the plugin -> parse options -> (--help/--version/--describe)
- *   -> block signals -> load --key -> init -> bind -> loop -> fini -> answer leftover
- *   deferred calls ECANCELED -> flush and close -> exit status
+ *   -> block signals -> load --key -> init -> bind (or open stdin) -> confine
+ *   -> loop -> fini -> answer leftover deferred calls ECANCELED -> flush and
+ *   close -> exit status
  */
 #include <errno.h>
 #include <stdio.h>
@@ -162,9 +163,30 @@ static int bind_endpoint(ob_plugin_ctx *p)
 	return 0;
 }
 
+/* Where frames come from: the endpoint, or stdin (--stdin-frames). */
+static int open_source(ob_plugin_ctx *p, struct obp_stdin **in, struct obp_source *src)
+{
+	int err;
+
+	if (p->opts.stdin_frames) {
+		OB_INFO(OBP_LOG, "%s %s serving frames from stdin (test only)", p->plugin.name,
+			p->plugin.version);
+		err = obp_stdin_open(p, STDIN_FILENO, STDOUT_FILENO, in, src);
+		if (err)
+			OB_ERROR(OBP_LOG, "--stdin-frames: %s", strerror(-err));
+		return err;
+	}
+	err = bind_endpoint(p);
+	if (!err)
+		*src = obp_conn_source(p);
+	return err;
+}
+
 /* Run init, serve, and always fini. Returns the exit status. */
 static int serve(ob_plugin_ctx *p, int sigfd)
 {
+	struct obp_stdin *in = NULL;
+	struct obp_source src;
 	int status = OBP_EXIT_FAIL, err = 0;
 
 	if (load_key(p))
@@ -176,9 +198,10 @@ static int serve(ob_plugin_ctx *p, int sigfd)
 			 strerror(err < 0 ? -err : err));
 		goto out;
 	}
-	if (bind_endpoint(p))
+	/* Confined only once everything the plugin needs is open. */
+	if (open_source(p, &in, &src) || obp_confine(p))
 		goto out;
-	if (obp_run(p, sigfd) == 0)
+	if (obp_run(p, sigfd, &src) == 0)
 		status = OBP_EXIT_OK;
 out:
 	if (p->plugin.fini)
@@ -190,6 +213,8 @@ out:
 	 * confirm it. */
 	ob_conn_close(p->conn, p->connected ? OBP_FLUSH_MS : 0);
 	p->conn = NULL;
+	obp_use_conn_transport(p);
+	obp_stdin_close(in);
 	return status;
 }
 

@@ -22,6 +22,8 @@ enum {
 	OBP_OPT_DESCRIBE,
 	OBP_OPT_KEY,
 	OBP_OPT_INSECURE,
+	OBP_OPT_NO_SECCOMP,
+	OBP_OPT_STDIN_FRAMES,
 	OBP_OPT_PLUGIN = 0x200,
 };
 
@@ -33,6 +35,8 @@ static const struct option sdk_options[] = {
 	{ "describe", no_argument, NULL, OBP_OPT_DESCRIBE },
 	{ "key", required_argument, NULL, OBP_OPT_KEY },
 	{ "insecure", no_argument, NULL, OBP_OPT_INSECURE },
+	{ "no-seccomp", no_argument, NULL, OBP_OPT_NO_SECCOMP },
+	{ "stdin-frames", no_argument, NULL, OBP_OPT_STDIN_FRAMES },
 };
 #define N_SDK_OPTIONS (sizeof(sdk_options) / sizeof(sdk_options[0]))
 
@@ -126,6 +130,8 @@ static int apply_option(ob_plugin_ctx *p, int c, char **argv)
 	case OBP_OPT_DESCRIBE: o->describe = true; return 0;
 	case OBP_OPT_KEY: o->key_file = optarg; return 0;
 	case OBP_OPT_INSECURE: o->insecure = true; return 0;
+	case OBP_OPT_NO_SECCOMP: o->no_seccomp = true; return 0;
+	case OBP_OPT_STDIN_FRAMES: o->stdin_frames = true; return 0;
 	case ':':
 		usage_error(p, "option '%s' needs an argument", given);
 		return -EINVAL;
@@ -156,6 +162,26 @@ static int check_log_level(const ob_plugin_ctx *p)
 		return -EINVAL;
 	}
 	ob_log_set_level(level);
+	return 0;
+}
+
+/* Frames come from --listen URL or, in tests, from --stdin-frames: exactly
+ * one of them, and a key only goes with an endpoint. */
+static int check_frame_source(const ob_plugin_ctx *p)
+{
+	const struct obp_options *o = &p->opts;
+
+	if (o->help || o->version || o->describe)
+		return 0;
+	if (o->stdin_frames && (o->listen || o->key_file || o->insecure)) {
+		usage_error(p, "--stdin-frames takes frames from stdin: it cannot go with %s",
+			    o->listen ? "--listen" : o->key_file ? "--key" : "--insecure");
+		return -EINVAL;
+	}
+	if (!o->listen && !o->stdin_frames) {
+		usage_error(p, "--listen URL is required");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -218,11 +244,9 @@ int obp_parse_options(ob_plugin_ctx *p, int argc, char **argv)
 	err = check_log_level(p);
 	if (err)
 		goto out;
-	if (!o->listen && !o->help && !o->version && !o->describe) {
-		usage_error(p, "--listen URL is required");
-		err = -EINVAL;
+	err = check_frame_source(p);
+	if (err)
 		goto out;
-	}
 	err = check_security(p);
 out:
 	free(lo);
@@ -250,6 +274,11 @@ void obp_print_help(const ob_plugin_ctx *p)
 	       "                     hold it, and all traffic is encrypted; required with\n"
 	       "                     tcp:// unless --insecure\n"
 	       "  --insecure         allow tcp:// without a key (trusted networks only)\n"
+	       "  --no-seccomp       run without the seccomp filter that confines the plugin\n"
+	       "                     (debugging, valgrind; OB_NO_SECCOMP=1 does the same)\n"
+	       "  --stdin-frames     TEST ONLY (fuzzers): instead of --listen, read frames\n"
+	       "                     (4-byte little-endian length + Envelope) from stdin and\n"
+	       "                     write what the plugin sends to stdout, framed the same\n"
 	       "  --log-level LEVEL  error, guest, stub, warn, info or debug (default warn)\n"
 	       "  --describe         print \"<name> <version> <domains>\" and exit\n"
 	       "  --version          print the version and exit\n"

@@ -7,18 +7,24 @@
  *   control.c   everything else that arrives (Hello, StatsQuery, Shutdown),
  *               frames from other sources, events and Credit
  *   transport.c the seam between the SDK and where frames go: an
- *               ob_conn by default, a capture function in tests
+ *               ob_conn by default, a capture function in tests; and the
+ *               connection as the loop's frame source
+ *   stdin_frames.c  --stdin-frames: frames from stdin, to stdout (a
+ *               transport and a frame source)
+ *   confine.c   the seccomp filter (--no-seccomp, OB_NO_SECCOMP)
  *   loop.c      the poll loop and the signal fd
  *   main.c      ob_plugin_main: the lifecycle
  *
  * Incoming envelopes all enter through obp_handle_envelope (from the
  * connection's on_message, or ob_plugin_dispatch_frame); outgoing ones all
  * leave through struct obp_transport. A frame source other than nanomsg
- * (stdin for fuzzers) needs only those two ends.
+ * (stdin for fuzzers) needs only those two ends, plus a struct obp_source
+ * for the loop to poll.
  */
 #ifndef OBP_SDK_H
 #define OBP_SDK_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +72,8 @@ struct obp_options {
 	const char *log_level;
 	const char *key_file;        /* --key FILE */
 	bool insecure;               /* --insecure: tcp:// without a key */
+	bool no_seccomp;             /* --no-seccomp */
+	bool stdin_frames;           /* --stdin-frames (test only) */
 	bool help, version, describe;
 	const char **values; /* per plugin option, NULL when absent */
 	size_t n_values;
@@ -157,17 +165,72 @@ void obp_send_credit(ob_plugin_ctx *p);
 /* The ob_conn callbacks that feed obp_handle_envelope. */
 extern const struct ob_conn_callbacks obp_conn_callbacks;
 
+/* --- loop.c's view of where frames come from --- */
+
+/*
+ * A frame source: the loop polls its fds beside the plugin's, and calls
+ * process after every wake-up; process reads what is ready, feeds it to
+ * obp_handle_envelope (or ob_plugin_dispatch_frame), and may set p->stop.
+ * pollfds returns how many of the n entries it filled, or -errno; timeout
+ * the ms until process is due (-1: none); process 0, or -errno to end the
+ * run as a failure (logged by the source).
+ */
+struct obp_source {
+	int (*pollfds)(void *arg, struct pollfd *pfds, int n);
+	int (*timeout)(void *arg);
+	int (*process)(void *arg);
+	void *arg;
+};
+
 /* --- transport.c --- */
 
 /* The default transport: over p->conn. */
 void obp_use_conn_transport(ob_plugin_ctx *p);
+/* The connection p->conn as the loop's frame source. */
+struct obp_source obp_conn_source(ob_plugin_ctx *p);
+
+/* --- stdin_frames.c (--stdin-frames) --- */
+
+struct obp_stdin;
+/* Frames from in_fd, what the plugin sends to out_fd (plugin.h describes
+ * the format): installs the transport in p and fills *src. The fds are
+ * borrowed. 0 or -ENOMEM. */
+int obp_stdin_open(ob_plugin_ctx *p, int in_fd, int out_fd, struct obp_stdin **out,
+		   struct obp_source *src);
+/* Free; accepts NULL. Put the conn transport back first if p lives on. */
+void obp_stdin_close(struct obp_stdin *s);
+
+/* --- confine.c --- */
+
+/* What to confine a process to; obp_confine builds it from p. */
+struct obp_confine {
+	enum ob_confine mode;
+	const char *const *allow;    /* the plugin's allow_syscalls; may be NULL */
+	const char *url;             /* the endpoint; NULL for none (stdin) */
+	/* The endpoint may be bound again at run time (a listener with a key
+	 * drops a failed peer that way): sockets of url's family may then be
+	 * created, bound, listened on and connected. Otherwise no new socket
+	 * of any kind. */
+	bool rebind;
+};
+
+/* Install the filter described by c on every thread, with the SIGSYS
+ * reporter. 0, or a negated errno (logged): -EINVAL for a name libseccomp
+ * does not know, or what libseccomp and the kernel report. */
+int obp_confine_install(const struct obp_confine *c);
+/* Confine p's process as p->plugin and the options ask, unless
+ * --no-seccomp or OB_NO_SECCOMP; logs what it did. 0 or -errno. */
+int obp_confine(const ob_plugin_ctx *p);
+/* Whether this build's sanitizer runtime widened the allow-list. */
+bool obp_confine_relaxed_for_sanitizer(void);
 
 /* --- loop.c --- */
 
 /* Block SIGTERM and SIGINT (before any thread exists) and return a signal
  * fd for them, or a negated errno. */
 int obp_signals_open(void);
-/* Run until ob_plugin_stop, Shutdown or a signal on sigfd. 0 or -errno. */
-int obp_run(ob_plugin_ctx *p, int sigfd);
+/* Run until ob_plugin_stop, Shutdown, a signal on sigfd, or the source's
+ * end. 0 or -errno. */
+int obp_run(ob_plugin_ctx *p, int sigfd, const struct obp_source *src);
 
 #endif /* OBP_SDK_H */

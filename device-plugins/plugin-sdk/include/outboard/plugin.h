@@ -24,7 +24,8 @@
  *
  * Command line and exit status of ob_plugin_main:
  *   --listen URL       bind here ("ipc:///run/x.sock", "tcp://0.0.0.0:5555");
- *                      required unless one of the three below is given
+ *                      required unless --stdin-frames or one of --help,
+ *                      --version, --describe is given
  *   --key FILE         shared key file (outboard-keygen FILE, mode 0600): only
  *                      a peer holding the same key is served, and all traffic
  *                      is encrypted (docs/security.md). Required with tcp://
@@ -36,9 +37,28 @@
  *   --version          "outboard-<name> <version> (protocol N)"; exit 0
  *   --describe         exactly one line "<name> <version> <dom>[,<dom>...]",
  *                      domains named fs, display, sound, input; exit 0
- *   exit 0 after Shutdown, SIGTERM or SIGINT; 1 when the key file, init or
- *   binding fails (the reason is logged); 2 for a bad command line, including
- *   tcp:// without --key or --insecure (message on stderr).
+ *   --no-seccomp       do not confine the process (see Confinement below);
+ *                      OB_NO_SECCOMP set to anything but "" or "0" in the
+ *                      environment does the same (for valgrind, debuggers)
+ *   --stdin-frames     test only (fuzzers, captured sessions): serve frames
+ *                      read from stdin instead of an endpoint; see below.
+ *                      Contradicts --listen, --key and --insecure
+ *   exit 0 after Shutdown, SIGTERM or SIGINT; 1 when the key file, init,
+ *   binding or confinement fails (the reason is logged); 2 for a bad command
+ *   line, including tcp:// without --key or --insecure (message on stderr).
+ *   A call the seccomp filter forbids kills the process with SIGSYS.
+ *
+ * --stdin-frames: stdin carries frames, each a 4-byte little-endian length
+ * and that many bytes of a packed Envelope, exactly as they would arrive
+ * from the host; each goes through ob_plugin_dispatch_frame, so the real
+ * dispatcher handles it. Everything the plugin sends (Hello answers,
+ * replies, events, Credit, Pong, Stats) goes to stdout in the same framing.
+ * The plugin is initialised and confined as with --listen. At end of input,
+ * deferred calls get up to 1 s to finish (the plugin's timers keep running)
+ * and are then answered ECANCELED. Exit 0 at end of input (a frame cut
+ * short by it is dropped, logged and counted), after Shutdown, SIGTERM or
+ * SIGINT; 1 when a length exceeds the largest frame (max_message, as
+ * Hello says), or stdin or stdout fail.
  * The SDK sets the log program name to "outboard-<name>".
  *
  * A call with no handler is answered ENOSYS; a request without a call, or
@@ -55,6 +75,34 @@
  * with a non-zero status, posted ones included), dropped (frames the
  * connection or ob_plugin_dispatch_frame could not decode), in_flight and
  * max_in_flight (deferred calls).
+ *
+ * Confinement (docs/confinement.md): after init and after the endpoint is
+ * bound (or stdin is ready), before the first frame is served, the SDK
+ * installs a seccomp filter (libseccomp) on every thread of the process.
+ * A forbidden system call gets one line on stderr naming it ("seccomp:
+ * system call 59 (execve) is not allowed") and kills the process with
+ * SIGSYS; in a thread that blocks SIGSYS (nanomsg's workers) the kernel
+ * kills it with SIGSYS without the line. What is allowed depends on
+ * ob_plugin.confine:
+ *   OB_CONFINE_ALLOW_LIST  the SDK's base list (what the SDK, nanomsg,
+ *       libsodium and glibc need to serve: memory, threads, futexes, time,
+ *       poll/epoll, read/write/close on open descriptors, accept and
+ *       send/receive on sockets, a listener's re-bind after a failed
+ *       authentication) plus ob_plugin.allow_syscalls. Everything else is
+ *       forbidden, among it exec, fork, ptrace, new sockets other than
+ *       the endpoint's family, opening files, and mapping executable memory.
+ *   OB_CONFINE_DENY_LIST   everything except a list of dangerous calls
+ *       (exec, ptrace, mount and namespaces, module and kexec loading, bpf,
+ *       perf, keyrings, ...): for backends whose libraries load drivers and
+ *       talk to servers at any time (SDL). A much weaker guard, and
+ *       docs/confinement.md says so.
+ *   OB_CONFINE_NONE        no filter.
+ * A description from before these fields (a smaller size) gets the base
+ * list alone. In a sanitizer build (ASan/LSan/TSan) the allow-list also
+ * holds what the sanitizer runtime needs (LSan's check at exit clones a
+ * tracer task that ptraces every thread and reads /proc), so fork, ptrace
+ * and opening files are possible there; exec, sockets other than the
+ * endpoint's and signals to other processes stay forbidden.
  *
  * Threading: everything runs on the thread that called ob_plugin_main; no
  * function here may be called from another thread.
@@ -115,6 +163,13 @@ struct ob_plugin_option {
 	const char *help;
 };
 
+/* How the SDK confines the plugin's process (see the top of this file). */
+enum ob_confine {
+	OB_CONFINE_ALLOW_LIST = 0, /* base list + allow_syscalls; the default */
+	OB_CONFINE_DENY_LIST,      /* all but the dangerous calls (SDL backends) */
+	OB_CONFINE_NONE,           /* no filter */
+};
+
 /*
  * The plugin description. handlers: one entry per call number (a duplicate,
  * or a number that is not a call in proto/outboard.proto, fails start-up);
@@ -128,8 +183,23 @@ struct ob_plugin_option {
  *          pollfds fills up to n entries and returns the count; timeout
  *          returns ms until process is due (-1 none); process runs when one
  *          of its fds is ready or its timeout passed.
+ *   (confinement) after init and binding: from here on, every system call
+ *          the plugin makes (handlers, process, fini) must be allowed by
+ *          confine and allow_syscalls, so init opens whatever files,
+ *          devices and windows the plugin needs. confine and
+ *          allow_syscalls are read once, here; allow_syscalls must stay
+ *          valid until then (static storage).
  *   fini   at exit. Must accept a ctx from a failed or partial init
  *          (including NULL).
+ *
+ * allow_syscalls: system calls allowed besides the SDK's base list, by the
+ * names of syscall(2) and libseccomp ("openat", "pwrite64"), terminated by
+ * NULL; NULL for none. Only with OB_CONFINE_ALLOW_LIST. A name libseccomp
+ * does not know fails start-up (exit 1, logged); a name it knows that this
+ * architecture lacks ("open" on aarch64) is skipped, so a list may name
+ * the variants of every architecture. List the calls themselves, not the
+ * libc functions: fopen is openat, fstat is newfstatat, rename is rename
+ * or renameat2.
  */
 struct ob_plugin {
 	size_t size;          /* sizeof(struct ob_plugin); fields past a smaller size count as NULL */
@@ -147,6 +217,9 @@ struct ob_plugin {
 	int (*timeout)(void *ctx);
 	void (*process)(void *ctx, ob_plugin_ctx *p);
 	void (*fini)(void *ctx);
+
+	enum ob_confine confine;
+	const char *const *allow_syscalls;
 };
 
 /* Runs the plugin; returns the process exit status. */
