@@ -62,8 +62,10 @@ expect_line wrongkey err 'fs.*(refused|authentic|EACCES|Permission denied)' "the
 run_remote nokey --plugin "fs=$url" "$(guest_path hello)"
 expect_status nokey 125
 expect_line nokey err 'needs the shared key' "the missing key explained"
-printf 'GET / HTTP/1.0\r\n\r\n\x00\xff\x13garbage' >"/dev/tcp/127.0.0.1/$pport" 2>/dev/null || true
-head -c 4096 /dev/urandom >"/dev/tcp/127.0.0.1/$pport" 2>/dev/null || true
+# Subshells: the plugin may hang up first, and a builtin's write would then
+# kill this script with SIGPIPE.
+(printf 'GET / HTTP/1.0\r\n\r\n\x00\xff\x13garbage' >"/dev/tcp/127.0.0.1/$pport") 2>/dev/null || true
+(head -c 4096 /dev/urandom >"/dev/tcp/127.0.0.1/$pport") 2>/dev/null || true
 sleep 0.3
 run_remote after --plugin "fs=$url" --key "$WORK/key" "$(guest_path hello)" x 5
 expect_status after 5
