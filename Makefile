@@ -1,11 +1,14 @@
 # The two commands of the README, and the steps behind them.
 #   make demo    install what is missing, build, run the demo guest
 #   make check   install what is missing, build, run every test
-# Other targets: deps, build, check-sanitize, bench, clean.
+# Other targets: deps, build, check-sanitize, check-fuzz, bench, clean.
 
 BUILD ?= build
 SANITIZE_BUILD ?= build-sanitize
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_JOBS ?= 2
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build check check-sanitize check-valgrind demo bench clean
@@ -21,6 +24,11 @@ build: deps
 
 check: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+	@if command -v clang >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory check-fuzz; \
+	else \
+		echo "check: clang not found: fuzzing skipped (make check-fuzz needs clang)"; \
+	fi
 
 # The ASan+UBSan build, running the tests labelled "sanitize".
 check-sanitize: deps
@@ -42,6 +50,15 @@ VALGRIND_TESTS := $(VALGRIND_TESTS)|cpu_kobjs
 check-valgrind: build
 	OUTBOARD_WRAPPER="$(VALGRIND)" OUTBOARD_WRAPPER_EXCEPT=outboard-fs-hostdir \
 	  ctest --test-dir $(BUILD) -R '^($(VALGRIND_TESTS))$$' --output-on-failure
+
+# The fuzz tests (label "fuzz", docs/fuzzing.md): a clang build with ASan and
+# UBSan of only the fuzz targets, each fuzzing FUZZ_SECONDS, FUZZ_JOBS at once.
+.PHONY: check-fuzz
+check-fuzz: deps
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DOUTBOARD_FUZZ=ON -DOUTBOARD_SANITIZE=ON \
+		-DOUTBOARD_GUESTS=OFF -DOUTBOARD_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_all
+	ctest --test-dir $(FUZZ_BUILD) -L fuzz --output-on-failure -j$(FUZZ_JOBS)
 
 demo: build
 	@scripts/demo.sh $(BUILD)

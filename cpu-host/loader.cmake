@@ -64,17 +64,7 @@ if(OUTBOARD_FUZZ)
     target_compile_options(fuzz_elf PRIVATE -fsanitize=fuzzer)
     target_link_options(fuzz_elf PRIVATE -fsanitize=fuzzer)
     target_link_libraries(fuzz_elf PRIVATE obh_mem_loader)
-    if(OBH_ARM_GCC)
-      # A short bounded run from the test images as seeds; new inputs go to
-      # a scratch corpus in the build tree.
-      set(obh_fuzz_corpus ${CMAKE_CURRENT_BINARY_DIR}/fuzz_elf_corpus)
-      file(MAKE_DIRECTORY ${obh_fuzz_corpus})
-      add_test(NAME fuzz_elf_smoke
-        COMMAND fuzz_elf -runs=200000 -max_len=16384 ${obh_fuzz_corpus} ${obh_elf_out})
-      set_tests_properties(fuzz_elf_smoke PROPERTIES TIMEOUT 300 LABELS fuzz
-        ENVIRONMENT "${OB_TEST_SANITIZER_ENV}")
-      add_dependencies(fuzz_elf obh_test_elf_images)
-    endif()
+    # Its test (label "fuzz") is registered in fuzz/CMakeLists.txt.
   else()
     message(WARNING "OUTBOARD_FUZZ needs clang (CC=clang): fuzz_elf not built")
   endif()
