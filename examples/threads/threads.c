@@ -4,9 +4,10 @@
  *
  *   queue: sum=2001000 count=2000        producers/consumers over a queue
  *   ok queue
- *   woke 10                              three sleepers, started together,
- *   woke 20                              sleeping 30, 10 and 20 ms, print
- *   woke 30                              in the order they wake
+ *   woke 50                              three sleepers, started together,
+ *   woke 100                             sleeping 150, 50 and 100 ms, print
+ *   woke 150                             in the order they wake (the gaps
+ *                                        outlast a loaded host's stalls)
  *   ok sleep_order
  *   ok preemption                        a sleeper woke while a busy thread
  *                                        of its priority spun (no syscalls)
@@ -135,7 +136,7 @@ static void sleep_order_check(void)
 {
 	start_flags = ob_evf_create(0, 0);
 	order_lock = ob_mutex_create(0);
-	static const int ms[3] = { 30, 10, 20 };
+	static const int ms[3] = { 150, 50, 100 };
 	int tids[3];
 	for (int i = 0; i < 3; i++)
 		tids[i] = ob_thread_spawn(sleeper, (void *)(uintptr_t)ms[i], PRIO, STACK);
@@ -146,28 +147,34 @@ static void sleep_order_check(void)
 	char why[64];
 	snprintf(why, sizeof(why), "woke in the order %d %d %d", wake_order[0], wake_order[1],
 		 wake_order[2]);
-	report("sleep_order", ok && wakes == 3 && wake_order[0] == 10 && wake_order[1] == 20 &&
-				      wake_order[2] == 30, why);
+	report("sleep_order", ok && wakes == 3 && wake_order[0] == 50 && wake_order[1] == 100 &&
+				      wake_order[2] == 150, why);
 	ob_handle_close(start_flags);
 	ob_handle_close(order_lock);
 }
 
 /* ---- preemption ----------------------------------------------------- */
 
-#define SPIN_MS 200
+/* The spinner stops as soon as the napper has woken, so SPIN_MS only
+ * bounds a failing run; it is long so that a calibration made while the
+ * host was descheduled (which shortens it) still outlasts the nap. */
+#define SPIN_MS 3000
 #define NAP_MS 20
 
 static volatile int spinning;
 static volatile int woke_while_spinning = -1;
+static volatile int napped;
 static volatile uint32_t spin_sink;
 static unsigned long spin_iterations;
 static int spin_started;
 
-/* A loop with no system calls: only the host's time slice can stop it. */
-__attribute__((noinline)) static void spin(unsigned long iterations)
+/* A loop with no system calls: only the host's time slice can stop it.
+ * It ends early once *stop is set (by another thread, so only after a
+ * preemption). */
+__attribute__((noinline)) static void spin(unsigned long iterations, volatile int *stop)
 {
 	uint32_t x = 1;
-	for (unsigned long i = 0; i < iterations; i++) {
+	for (unsigned long i = 0; i < iterations && !*stop; i++) {
 		x = x * 1103515245u + 12345u;
 		spin_sink = x;
 	}
@@ -176,10 +183,11 @@ __attribute__((noinline)) static void spin(unsigned long iterations)
 /* How many iterations of spin() take about ms of wall time. */
 static unsigned long calibrate(unsigned ms)
 {
+	static volatile int never;
 	unsigned long n = 100000;
 	for (;;) {
 		uint64_t t0 = ob_monotonic_ns();
-		spin(n);
+		spin(n, &never);
 		uint64_t dt = ob_monotonic_ns() - t0;
 		if (dt >= 20000000u || n >= (1ul << 30))
 			return (unsigned long)((uint64_t)n * ms * 1000000u / (dt ? dt : 1));
@@ -192,7 +200,7 @@ static int spinner(void *arg)
 	(void)arg;
 	spinning = 1;
 	ob_evf_set(spin_started, 1);
-	spin(spin_iterations);
+	spin(spin_iterations, &napped);
 	spinning = 0;
 	return 0;
 }
@@ -203,6 +211,7 @@ static int napper(void *arg)
 	ob_evf_wait(spin_started, 1, OB_EVF_ANY, OB_FOREVER, NULL);
 	ob_thread_sleep(NAP_MS);
 	woke_while_spinning = spinning;
+	napped = 1;
 	return 0;
 }
 

@@ -9,9 +9,9 @@ run_outboard threads --fs "$WORK" "$elf"
 cat >"$WORK/expected" <<'END'
 queue: sum=2001000 count=2000
 ok queue
-woke 10
-woke 20
-woke 30
+woke 50
+woke 100
+woke 150
 ok sleep_order
 ok preemption
 ok preempted_compute
