@@ -73,6 +73,14 @@ static int open_socket(struct ob_conn *c)
 	/* Frames up to twice our limit reach obi_receive_frame, which logs and
 	 * counts them; nanomsg would drop them without a word. */
 	rc = set_int_opt(c, NN_RCVMAXSIZE, (int)(2 * c->opts.max_message));
+	/* A dialer usually starts before its plugin has bound: nanomsg's
+	 * default first retry, 100 ms later, was most of `outboard run`'s
+	 * start-up. Retry after 10 ms, backing off to 1 s for a peer that
+	 * stays away (a remote link that dropped). */
+	if (rc == 0 && !c->listening)
+		rc = set_int_opt(c, NN_RECONNECT_IVL, OBI_RECONNECT_FIRST_MS);
+	if (rc == 0 && !c->listening)
+		rc = set_int_opt(c, NN_RECONNECT_IVL_MAX, OBI_RECONNECT_MAX_MS);
 	if (rc == 0)
 		rc = get_fd_opt(c, NN_RCVFD, &c->rcvfd);
 	if (rc == 0)

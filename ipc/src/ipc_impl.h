@@ -35,6 +35,10 @@
 
 #define OBI_LOG "ipc"
 
+/* A dialer's reconnect interval: first retry, and the back-off's cap. */
+#define OBI_RECONNECT_FIRST_MS 10
+#define OBI_RECONNECT_MAX_MS 1000
+
 /* ------------------------------------------------------------------ calls.c */
 
 /* One outstanding ob_conn_call. Owned by the table while in it; whoever takes
