@@ -357,6 +357,10 @@ static void on_control_message(void *arg, ob_conn *conn, const Ob__Envelope *env
 		link_down(r, l, detail, true);
 		break;
 	case OB__SUPERVISE__STATE__STATE_FAILED:
+		/* The launcher gave up and has said so on the console: once is enough. */
+		l->failed_reported = true;
+		OB_INFO(CAT, "plugin %s (%s) failed for good (%s): its calls fail with ENODEV",
+			link_name(l), l->domains, detail);
 		link_failed(r, l, detail);
 		break;
 	case OB__SUPERVISE__STATE__STATE_UP:

@@ -66,7 +66,7 @@ expect_status fk 0
 expect_line fk out '^records: [0-9]+ written, [0-9]+ EIO retries, [0-9]+ verified, 0 failures$' \
 	"the workload's clean summary"
 no_line fk out '^FAIL' "a failed guest call"
-no_line fk err 'guest fault|AddressSanitizer|LeakSanitizer|runtime error|failed for good' \
+no_line fk err 'guest fault|AddressSanitizer|LeakSanitizer|runtime error|failed for good|giving up|is not restarted' \
 	"a crash or a domain given up"
 [ $((kills + stops)) -ge 50 ] || [ "${OB_FAULT_EVENTS:-55}" -lt 50 ] ||
 	fail "only $((kills + stops)) faults were injected (the guest ended first?)"
