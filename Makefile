@@ -39,17 +39,23 @@ check-sanitize: deps
 # The guest integration tests with the CPU host and the plugins under
 # valgrind (the launcher honours OUTBOARD_WRAPPER). fs-hostdir runs as it is:
 # valgrind 3.19 does not know openat2, which it cannot do without.
+# Each process writes its own log (-q: only errors and leaks), so a plugin's
+# report is seen even though its exit status at shutdown is not the run's.
+VALGRIND_LOGS = $(abspath $(BUILD))/valgrind-logs
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
-	--errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp
+	--errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp \
+	--log-file=$(VALGRIND_LOGS)/%p.log
 # One test of each kind of guest work: valgrind runs guest code some 20
-# times slower, so this is not part of make check (about 3 minutes).
+# times slower, so this is not part of make check (about 2 minutes).
 VALGRIND_TESTS = guest_hello|guest_files_mem|guest_bad_pointer|guest_semihost_parity
 VALGRIND_TESTS := $(VALGRIND_TESTS)|guest_fault_null|guest_unknown_syscall|guest_parallel_reads
 VALGRIND_TESTS := $(VALGRIND_TESTS)|guest_corrupt_elf|input_echo|sound_tone_wav|display_golden
 VALGRIND_TESTS := $(VALGRIND_TESTS)|cpu_kobjs
 check-valgrind: build
+	rm -rf $(VALGRIND_LOGS) && mkdir -p $(VALGRIND_LOGS)
 	OUTBOARD_WRAPPER="$(VALGRIND)" OUTBOARD_WRAPPER_EXCEPT=outboard-fs-hostdir \
 	  ctest --test-dir $(BUILD) -R '^($(VALGRIND_TESTS))$$' --output-on-failure
+	sh scripts/valgrind-logs.sh $(VALGRIND_LOGS)
 
 # The fuzz tests (label "fuzz", docs/fuzzing.md): a clang build with ASan and
 # UBSan of only the fuzz targets, each fuzzing FUZZ_SECONDS, FUZZ_JOBS at once.

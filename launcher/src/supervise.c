@@ -142,9 +142,17 @@ static void plugin_exited(struct obl_sup *s, struct obl_child *c)
 			 c->ready ? "" : " before answering Hello");
 		obl_revive_died(s, c, detail);
 		break;
-	case OBL_STOPPING:
-		OB_DEBUG(CAT, "%s plugin %s %s", dn, c->label, detail);
+	case OBL_STOPPING: {
+		/* A failure status at an orderly end is news (valgrind's
+		 * --error-exitcode, a backend that could not finish its file);
+		 * a signal is not: the launcher may have sent it. */
+		int code = obl_shell_status(c->status);
+		if (code > 0 && code < 128)
+			OB_WARN(CAT, "%s plugin %s %s while shutting down", dn, c->label, detail);
+		else
+			OB_DEBUG(CAT, "%s plugin %s %s", dn, c->label, detail);
 		break;
+	}
 	}
 }
 
