@@ -116,7 +116,10 @@ static void send_input(struct obds_sdl *s, ob_plugin_ctx *p, Ob__InputEvent *in)
 	if (in->kind != OB__INPUT_EVENT__KIND__KIND_QUIT && !s->input_started)
 		return; /* the host has not asked for input */
 	if (s->input_started)
-		in->time_ms = (uint64_t)(obds_now_ns() / NS_PER_MS - s->input_t0_ms);
+		/* Whole ms since the start, never rounded up: the guest's clock
+		 * started earlier, so an event is never stamped later than the
+		 * guest's clock when it arrives. */
+		in->time_ms = (uint64_t)((obds_now_ns() - s->input_t0_ns) / NS_PER_MS);
 	ev.event_case = OB__EVENT__EVENT_INPUT;
 	ev.input = in;
 	err = ob_plugin_event(p, &ev);
@@ -156,7 +159,7 @@ int obds_handle_input_configure(void *ctx, ob_call *call, const ProtobufCMessage
 	(void)call;
 	(void)result;
 	s->input_started = a->flags & 1;
-	s->input_t0_ms = obds_now_ns() / NS_PER_MS;
+	s->input_t0_ns = obds_now_ns();
 	OB_INFO(OBDS_LOG, "input %s", s->input_started ? "started" : "stopped");
 	return 0;
 }

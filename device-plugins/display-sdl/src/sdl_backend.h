@@ -60,7 +60,7 @@ struct obds_sdl {
 	unsigned n_pending;
 
 	bool input_started;    /* input_configure bit 0 seen */
-	int64_t input_t0_ms;   /* when it was */
+	int64_t input_t0_ns;   /* when it was */
 };
 
 /*
