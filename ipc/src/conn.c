@@ -227,7 +227,10 @@ static void flush_before_close(struct ob_conn *c, int flush_ms)
 	}
 	say_goodbye(c);
 	rc = ob_conn_flush(c, flush_ms);
-	if (rc < 0)
+	if (rc == -ECONNRESET) /* it left first (a Ctrl-C reaches every process) */
+		OB_INFO(OBI_LOG, "%s: closing after the peer hung up; %u frames were still "
+			"queued", c->name, c->sendq.len);
+	else if (rc < 0)
 		OB_WARN(OBI_LOG, "%s: closing without proof the peer got everything (%s); "
 			"%u frames were still queued", c->name, nn_strerror(-rc), c->sendq.len);
 }

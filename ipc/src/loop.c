@@ -164,9 +164,18 @@ int ob_conn_run(ob_conn *c, int timeout_ms, const volatile bool *stop)
 			     (const void *)(uintptr_t)stop);
 }
 
+/* A listener's peer was connected and no longer is: no Pong can come.
+ * Only a listener can tell: nanomsg keeps the current count of accepted
+ * connections, not of a dialer's, and counts nothing for inproc://. */
+static bool peer_hung_up(const struct ob_conn *c)
+{
+	return c->listening && obi_nn_stat(c, NN_STAT_ACCEPTED_CONNECTIONS) > 0 &&
+	       obi_nn_stat(c, NN_STAT_CURRENT_CONNECTIONS) == 0;
+}
+
 static bool pong_reached(const struct ob_conn *c, const void *arg)
 {
-	return c->pong_seq >= *(const uint64_t *)arg;
+	return c->pong_seq >= *(const uint64_t *)arg || peer_hung_up(c);
 }
 
 int ob_conn_flush(ob_conn *c, int timeout_ms)
@@ -189,5 +198,7 @@ int ob_conn_flush(ob_conn *c, int timeout_ms)
 	rc = obi_run_until(c, timeout_ms, pong_reached, &seq);
 	if (rc < 0)
 		return rc;
-	return c->pong_seq >= seq ? 0 : -ETIMEDOUT;
+	if (c->pong_seq >= seq)
+		return 0;
+	return peer_hung_up(c) ? -ECONNRESET : -ETIMEDOUT;
 }

@@ -284,6 +284,24 @@ static void test_flush_barrier(void **state)
 	ob_conn_close(srv.conn, 0);
 }
 
+/* A listener whose peer was connected and hung up does not wait for a Pong
+ * that cannot come (a Ctrl-C that ends the host before its plugins). */
+static void test_flush_peer_hung_up(void **state)
+{
+	struct ob_conn_opts opts = {.no_heartbeat = true};
+	struct peer srv = {0}, cli = {0};
+	struct tu_thread thr;
+
+	(void)state;
+	open_pair("hungup", &opts, &srv, &cli);
+	tu_thread_start(&thr, srv.conn);
+	assert_int_equal(ob_conn_flush(cli.conn, TU_WAIT_MS), 0); /* connected */
+	tu_thread_stop(&thr);
+	ob_conn_close(cli.conn, 0);
+	assert_int_equal(ob_conn_flush(srv.conn, TU_WAIT_MS), -ECONNRESET);
+	ob_conn_close(srv.conn, 0);
+}
+
 #define BIG 16384
 
 static int send_posted_write(ob_conn *conn)
@@ -398,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_peer_death_and_recovery),
 		cmocka_unit_test(test_peer_hang),
 		cmocka_unit_test(test_flush_barrier),
+		cmocka_unit_test(test_flush_peer_hung_up),
 		cmocka_unit_test(test_send_queue_slow_peer),
 		cmocka_unit_test(test_send_queue_full),
 		cmocka_unit_test(test_close_flushes),

@@ -243,7 +243,9 @@ int ob_conn_run(ob_conn *conn, int timeout_ms, const volatile bool *stop);
 /*
  * Barrier: send a Ping and wait (processing other traffic) until its Pong
  * arrives, which proves the peer received everything sent before.
- * 0, -ETIMEDOUT, -ENOTCONN, or a send error (-ENOBUFS).
+ * 0, -ETIMEDOUT, -ECONNRESET (a listener's peer was connected and hung
+ * up: it returns as soon as nanomsg sees that), -ENOTCONN, or a send error
+ * (-ENOBUFS).
  */
 int ob_conn_flush(ob_conn *conn, int timeout_ms);
 
