@@ -49,7 +49,10 @@ struct obh_link {
 	char *backend;
 	char domains[48];                /* "display,input", for messages */
 	uint8_t serves[MAX_CALL_NUM / 8];
-	struct ob_conn_stats last_stats; /* kept when the connection is closed */
+	/* --stats covers the whole run: the counters of the connections closed
+	 * when the plugin died, and how many. */
+	struct ob_conn_stats closed_stats;
+	unsigned deaths;
 	/* Flow control of posted calls: FIFO of those not yet credited. */
 	struct posted posted[POSTED_WINDOW_CALLS];
 	unsigned posted_head, posted_count;
@@ -148,6 +151,36 @@ static void send_supervise(struct obh_router *r, struct obh_link *l,
 	}
 }
 
+static void stats_add(struct ob_conn_stats *sum, const struct ob_conn_stats *st)
+{
+	sum->sent += st->sent;
+	sum->received += st->received;
+	sum->requests += st->requests;
+	sum->replies += st->replies;
+	sum->posted += st->posted;
+	sum->events += st->events;
+	sum->dropped += st->dropped;
+	sum->timeouts += st->timeouts;
+	sum->failed += st->failed;
+	sum->unmatched += st->unmatched;
+	sum->discarded += st->discarded;
+	sum->sessions += st->sessions;
+	sum->auth_failures += st->auth_failures;
+	if (st->max_in_flight > sum->max_in_flight)
+		sum->max_in_flight = st->max_in_flight;
+}
+
+/* Before the connection of a dead plugin goes. Closing it fails its calls
+ * in flight (the host retries them on the next instance, or gives EIO). */
+static void keep_stats(struct obh_link *l)
+{
+	struct ob_conn_stats st;
+	ob_conn_get_stats(l->conn, &st);
+	st.failed += st.in_flight;
+	stats_add(&l->closed_stats, &st);
+	l->deaths++;
+}
+
 /* The plugin process is gone or hung: calls wait for it (or fail). */
 static void link_down(struct obh_router *r, struct obh_link *l, const char *why, bool dead)
 {
@@ -163,7 +196,7 @@ static void link_down(struct obh_router *r, struct obh_link *l, const char *why,
 	l->state = restart_possible(r, l) ? OBH_DOMAIN_DOWN : OBH_DOMAIN_LOST;
 	l->reconnecting = false;
 	if (dead && l->conn) {
-		ob_conn_get_stats(l->conn, &l->last_stats);
+		keep_stats(l);
 		ob_conn *c = l->conn;
 		l->conn = NULL;
 		ob_conn_close(c, 0); /* calls in flight: ECANCELED (remote.c decides) */
@@ -728,12 +761,21 @@ void obh_router_start_input(struct obh_router *r)
 
 /* ---- figures ---- */
 
+/* The whole run's counters; the state (in flight, queued, up) is now. */
 static void link_stats(const struct obh_link *l, struct ob_conn_stats *st)
 {
-	if (l->conn)
-		ob_conn_get_stats(l->conn, st);
-	else
-		*st = l->last_stats;
+	*st = l->closed_stats;
+	st->in_flight = st->queued = 0;
+	st->up = st->authenticated = false;
+	if (l->conn) {
+		struct ob_conn_stats now;
+		ob_conn_get_stats(l->conn, &now);
+		stats_add(st, &now);
+		st->in_flight = now.in_flight;
+		st->queued = now.queued;
+		st->up = now.up;
+		st->authenticated = now.authenticated;
+	}
 }
 
 bool obh_router_has_plugins(const struct obh_router *r)
@@ -769,10 +811,12 @@ void obh_router_print_stats(const struct obh_router *r, FILE *out)
 		link_stats(l, &st);
 		fprintf(out,
 			"outboard-cpu: stats %s: backend=%s requests=%llu posted=%llu replies=%llu "
-			"events=%llu timeouts=%llu dropped=%llu max_in_flight=%u\n",
+			"events=%llu timeouts=%llu failed=%llu dropped=%llu max_in_flight=%u "
+			"deaths=%u\n",
 			l->domains, link_name(l), (unsigned long long)st.requests,
 			(unsigned long long)st.posted, (unsigned long long)st.replies,
 			(unsigned long long)st.events, (unsigned long long)st.timeouts,
-			(unsigned long long)st.dropped, st.max_in_flight);
+			(unsigned long long)st.failed, (unsigned long long)st.dropped,
+			st.max_in_flight, l->deaths);
 	}
 }

@@ -157,6 +157,7 @@ void obi_calls_fail_all(struct ob_conn *c, int status)
 		struct obi_call *call = c->failing;
 
 		c->failing = call->next;
+		c->st.failed++;
 		obi_call_complete(call, status, NULL);
 	}
 }

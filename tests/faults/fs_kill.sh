@@ -20,7 +20,7 @@ elf=$(guest_path records)
 mkdir "$WORK/root"
 
 "$OB_BIN/outboard" run --fs "$WORK/root" --display none --sound none --input none \
-	--restart-max 100 --restart-window 1 \
+	--restart-max 100 --restart-window 1 --stats \
 	"$elf" log.bin 1000000 stop </dev/null >"$WORK/fk.out" 2>"$WORK/fk.err" &
 launcher=$!
 cleanup() {
@@ -61,6 +61,18 @@ summary=$(grep '^records:' "$WORK/fk.out" || true)
 restarts=$(grep -c 'plugin fs-hostdir is back' "$WORK/fk.err" || true)
 hung=$(grep -c 'stopped answering: killed' "$WORK/fk.err" || true)
 note "kills $kills, stops $stops (hung plugins killed: $hung), restarts $restarts; $summary"
+# The host's figures for the whole run, every connection to fs-hostdir
+# together: each request got its reply, or was in flight when its plugin
+# died or went silent (failed: then retried or given EIO), or timed out.
+stats=$(grep '^outboard-cpu: stats fs: ' "$WORK/fk.err" || true)
+host_stat() { echo "$stats" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
+note "host: requests $(host_stat requests), replies $(host_stat replies), failed $(host_stat failed)," \
+	"timeouts $(host_stat timeouts), plugin deaths $(host_stat deaths)"
+[ -n "$stats" ] || { show fk; fail "no --stats line for fs"; }
+[ "$(host_stat requests)" -eq $(($(host_stat replies) + $(host_stat failed) + $(host_stat timeouts))) ] ||
+	fail "requests without a reply that neither failed nor timed out"
+[ "$(host_stat deaths)" -ge $(((kills + stops) / 2)) ] ||
+	fail "$((kills + stops)) faults but $(host_stat deaths) deaths seen by the host"
 
 expect_status fk 0
 expect_line fk out '^records: [0-9]+ written, [0-9]+ EIO retries, [0-9]+ verified, 0 failures$' \

@@ -292,6 +292,9 @@ struct ob_conn_stats {
 	uint64_t requests, replies, posted, events;
 	uint64_t dropped;               /* received frames: malformed or oversize */
 	uint64_t timeouts;              /* calls completed with ETIMEDOUT */
+	uint64_t failed;                /* calls completed without a reply: the peer
+					 * went down (EIO) or the connection closed
+					 * (ECANCELED) */
 	uint64_t unmatched;             /* replies that matched no outstanding call */
 	uint64_t discarded;             /* queued frames thrown away: peer declared down */
 	uint32_t in_flight, max_in_flight; /* outstanding ob_conn_call calls */
