@@ -291,8 +291,13 @@ static void reconnect(struct obh_router *r, struct obh_link *l, const char *url)
 
 /* ---- what plugins send ---- */
 
-static bool event_from(const Ob__Event *ev, struct obh_event *e)
+/* Display events carry the guest's monotonic clock (ms since the program
+ * started) when they arrive: a plugin's own clock may be another
+ * machine's. */
+static bool event_from(const struct obh_host *h, const Ob__Event *ev, struct obh_event *e)
 {
+	uint64_t now_ms = (uint64_t)(obh_now_ns() - h->start_ns) / 1000000;
+
 	memset(e, 0, sizeof(*e));
 	switch (ev->event_case) {
 	case OB__EVENT__EVENT_INPUT:
@@ -304,12 +309,12 @@ static bool event_from(const Ob__Event *ev, struct obh_event *e)
 		return true;
 	case OB__EVENT__EVENT_EXPOSE:
 		e->kind = OB__INPUT_EVENT__KIND__KIND_EXPOSE;
-		e->time_ms = (uint64_t)obh_now_ns() / 1000000;
+		e->time_ms = now_ms;
 		return true;
 	case OB__EVENT__EVENT_VSYNC:
 		e->kind = OB__INPUT_EVENT__KIND__KIND_VSYNC;
 		e->key = (uint32_t)ev->vsync->frame;
-		e->time_ms = ev->vsync->time_ns / 1000000;
+		e->time_ms = now_ms;
 		return true;
 	default:
 		return false;
@@ -323,7 +328,7 @@ static void on_event(struct obh_link *l, const Ob__Event *ev)
 		on_credit(l, ev->credit->done_id);
 		return;
 	}
-	if (!event_from(ev, &e)) {
+	if (!event_from(l->router->h, ev, &e)) {
 		OB_DEBUG(CAT, "event %d from %s ignored", ev->event_case, link_name(l));
 		return;
 	}
