@@ -1,13 +1,9 @@
 /*
- * The router (see router.h).
- *
- * A link is one connection to one plugin process; a domain routes to a
- * link. Two domains name the same URL when one process serves both (the
- * SDL plugin serves display and input): they share the link, because a
- * nanomsg PAIR endpoint takes one peer at a time. Flow control of posted
- * calls is per link, since Credit counts the connection's request ids.
+ * The router (see router.h): its links opened, what plugins send, calls and
+ * the flow control of posted ones, and the figures. Deaths, hangs and
+ * restarts are in router_restart.c; what the two share, in router_priv.h.
  */
-#include "router.h"
+#include "router_priv.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -16,66 +12,13 @@
 #include <sodium.h>
 
 #include "events.h"
-#include "recovery.h"
 #include "outboard/errno.h"
-#include "outboard/key.h"
 #include "outboard/log.h"
 #include "scheduler.h"
 
-#define CAT "router"
-#define MAX_CALL_NUM 256
-/* Posted calls a plugin may have unanswered before posting threads wait:
- * enough to keep a display busy, small enough to bound its backlog. */
-#define POSTED_WINDOW_CALLS 512
-#define POSTED_WINDOW_BYTES (16u << 20)
+#define CAT OBHR_LOG
 
-struct posted {
-	uint64_t id;
-	uint32_t bytes;
-};
-
-/* A call waiting for its link to come back. */
-struct waiter {
-	void (*fn)(void *arg, int err);
-	void *arg;
-	struct waiter *next;
-};
-
-struct obh_link {
-	struct obh_router *router;
-	enum obh_domain_state state;
-	ob_conn *conn;
-	char *url;
-	char *backend;
-	char domains[48];                /* "display,input", for messages */
-	uint8_t serves[MAX_CALL_NUM / 8];
-	/* --stats covers the whole run: the counters of the connections closed
-	 * when the plugin died, and how many. */
-	struct ob_conn_stats closed_stats;
-	unsigned deaths;
-	/* Flow control of posted calls: FIFO of those not yet credited. */
-	struct posted posted[POSTED_WINDOW_CALLS];
-	unsigned posted_head, posted_count;
-	uint64_t posted_bytes;
-	struct obh_waitq credit_waiters;
-	/* Restarts (router.h, remote.h). */
-	struct waiter *waiters, **waiters_tail;
-	int64_t down_since_ns;
-	bool reconnecting;               /* our Hello sent to a new instance */
-	bool failed_reported;
-};
-
-struct obh_router {
-	struct obh_host *h;
-	uint8_t key[OB_KEY_BYTES];
-	bool have_key;
-	struct obh_link *route[OBH_DOMAIN_COUNT]; /* NULL: no plugin */
-	struct obh_link *links[OBH_DOMAIN_COUNT];
-	unsigned nlinks;
-	ob_conn *control;
-};
-
-static const char *link_name(const struct obh_link *l)
+const char *obhr_link_name(const struct obh_link *l)
 {
 	return l->backend ? l->backend : l->url;
 }
@@ -84,10 +27,11 @@ static const char *link_name(const struct obh_link *l)
 
 static bool window_full(const struct obh_link *l)
 {
-	return l->posted_count >= POSTED_WINDOW_CALLS || l->posted_bytes >= POSTED_WINDOW_BYTES;
+	return l->posted_count >= OBHR_POSTED_WINDOW_CALLS ||
+	       l->posted_bytes >= OBHR_POSTED_WINDOW_BYTES;
 }
 
-static void wake_credit_waiters(struct obh_host *h, struct obh_link *l, int32_t r0)
+void obhr_wake_credit_waiters(struct obh_host *h, struct obh_link *l, int32_t r0)
 {
 	struct obh_thread *t;
 	while ((r0 || !window_full(l)) && (t = obh_waitq_pop(&l->credit_waiters)))
@@ -98,195 +42,10 @@ static void on_credit(struct obh_link *l, uint64_t done_id)
 {
 	while (l->posted_count && l->posted[l->posted_head].id <= done_id) {
 		l->posted_bytes -= l->posted[l->posted_head].bytes;
-		l->posted_head = (l->posted_head + 1) % POSTED_WINDOW_CALLS;
+		l->posted_head = (l->posted_head + 1) % OBHR_POSTED_WINDOW_CALLS;
 		l->posted_count--;
 	}
-	wake_credit_waiters(l->router->h, l, 0);
-}
-
-/* ---- restarts ---- */
-
-/* Answer everything waiting for the link: 0 when it is back, else errno. */
-static void release_waiters(struct obh_link *l, int err)
-{
-	struct waiter *w = l->waiters;
-	l->waiters = NULL;
-	l->waiters_tail = &l->waiters;
-	while (w) {
-		struct waiter *next = w->next;
-		w->fn(w->arg, err);
-		free(w);
-		w = next;
-	}
-}
-
-static bool restart_possible(const struct obh_router *r, const struct obh_link *l)
-{
-	return r->control || strncmp(l->url, "tcp://", 6) == 0;
-}
-
-static void send_supervise(struct obh_router *r, struct obh_link *l,
-			   Ob__Supervise__State state, const char *detail)
-{
-	if (!r->control)
-		return;
-	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
-		if (r->route[d] != l)
-			continue;
-		Ob__Envelope env = OB__ENVELOPE__INIT;
-		Ob__Supervise sv;
-		ob__supervise__init(&sv);
-		sv.domain = (Ob__Domain)d;
-		sv.state = state;
-		char detail_buf[64], plugin_buf[64];
-		snprintf(detail_buf, sizeof(detail_buf), "%s", detail);
-		snprintf(plugin_buf, sizeof(plugin_buf), "%s", l->backend ? l->backend : "");
-		sv.detail = detail_buf;
-		sv.plugin = plugin_buf;
-		env.body_case = OB__ENVELOPE__BODY_SUPERVISE;
-		env.supervise = &sv;
-		if (ob_conn_send(r->control, &env))
-			OB_WARN(CAT, "cannot tell the launcher that %s is %s", link_name(l), detail);
-		return; /* one message names the process; the launcher knows its domains */
-	}
-}
-
-static void stats_add(struct ob_conn_stats *sum, const struct ob_conn_stats *st)
-{
-	sum->sent += st->sent;
-	sum->received += st->received;
-	sum->requests += st->requests;
-	sum->replies += st->replies;
-	sum->posted += st->posted;
-	sum->events += st->events;
-	sum->dropped += st->dropped;
-	sum->timeouts += st->timeouts;
-	sum->failed += st->failed;
-	sum->unmatched += st->unmatched;
-	sum->discarded += st->discarded;
-	sum->sessions += st->sessions;
-	sum->auth_failures += st->auth_failures;
-	if (st->max_in_flight > sum->max_in_flight)
-		sum->max_in_flight = st->max_in_flight;
-}
-
-/* Before the connection of a dead plugin goes. Closing it fails its calls
- * in flight (the host retries them on the next instance, or gives EIO). */
-static void keep_stats(struct obh_link *l)
-{
-	struct ob_conn_stats st;
-	ob_conn_get_stats(l->conn, &st);
-	st.failed += st.in_flight;
-	stats_add(&l->closed_stats, &st);
-	l->deaths++;
-}
-
-/* The plugin process is gone or hung: calls wait for it (or fail). */
-static void link_down(struct obh_router *r, struct obh_link *l, const char *why, bool dead)
-{
-	if (l->state == OBH_DOMAIN_FAILED)
-		return;
-	if (l->state == OBH_DOMAIN_UP || l->reconnecting)
-		OB_ERROR(CAT, "plugin %s (%s) %s: %s; %s", link_name(l), l->domains,
-			 dead ? "died" : "stopped answering", why,
-			 restart_possible(r, l) ? "calls wait for it to come back"
-						: "its calls now fail with EIO");
-	if (l->state == OBH_DOMAIN_UP)
-		l->down_since_ns = obh_now_ns();
-	l->state = restart_possible(r, l) ? OBH_DOMAIN_DOWN : OBH_DOMAIN_LOST;
-	l->reconnecting = false;
-	if (dead && l->conn) {
-		keep_stats(l);
-		ob_conn *c = l->conn;
-		l->conn = NULL;
-		ob_conn_close(c, 0); /* calls in flight: ECANCELED (remote.c decides) */
-	}
-	l->posted_count = 0;
-	l->posted_bytes = 0;
-	wake_credit_waiters(r->h, l, -OB_ABI_EIO);
-	if (l->state == OBH_DOMAIN_LOST)
-		release_waiters(l, EIO);
-}
-
-/* Silence: the plugin is hung (or its network dropped). Tell the launcher,
- * which kills and restarts a local plugin. */
-static void link_hung(struct obh_router *r, struct obh_link *l)
-{
-	if (l->state != OBH_DOMAIN_UP)
-		return;
-	link_down(r, l, "no heartbeat", false);
-	send_supervise(r, l, OB__SUPERVISE__STATE__STATE_HUNG, "no heartbeat");
-}
-
-static void link_failed(struct obh_router *r, struct obh_link *l, const char *why)
-{
-	link_down(r, l, why, true);
-	l->state = OBH_DOMAIN_FAILED;
-	if (!l->failed_reported) {
-		l->failed_reported = true;
-		fprintf(stderr, "outboard-cpu: the %s plugin %s has failed for good (%s): "
-				"its calls now fail with ENODEV\n", l->domains, link_name(l), why);
-	}
-	release_waiters(l, ENODEV);
-}
-
-static void restored(void *arg)
-{
-	struct obh_link *l = arg;
-	if (!l->conn || l->state == OBH_DOMAIN_FAILED)
-		return;
-	l->state = OBH_DOMAIN_UP;
-	OB_WARN(CAT, "plugin %s (%s) is back", link_name(l), l->domains);
-	release_waiters(l, 0);
-}
-
-static int link_mask(const struct obh_router *r, const struct obh_link *l)
-{
-	int mask = 0;
-	for (int d = 1; d < OBH_DOMAIN_COUNT; d++)
-		if (r->route[d] == l)
-			mask |= 1 << d;
-	return mask;
-}
-
-static bool hello_serves_link(const struct obh_router *r, const struct obh_link *l,
-			      const Ob__Hello *answer);
-static void take_calls(struct obh_link *l, const Ob__Hello *answer);
-static int link_dial(struct obh_link *l, const char *url);
-
-/* A new instance answered our Hello: restore it, then let calls through. */
-static void on_reconnect_hello(struct obh_link *l, const Ob__Hello *answer)
-{
-	struct obh_router *r = l->router;
-	l->reconnecting = false;
-	if (answer->status || !hello_serves_link(r, l, answer)) {
-		link_failed(r, l, "the restarted plugin refused the handshake");
-		return;
-	}
-	take_calls(l, answer);
-	if (obh_recovery_restore(r->h, (uint32_t)link_mask(r, l), restored, l))
-		link_failed(r, l, "out of memory while restoring it");
-}
-
-static void reconnect(struct obh_router *r, struct obh_link *l, const char *url)
-{
-	static char role[] = "host";
-	if (l->state == OBH_DOMAIN_FAILED)
-		return;
-	if (!l->conn) {
-		int err = link_dial(l, url);
-		if (err) {
-			link_failed(r, l, "cannot dial its new endpoint");
-			return;
-		}
-	}
-	Ob__Hello hello;
-	ob__hello__init(&hello);
-	hello.role = role;
-	if (ob_conn_hello(l->conn, &hello))
-		link_failed(r, l, "cannot greet the restarted plugin");
-	else
-		l->reconnecting = true;
+	obhr_wake_credit_waiters(l->router->h, l, 0);
 }
 
 /* ---- what plugins send ---- */
@@ -329,11 +88,11 @@ static void on_event(struct obh_link *l, const Ob__Event *ev)
 		return;
 	}
 	if (!event_from(l->router->h, ev, &e)) {
-		OB_DEBUG(CAT, "event %d from %s ignored", ev->event_case, link_name(l));
+		OB_DEBUG(CAT, "event %d from %s ignored", ev->event_case, obhr_link_name(l));
 		return;
 	}
 	if (e.kind == OB__INPUT_EVENT__KIND__KIND_NONE || e.kind > OB__INPUT_EVENT__KIND__KIND_VSYNC) {
-		OB_WARN(CAT, "event of unknown kind %u from %s dropped", e.kind, link_name(l));
+		OB_WARN(CAT, "event of unknown kind %u from %s dropped", e.kind, obhr_link_name(l));
 		return;
 	}
 	obh_events_push(l->router->h, &e);
@@ -349,10 +108,10 @@ static void on_plugin_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 		break;
 	case OB__ENVELOPE__BODY_HELLO:
 		if (l->reconnecting)
-			on_reconnect_hello(l, env->hello);
+			obhr_on_reconnect_hello(l, env->hello);
 		break; /* otherwise a late duplicate of the handshake answer */
 	default:
-		OB_DEBUG(CAT, "unexpected envelope %d from %s", env->body_case, link_name(l));
+		OB_DEBUG(CAT, "unexpected envelope %d from %s", env->body_case, obhr_link_name(l));
 		break;
 	}
 }
@@ -363,11 +122,11 @@ static void on_plugin_state(void *arg, ob_conn *conn, bool up)
 	struct obh_router *r = l->router;
 	(void)conn;
 	if (!up) {
-		link_hung(r, l); /* the launcher kills and restarts it */
+		obhr_link_hung(r, l); /* the launcher kills and restarts it */
 	} else if ((l->state == OBH_DOMAIN_DOWN || l->state == OBH_DOMAIN_LOST) &&
 		   !l->reconnecting) {
 		/* Back on the same connection: maybe a new instance; restore. */
-		reconnect(r, l, l->url);
+		obhr_link_up_again(r, l);
 	}
 }
 
@@ -375,45 +134,14 @@ static void on_plugin_error(void *arg, ob_conn *conn, int err, const char *what)
 {
 	struct obh_link *l = arg;
 	(void)conn;
-	OB_ERROR(CAT, "plugin %s (%s): %s (%s)", link_name(l), l->domains, what, strerror(err));
-}
-
-static void on_control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
-{
-	struct obh_router *r = arg;
-	(void)conn;
-	if (env->body_case != OB__ENVELOPE__BODY_SUPERVISE)
-		return;
-	const Ob__Supervise *sv = env->supervise;
-	int d = (int)sv->domain;
-	if (d <= 0 || d >= OBH_DOMAIN_COUNT || !r->route[d])
-		return;
-	struct obh_link *l = r->route[d];
-	const char *detail = sv->detail && *sv->detail ? sv->detail : "exited";
-	switch (sv->state) {
-	case OB__SUPERVISE__STATE__STATE_DIED:
-		link_down(r, l, detail, true);
-		break;
-	case OB__SUPERVISE__STATE__STATE_FAILED:
-		/* The launcher gave up and has said so on the console: once is enough. */
-		l->failed_reported = true;
-		OB_INFO(CAT, "plugin %s (%s) failed for good (%s): its calls fail with ENODEV",
-			link_name(l), l->domains, detail);
-		link_failed(r, l, detail);
-		break;
-	case OB__SUPERVISE__STATE__STATE_UP:
-		if (l->state != OBH_DOMAIN_UP)
-			reconnect(r, l, sv->url && *sv->url ? sv->url : l->url);
-		break;
-	default:
-		break;
-	}
+	OB_ERROR(CAT, "plugin %s (%s): %s (%s)", obhr_link_name(l), l->domains, what,
+		 strerror(err));
 }
 
 /* ---- opening ---- */
 
-static bool hello_serves_link(const struct obh_router *r, const struct obh_link *l,
-			      const Ob__Hello *answer)
+bool obhr_hello_serves_link(const struct obh_router *r, const struct obh_link *l,
+			    const Ob__Hello *answer)
 {
 	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
 		if (r->route[d] != l)
@@ -422,19 +150,19 @@ static bool hello_serves_link(const struct obh_router *r, const struct obh_link 
 		for (size_t i = 0; i < answer->n_domains; i++)
 			served |= (int)answer->domains[i] == d;
 		if (!served) {
-			OB_ERROR(CAT, "plugin %s at %s does not serve the %s domain", answer->backend,
-				 l->url, obh_domain_name((enum obh_domain)d));
+			OB_ERROR(CAT, "plugin %s at %s does not serve the %s domain",
+				 answer->backend, l->url, obh_domain_name((enum obh_domain)d));
 			return false;
 		}
 	}
 	return true;
 }
 
-static void take_calls(struct obh_link *l, const Ob__Hello *answer)
+void obhr_take_calls(struct obh_link *l, const Ob__Hello *answer)
 {
 	memset(l->serves, 0, sizeof(l->serves));
 	for (size_t i = 0; i < answer->n_calls; i++)
-		if (answer->calls[i] < MAX_CALL_NUM)
+		if (answer->calls[i] < OBHR_MAX_CALL_NUM)
 			l->serves[answer->calls[i] / 8] |= (uint8_t)(1u << (answer->calls[i] % 8));
 	if (!l->backend)
 		l->backend = strdup(answer->backend ? answer->backend : "?");
@@ -452,11 +180,11 @@ static int handshake(struct obh_router *r, struct obh_link *l)
 			 strerror(-err));
 		return err;
 	}
-	if (!hello_serves_link(r, l, answer)) {
+	if (!obhr_hello_serves_link(r, l, answer)) {
 		ob__hello__free_unpacked(answer, NULL);
 		return -EPROTO;
 	}
-	take_calls(l, answer);
+	obhr_take_calls(l, answer);
 	OB_INFO(CAT, "%s: plugin %s %s at %s, %zu calls", l->domains, l->backend,
 		answer->backend_version, l->url, answer->n_calls);
 	ob__hello__free_unpacked(answer, NULL);
@@ -486,7 +214,7 @@ static struct obh_link *link_for(struct obh_router *r, enum obh_domain d, const 
 	return l;
 }
 
-static int link_dial(struct obh_link *l, const char *url)
+int obhr_link_dial(struct obh_link *l, const char *url)
 {
 	static const struct ob_conn_callbacks cbs = {
 		.on_message = on_plugin_message,
@@ -520,7 +248,7 @@ static int link_dial(struct obh_link *l, const char *url)
 
 static int open_link(struct obh_router *r, struct obh_link *l)
 {
-	int err = link_dial(l, l->url);
+	int err = obhr_link_dial(l, l->url);
 	if (!err)
 		err = handshake(r, l);
 	if (!err)
@@ -530,7 +258,7 @@ static int open_link(struct obh_router *r, struct obh_link *l)
 
 static int open_control(struct obh_router *r, const char *url)
 {
-	static const struct ob_conn_callbacks cbs = { .on_message = on_control_message };
+	static const struct ob_conn_callbacks cbs = { .on_message = obhr_on_control_message };
 	struct ob_conn_opts opts = { .name = "control", .no_heartbeat = true };
 	int err = ob_conn_dial(url, &opts, &cbs, r, &r->control);
 	if (err)
@@ -579,7 +307,7 @@ void obh_router_destroy(struct obh_router *r)
 	for (unsigned i = 0; i < r->nlinks; i++) {
 		struct obh_link *l = r->links[i];
 		ob_conn_close(l->conn, 200);
-		release_waiters(l, ECANCELED);
+		obhr_release_waiters(l, ECANCELED);
 		free(l->url);
 		free(l->backend);
 		free(l);
@@ -635,14 +363,7 @@ void obh_router_process(struct obh_router *r)
 		struct obh_link *l = r->links[i];
 		if (l->conn)
 			ob_conn_process(l->conn);
-		/* With a launcher, it decides: UP or FAILED always follows. */
-		if (l->state == OBH_DOMAIN_DOWN && !r->control &&
-		    now - l->down_since_ns > (int64_t)OBH_RECOVERY_TIMEOUT_MS * 1000000) {
-			OB_ERROR(CAT, "plugin %s (%s) did not come back within %d s: its calls fail "
-				      "with EIO", link_name(l), l->domains, OBH_RECOVERY_TIMEOUT_MS / 1000);
-			l->state = OBH_DOMAIN_LOST;
-			release_waiters(l, EIO);
-		}
+		obhr_check_recovery(r, l, now);
 	}
 }
 
@@ -657,7 +378,7 @@ enum obh_domain_state obh_router_state(const struct obh_router *r, enum obh_doma
 
 bool obh_router_serves(const struct obh_router *r, enum obh_domain d, uint32_t num)
 {
-	if ((unsigned)d >= OBH_DOMAIN_COUNT || !r->route[d] || num >= MAX_CALL_NUM)
+	if ((unsigned)d >= OBH_DOMAIN_COUNT || !r->route[d] || num >= OBHR_MAX_CALL_NUM)
 		return false;
 	return r->route[d]->serves[num / 8] & (1u << (num % 8));
 }
@@ -695,58 +416,15 @@ int obh_router_post(struct obh_router *r, enum obh_domain d, Ob__Request *req,
 	if (err)
 		return err;
 	struct obh_link *l = r->route[d];
-	if (l->posted_count < POSTED_WINDOW_CALLS) {
-		unsigned tail = (l->posted_head + l->posted_count) % POSTED_WINDOW_CALLS;
-		l->posted[tail] = (struct posted){ .id = id, .bytes = (uint32_t)bytes };
+	if (l->posted_count < OBHR_POSTED_WINDOW_CALLS) {
+		unsigned tail = (l->posted_head + l->posted_count) % OBHR_POSTED_WINDOW_CALLS;
+		l->posted[tail] = (struct obhr_posted){ .id = id, .bytes = (uint32_t)bytes };
 		l->posted_count++;
 		l->posted_bytes += bytes;
 	}
 	if (window_full(l))
 		*full = &l->credit_waiters;
 	return 0;
-}
-
-bool obh_router_recovering(const struct obh_router *r, enum obh_domain d)
-{
-	const struct obh_link *l = (unsigned)d < OBH_DOMAIN_COUNT ? r->route[d] : NULL;
-	if (!l)
-		return false;
-	if (l->state == OBH_DOMAIN_DOWN)
-		return true;
-	if (l->state != OBH_DOMAIN_UP || !l->conn || !restart_possible(r, l))
-		return false;
-	/* The connection is declaring its peer down right now (its calls fail
-	 * before on_state tells us): a restart will follow. */
-	struct ob_conn_stats st;
-	ob_conn_get_stats(l->conn, &st);
-	return !st.up;
-}
-
-void obh_router_when_up(struct obh_router *r, enum obh_domain d,
-			void (*fn)(void *arg, int err), void *arg)
-{
-	struct obh_link *l = r->route[d];
-	struct waiter *w = calloc(1, sizeof(*w));
-	if (!w) {
-		fn(arg, ENOMEM);
-		return;
-	}
-	w->fn = fn;
-	w->arg = arg;
-	*l->waiters_tail = w;
-	l->waiters_tail = &w->next;
-	/* A hung link becomes DOWN here too (see obh_router_recovering). */
-	link_hung(r, l);
-}
-
-int obh_router_send_restore(struct obh_router *r, enum obh_domain d, Ob__Request *req,
-			    ob_reply_fn fn, void *arg)
-{
-	struct obh_link *l = r->route[d];
-	if (!l || !l->conn)
-		return -ENOTCONN;
-	req->posted = fn == NULL;
-	return ob_conn_call(l->conn, req, fn, arg, NULL);
 }
 
 void obh_router_start_input(struct obh_router *r)
@@ -766,6 +444,25 @@ void obh_router_start_input(struct obh_router *r)
 
 /* ---- figures ---- */
 
+void obhr_stats_add(struct ob_conn_stats *sum, const struct ob_conn_stats *st)
+{
+	sum->sent += st->sent;
+	sum->received += st->received;
+	sum->requests += st->requests;
+	sum->replies += st->replies;
+	sum->posted += st->posted;
+	sum->events += st->events;
+	sum->dropped += st->dropped;
+	sum->timeouts += st->timeouts;
+	sum->failed += st->failed;
+	sum->unmatched += st->unmatched;
+	sum->discarded += st->discarded;
+	sum->sessions += st->sessions;
+	sum->auth_failures += st->auth_failures;
+	if (st->max_in_flight > sum->max_in_flight)
+		sum->max_in_flight = st->max_in_flight;
+}
+
 /* The whole run's counters; the state (in flight, queued, up) is now. */
 static void link_stats(const struct obh_link *l, struct ob_conn_stats *st)
 {
@@ -775,7 +472,7 @@ static void link_stats(const struct obh_link *l, struct ob_conn_stats *st)
 	if (l->conn) {
 		struct ob_conn_stats now;
 		ob_conn_get_stats(l->conn, &now);
-		stats_add(st, &now);
+		obhr_stats_add(st, &now);
 		st->in_flight = now.in_flight;
 		st->queued = now.queued;
 		st->up = now.up;
@@ -818,7 +515,7 @@ void obh_router_print_stats(const struct obh_router *r, FILE *out)
 			"outboard-cpu: stats %s: backend=%s requests=%llu posted=%llu replies=%llu "
 			"events=%llu timeouts=%llu failed=%llu dropped=%llu max_in_flight=%u "
 			"deaths=%u\n",
-			l->domains, link_name(l), (unsigned long long)st.requests,
+			l->domains, obhr_link_name(l), (unsigned long long)st.requests,
 			(unsigned long long)st.posted, (unsigned long long)st.replies,
 			(unsigned long long)st.events, (unsigned long long)st.timeouts,
 			(unsigned long long)st.failed, (unsigned long long)st.dropped,

@@ -8,9 +8,13 @@
  * which calls the plugin serves, and a call it does not serve is answered
  * -ENOSYS by the host without a round trip.
  *
- * When the launcher reports a plugin dead (Supervise DIED), the domain's
- * connection is closed at once: every call in flight completes with -EIO,
- * and later calls fail with -EIO without waiting. (Restarts come later.)
+ * When a plugin dies (the launcher's Supervise DIED) or stops answering
+ * (the heartbeat), its domain goes down: the connection to a dead plugin
+ * is closed, its calls in flight fail, and remote.c decides which are
+ * retried on the restarted plugin (idempotent ones) and which get -EIO.
+ * Calls made meanwhile wait (obh_router_when_up) until the plugin is back
+ * and restored (recovery.c), or fail with -EIO when it does not come back,
+ * -ENODEV when the launcher gives up on it (docs/faults.md).
  */
 #ifndef OBH_ROUTER_H
 #define OBH_ROUTER_H

@@ -1,0 +1,103 @@
+/*
+ * Router internals shared by router.c (links: opening them, what plugins
+ * send, calls and their flow control, figures) and router_restart.c (what
+ * happens when a plugin dies, hangs, comes back or is given up). Nothing
+ * else includes this.
+ *
+ * A link is one connection to one plugin process; a domain routes to a
+ * link. Two domains name the same URL when one process serves both (the
+ * SDL plugin serves display and input): they share the link, because a
+ * nanomsg PAIR endpoint takes one peer at a time. Flow control of posted
+ * calls is per link, since Credit counts the connection's request ids.
+ */
+#ifndef OBH_ROUTER_PRIV_H
+#define OBH_ROUTER_PRIV_H
+
+#include "router.h"
+#include "outboard/key.h"
+
+#define OBHR_LOG "router"
+#define OBHR_MAX_CALL_NUM 256
+/* Posted calls a plugin may have unanswered before posting threads wait:
+ * enough to keep a display busy, small enough to bound its backlog. */
+#define OBHR_POSTED_WINDOW_CALLS 512
+#define OBHR_POSTED_WINDOW_BYTES (16u << 20)
+
+struct obhr_posted {
+	uint64_t id;
+	uint32_t bytes;
+};
+
+/* A call waiting for its link to come back. */
+struct obhr_waiter {
+	void (*fn)(void *arg, int err);
+	void *arg;
+	struct obhr_waiter *next;
+};
+
+struct obh_link {
+	struct obh_router *router;
+	enum obh_domain_state state;
+	ob_conn *conn;
+	char *url;
+	char *backend;
+	char domains[48];                /* "display,input", for messages */
+	uint8_t serves[OBHR_MAX_CALL_NUM / 8];
+	/* --stats covers the whole run: the counters of the connections closed
+	 * when the plugin died, and how many. */
+	struct ob_conn_stats closed_stats;
+	unsigned deaths;
+	/* Flow control of posted calls: FIFO of those not yet credited. */
+	struct obhr_posted posted[OBHR_POSTED_WINDOW_CALLS];
+	unsigned posted_head, posted_count;
+	uint64_t posted_bytes;
+	struct obh_waitq credit_waiters;
+	/* Restarts (router.h, remote.h). */
+	struct obhr_waiter *waiters, **waiters_tail;
+	int64_t down_since_ns;
+	bool reconnecting;               /* our Hello sent to a new instance */
+	bool failed_reported;
+};
+
+struct obh_router {
+	struct obh_host *h;
+	uint8_t key[OB_KEY_BYTES];
+	bool have_key;
+	struct obh_link *route[OBH_DOMAIN_COUNT]; /* NULL: no plugin */
+	struct obh_link *links[OBH_DOMAIN_COUNT];
+	unsigned nlinks;
+	ob_conn *control;
+};
+
+/* router.c */
+const char *obhr_link_name(const struct obh_link *l);
+/* Wake threads parked on a full posted-call window: all of them with r0
+ * (a negative errno) when r0 is set, else as many as the window allows. */
+void obhr_wake_credit_waiters(struct obh_host *h, struct obh_link *l, int32_t r0);
+/* Whether the plugin's Hello covers every domain routed to the link (the
+ * reason is logged when not). */
+bool obhr_hello_serves_link(const struct obh_router *r, const struct obh_link *l,
+			    const Ob__Hello *answer);
+/* Record the calls and the backend name a Hello announces. */
+void obhr_take_calls(struct obh_link *l, const Ob__Hello *answer);
+/* Dial url (which becomes the link's URL); with the key for tcp://. */
+int obhr_link_dial(struct obh_link *l, const char *url);
+/* sum += st, counter by counter (max_in_flight: the larger). */
+void obhr_stats_add(struct ob_conn_stats *sum, const struct ob_conn_stats *st);
+
+/* router_restart.c */
+/* Answer everything waiting for the link: 0 when it is back, else errno. */
+void obhr_release_waiters(struct obh_link *l, int err);
+/* The connection reports silence: the plugin hung (or its network dropped). */
+void obhr_link_hung(struct obh_router *r, struct obh_link *l);
+/* A connection that came back up (a remote plugin redialled): restore it. */
+void obhr_link_up_again(struct obh_router *r, struct obh_link *l);
+/* The plugin's answer to our Hello after a restart. */
+void obhr_on_reconnect_hello(struct obh_link *l, const Ob__Hello *answer);
+/* Supervise messages from the launcher (DIED, FAILED, UP). */
+void obhr_on_control_message(void *arg, ob_conn *conn, const Ob__Envelope *env);
+/* Without a launcher: give up on a link down for longer than
+ * OBH_RECOVERY_TIMEOUT_MS. */
+void obhr_check_recovery(struct obh_router *r, struct obh_link *l, int64_t now);
+
+#endif /* OBH_ROUTER_PRIV_H */
