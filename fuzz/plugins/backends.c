@@ -1,11 +1,11 @@
 /*
- * The backends of fuzz_plugins (backends.h). Each init is its main.c's,
- * over the same core library: the executables' main.c files cannot be
- * linked (each has main()), and their init functions are a few lines of
- * option handling around the core's create function. The null display and
- * null sound sinks are written here the same way; unlike the executables'
- * they read every byte they are given, so the sanitizers check the sizes
- * the common code passes.
+ * The backends of fuzz_plugins (backends.h). fs-hostdir, fs-mem,
+ * display-png, sound-wav and input-script are their executables' own plugin
+ * descriptions (each backend's plugin.c: options, init, fini), so the
+ * fuzzer drives the init code the executables run. The null display and
+ * null sound are written here instead: unlike the executables' sinks, which
+ * ignore what they get, these read every byte they are given, so the
+ * sanitizers check the sizes the common code passes.
  */
 #include "backends.h"
 
@@ -27,101 +27,9 @@
 /* The sinks add what they read here, so the reads cannot be left out. */
 static volatile uint32_t sink_sum;
 
-/* ------------------------------------------------------------- fs */
-
-static const Ob__Domain fs_domains[] = { OB__DOMAIN__DOMAIN_FS };
-
-static const struct ob_plugin_option hostdir_options[] = {
-	{ .name = "root", .has_arg = true, .arg_name = "DIR", .help = "root" },
-	OBF_OPTION_READ_ONLY,
-	{ .name = NULL },
-};
-
-static int hostdir_init(ob_plugin_ctx *p, void **ctx)
-{
-	struct obf_fs *fs;
-	int rc = obhd_fs_create(ob_plugin_opt(p, "root"), ob_plugin_opt(p, "read-only") != NULL,
-				&fs);
-
-	if (rc < 0)
-		return -rc;
-	*ctx = fs;
-	return 0;
-}
-
-static const struct ob_plugin_option mem_options[] = {
-	{ .name = "seed", .has_arg = true, .arg_name = "DIR", .help = "seed" },
-	OBF_OPTION_READ_ONLY,
-	{ .name = "max-bytes", .has_arg = true, .arg_name = "N", .help = "cap" },
-	{ .name = NULL },
-};
-
-static int mem_init(ob_plugin_ctx *p, void **ctx)
-{
-	const char *max = ob_plugin_opt(p, "max-bytes");
-	uint64_t max_bytes = 0;
-	struct obf_fs *fs;
-	int rc;
-
-	if (max && obm_parse_size(max, &max_bytes) < 0)
-		return EINVAL;
-	rc = obm_fs_create(ob_plugin_opt(p, "seed"), max_bytes,
-			   ob_plugin_opt(p, "read-only") != NULL, &fs);
-	if (rc < 0)
-		return -rc;
-	*ctx = fs;
-	return 0;
-}
-
-static void fs_fini(void *ctx)
-{
-	obf_fs_destroy(ctx);
-}
-
-static const struct ob_plugin hostdir_plugin = {
-	.size = sizeof(struct ob_plugin), .name = "fs-hostdir", .version = "fuzz",
-	.domains = fs_domains, .n_domains = 1,
-	.handlers = obf_handlers, .n_handlers = OBF_N_HANDLERS,
-	.options = hostdir_options, .init = hostdir_init, .fini = fs_fini,
-};
-
-static const struct ob_plugin mem_plugin = {
-	.size = sizeof(struct ob_plugin), .name = "fs-mem", .version = "fuzz",
-	.domains = fs_domains, .n_domains = 1,
-	.handlers = obf_handlers, .n_handlers = OBF_N_HANDLERS,
-	.options = mem_options, .init = mem_init, .fini = fs_fini,
-};
-
 /* -------------------------------------------------------- display */
 
 static const Ob__Domain display_domains[] = { OB__DOMAIN__DOMAIN_DISPLAY };
-
-static const struct ob_plugin_option png_options[] = {
-	{ .name = "out", .has_arg = true, .arg_name = "DIR", .help = "out" },
-	{ .name = "every-present", .has_arg = false, .help = "every" },
-	{ .name = "interval", .has_arg = true, .arg_name = "MS", .help = "interval" },
-	OBD_OPTIONS,
-	{ .name = NULL },
-};
-
-static int png_init(ob_plugin_ctx *p, void **ctx)
-{
-	struct obd_display *d = NULL;
-	struct obdp_png *png = NULL;
-	int err;
-
-	err = obdp_png_create(ob_plugin_opt(p, "out"), ob_plugin_opt(p, "every-present"),
-			      ob_plugin_opt(p, "interval"), &png);
-	if (!err)
-		err = obd_display_from_plugin(p, &d);
-	if (err) {
-		obdp_png_destroy(png);
-		return -err;
-	}
-	obd_display_attach(d, &obdp_png_sink, png);
-	*ctx = d;
-	return 0;
-}
 
 static int null_frame(void *ctx, const uint32_t *xrgb, unsigned w, unsigned h, uint64_t frame,
 		      ob_call *call)
@@ -157,52 +65,18 @@ static int display_null_init(ob_plugin_ctx *p, void **ctx)
 	return 0;
 }
 
-#define DISPLAY_HOOKS                                                                  \
-	.domains = display_domains, .n_domains = 1, .handlers = obd_handlers,          \
-	.n_handlers = OBD_N_HANDLERS, .pollfds = obd_plugin_pollfds,                   \
-	.timeout = obd_plugin_timeout, .process = obd_plugin_process,                  \
-	.fini = obd_plugin_fini
-
-static const struct ob_plugin png_plugin = {
-	.size = sizeof(struct ob_plugin), .name = "display-png", .version = "fuzz",
-	.options = png_options, .init = png_init, DISPLAY_HOOKS,
-};
-
 static const struct ob_plugin display_null_plugin = {
 	.size = sizeof(struct ob_plugin), .name = "display-null", .version = "fuzz",
-	.options = display_null_options, .init = display_null_init, DISPLAY_HOOKS,
+	.domains = display_domains, .n_domains = 1,
+	.handlers = obd_handlers, .n_handlers = OBD_N_HANDLERS,
+	.options = display_null_options, .init = display_null_init,
+	.pollfds = obd_plugin_pollfds, .timeout = obd_plugin_timeout,
+	.process = obd_plugin_process, .fini = obd_plugin_fini,
 };
 
 /* ---------------------------------------------------------- sound */
 
 static const Ob__Domain sound_domains[] = { OB__DOMAIN__DOMAIN_SOUND };
-
-static const struct ob_plugin_option wav_options[] = {
-	{ .name = "out", .has_arg = true, .arg_name = "FILE", .help = "out" },
-	{ .name = "realtime", .has_arg = false, .help = "realtime" },
-	{ .name = NULL },
-};
-
-static int wav_init(ob_plugin_ctx *p, void **ctx)
-{
-	const struct obsw_options o = {
-		.path = ob_plugin_opt(p, "out"),
-		.realtime = ob_plugin_opt(p, "realtime") != NULL,
-	};
-	struct obsw_sink *sink;
-	struct obs_stream *s;
-	int err = obsw_sink_create(&o, &sink);
-
-	if (err)
-		return -err;
-	err = obs_stream_create(&obsw_sink_ops, sink, obs_complete_call, &s);
-	if (err) {
-		obsw_sink_ops.destroy(sink);
-		return -err;
-	}
-	*ctx = s;
-	return 0;
-}
 
 static int null_start(void *sink, const struct obs_format *f)
 {
@@ -254,55 +128,12 @@ static int sound_null_init(ob_plugin_ctx *p, void **ctx)
 	return 0;
 }
 
-#define SOUND_HOOKS                                                                    \
-	.domains = sound_domains, .n_domains = 1, .handlers = obs_handlers,            \
-	.n_handlers = OBS_N_HANDLERS, .timeout = obs_plugin_timeout,                   \
-	.process = obs_plugin_process, .fini = obs_plugin_fini
-
-static const struct ob_plugin wav_plugin = {
-	.size = sizeof(struct ob_plugin), .name = "sound-wav", .version = "fuzz",
-	.options = wav_options, .init = wav_init, SOUND_HOOKS,
-};
-
 static const struct ob_plugin sound_null_plugin = {
 	.size = sizeof(struct ob_plugin), .name = "sound-null", .version = "fuzz",
-	.init = sound_null_init, SOUND_HOOKS,
-};
-
-/* ---------------------------------------------------------- input */
-
-static const Ob__Domain input_domains[] = { OB__DOMAIN__DOMAIN_INPUT };
-
-static const struct ob_plugin_option script_options[] = {
-	{ .name = "script", .has_arg = true, .arg_name = "FILE", .help = "script" },
-	{ .name = NULL },
-};
-
-static int script_init(ob_plugin_ctx *p, void **ctx)
-{
-	char err[OBIS_ERR_MAX];
-	struct obis_input *in;
-	int rc = obis_input_create(ob_plugin_opt(p, "script"), &in, err, sizeof(err));
-
-	if (rc) {
-		fprintf(stderr, "fuzz_plugins: %s\n", err);
-		return -rc;
-	}
-	*ctx = in;
-	return 0;
-}
-
-static void script_fini(void *ctx)
-{
-	obis_input_destroy(ctx);
-}
-
-static const struct ob_plugin script_plugin = {
-	.size = sizeof(struct ob_plugin), .name = "input-script", .version = "fuzz",
-	.domains = input_domains, .n_domains = 1,
-	.handlers = obis_handlers, .n_handlers = OBIS_N_HANDLERS,
-	.options = script_options, .init = script_init,
-	.timeout = obis_input_timeout, .process = obis_input_process, .fini = script_fini,
+	.domains = sound_domains, .n_domains = 1,
+	.handlers = obs_handlers, .n_handlers = OBS_N_HANDLERS,
+	.init = sound_null_init, .timeout = obs_plugin_timeout,
+	.process = obs_plugin_process, .fini = obs_plugin_fini,
 };
 
 /* ---------------------------------------------------------- table */
@@ -321,25 +152,25 @@ struct entry {
 static struct entry table[OBZ_N_BACKENDS] = {
 	[OBZ_FS_HOSTDIR] = {
 		.pub = { "fs-hostdir", OBZ_FILES_WRITE | OBZ_FILES_CONFINED },
-		.plugin = &hostdir_plugin },
+		.plugin = &obhd_plugin },
 	[OBZ_FS_MEM] = {
 		.pub = { "fs-mem", OBZ_FILES_READ },
-		.plugin = &mem_plugin },
+		.plugin = &obm_plugin },
 	[OBZ_DISPLAY_PNG] = {
 		.pub = { "display-png", OBZ_FILES_WRITE },
-		.plugin = &png_plugin },
+		.plugin = &obdp_plugin },
 	[OBZ_DISPLAY_NULL] = {
 		.pub = { "display-null", OBZ_FILES_NONE },
 		.plugin = &display_null_plugin },
 	[OBZ_SOUND_WAV] = {
 		.pub = { "sound-wav", OBZ_FILES_WRITE },
-		.plugin = &wav_plugin },
+		.plugin = &obsw_plugin },
 	[OBZ_SOUND_NULL] = {
 		.pub = { "sound-null", OBZ_FILES_NONE },
 		.plugin = &sound_null_plugin },
 	[OBZ_INPUT_SCRIPT] = {
 		.pub = { "input-script", OBZ_FILES_NONE },
-		.plugin = &script_plugin },
+		.plugin = &obis_plugin },
 };
 
 /* getopt wants char *; nothing here writes through it. */

@@ -1,7 +1,8 @@
 /*
- * The backends fuzz_plugins drives: each one's plugin description, built
- * from the backend's core library as its main.c builds it, and two command
- * lines (plain and variant) pointing into the scratch directory.
+ * The backends fuzz_plugins drives: each one's plugin description (the
+ * executable's own, from the backend's plugin.c, but for the null display
+ * and null sound), and two command lines (plain and variant) pointing into
+ * the scratch directory.
  *
  * A context is made the way ob_plugin_main makes it, minus the process:
  * obp_ctx_new, obp_parse_options, init. The caller installs its transport

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "obd/display.h"
+#include "outboard/plugin.h"
 
 #define OBDP_LOG "display-png"
 
@@ -57,5 +58,8 @@ void obdp_png_tick_at(struct obdp_png *png, int64_t now_ms);
 
 /* The sink (ctx: struct obdp_png *); destroy is obdp_png_destroy. */
 extern const struct obd_sink obdp_png_sink;
+
+/* The plugin (plugin.c): what outboard-display-png runs. */
+extern const struct ob_plugin obdp_plugin;
 
 #endif /* OBDP_PNG_BACKEND_H */

@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 #include "obf/fs.h"
+#include "outboard/plugin.h"
 
 #define OBHD_LOG "fs-hostdir"
 
@@ -67,5 +68,8 @@ int obhd_open_regular(const struct obhd *hd, const char *path, const struct obf_
 
 /* Whether openat2 with RESOLVE_IN_ROOT works on this dirfd: 0 or -errno. */
 int obhd_probe_openat2(int dirfd);
+
+/* The plugin (plugin.c): what outboard-fs-hostdir runs. */
+extern const struct ob_plugin obhd_plugin;
 
 #endif /* OBHD_HOSTDIR_H */

@@ -32,6 +32,7 @@
 #include <sys/types.h>
 
 #include "obf/fs.h"
+#include "outboard/plugin.h"
 
 #define OBM_LOG "fs-mem"
 
@@ -141,5 +142,8 @@ void obm_node_stat(const struct obm_node *n, Ob__FileStat *st);
  * recursively; symlinks and special files are skipped with a warning.
  * 0 or a negated errno (-ENOSPC past max_bytes). */
 int obm_seed(struct obm *m, const char *host_dir);
+
+/* The plugin (plugin.c): what outboard-fs-mem runs. */
+extern const struct ob_plugin obm_plugin;
 
 #endif /* OBM_MEM_H */

@@ -39,4 +39,7 @@ int64_t obis_now_ns(void);
 int obis_input_timeout(void *ctx);
 void obis_input_process(void *ctx, ob_plugin_ctx *p);
 
+/* The plugin (plugin.c): what outboard-input-script runs. */
+extern const struct ob_plugin obis_plugin;
+
 #endif /* OBIS_INPUT_H */

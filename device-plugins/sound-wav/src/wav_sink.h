@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "obs/stream.h"
+#include "outboard/plugin.h"
 
 #define OBSW_LOG "sound-wav"
 
@@ -56,5 +57,8 @@ const char *obsw_sink_file(const struct obsw_sink *w);
 /* The name of file number n (1 is the path itself), malloc'd; NULL on
  * allocation failure. */
 char *obsw_segment_path(const char *path, unsigned n);
+
+/* The plugin (plugin.c): what outboard-sound-wav runs. */
+extern const struct ob_plugin obsw_plugin;
 
 #endif /* OBSW_WAV_SINK_H */
