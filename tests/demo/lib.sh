@@ -1,4 +1,5 @@
-# Helpers for the demo tests (sourced by sh scripts).
+# Helpers for the demo tests (sourced by sh scripts), over the guest tests'
+# (tests/guests/lib.sh: fail, note, show, expect_status, $WORK).
 #
 # Environment (set by ob_integration_test): OB_BIN, OB_EXAMPLES, OB_SRC,
 # OB_BUILD. Every script gets ob-demo-check and ob-wav-check as its first
@@ -7,11 +8,10 @@
 # What the scripted games end with (examples/snake/demo.script and
 # tests/demo/short.script): checked exactly.
 
-set -eu
+. "$OB_SRC/tests/guests/lib.sh"
 
 DEMO_CHECK=$1
 WAV_CHECK=$2
-TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
 SNAKE=$OB_EXAMPLES/snake.elf
 DEMO_SCRIPT=$OB_SRC/examples/snake/demo.script
 SHORT_SCRIPT=$OB_SRC/tests/demo/short.script
@@ -30,19 +30,7 @@ BODY='#30b040'
 FOOD='#ff5040'
 CELL_PX=81
 
-fail() {
-	echo "FAIL $TEST_NAME: $*" >&2
-	exit 1
-}
-
-note() {
-	echo "$TEST_NAME: $*"
-}
-
 [ -f "$SNAKE" ] || fail "$SNAKE is missing (is OUTBOARD_GUESTS on?)"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ob-demo-test.XXXXXX")
-trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
-cd "$WORK"
 
 # play TAG DIR SCRIPT [LAUNCHER OPTIONS...]: the snake game in DIR (its fs
 # root and --out), input from SCRIPT; output and status in
@@ -58,22 +46,6 @@ play() {
 		--input "script:$script" "$SNAKE" </dev/null \
 		>"$WORK/$tag.out" 2>"$WORK/$tag.err") || status=$?
 	echo "$status" >"$WORK/$tag.status"
-}
-
-show() {
-	echo "--- stdout ($1)" >&2
-	cat "$WORK/$1.out" >&2 || true
-	echo "--- stderr ($1)" >&2
-	cat "$WORK/$1.err" >&2 || true
-	echo "--- status ($1): $(cat "$WORK/$1.status" 2>/dev/null)" >&2
-}
-
-expect_status() {
-	got=$(cat "$WORK/$1.status")
-	if [ "$got" != "$2" ]; then
-		show "$1"
-		fail "$1: exit status $got, expected $2"
-	fi
 }
 
 # expect_ok TAG: exit status 0, and nothing on stderr says that a process
