@@ -16,6 +16,16 @@ wait_until() {
 	return 0
 }
 
+# pid_gone PID: the process has ended (no longer there, or an exited and
+# not yet reaped child: state Z). pid_alive PID: the opposite. For
+# wait_until, whose command runs in this shell.
+pid_gone() {
+	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"
+}
+pid_alive() {
+	! pid_gone "$1"
+}
+
 # child_running PID EXE: the pid of PID's child process that runs the
 # executable named EXE (its /proc/<pid>/exe), or nothing. Matching on the
 # executable, not on the 15-character process name, and only among PID's

@@ -50,12 +50,8 @@ done
 kill -KILL "$plugin"
 kill -CONT "$plugin" 2>/dev/null || true
 
-# Bounded wait for the launcher to end (an exited, unreaped child is a
-# zombie: state Z), then collect its status.
-ended() {
-	[ ! -e "/proc/$launcher" ] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$launcher/stat"
-}
-wait_until 30 ended || { echo 1 >"$WORK/pk.status"; show pk; fail "the run did not end"; }
+# Bounded wait for the launcher to end, then collect its status.
+wait_until 30 pid_gone "$launcher" || { echo 1 >"$WORK/pk.status"; show pk; fail "the run did not end"; }
 status=0
 wait "$launcher" || status=$?
 echo "$status" >"$WORK/pk.status"

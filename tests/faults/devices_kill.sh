@@ -23,19 +23,18 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-running() { [ -e "/proc/$launcher" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$launcher/stat"; }
 started() { ls "$WORK/out/frames" 2>/dev/null | grep -q png; }
 wait_until 30 started || { echo 1 >"$WORK/dk.status"; show dk; fail "the game never drew"; }
 
 kills=0
 for i in $(seq 1 "$events"); do
-	running || break
+	pid_alive "$launcher" || break
 	if [ $((i % 2)) -eq 0 ]; then exe=outboard-display-png; else exe=outboard-sound-wav; fi
 	sleep "0.$(printf '%03d' $((300 + RANDOM % 600)))"
 	pid=$(child_running "$launcher" "$exe")
 	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && kills=$((kills + 1))
 done
-wait_until 60 sh -c "! { [ -e /proc/$launcher ] && ! grep -q '^[0-9]* ([^)]*) Z' /proc/$launcher/stat; }" ||
+wait_until 60 pid_gone "$launcher" ||
 	{ echo 1 >"$WORK/dk.status"; show dk; fail "the game did not end"; }
 status=0
 wait "$launcher" || status=$?

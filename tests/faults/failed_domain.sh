@@ -28,7 +28,7 @@ written() { [ "$(stat -c %s "$WORK/root/log.bin" 2>/dev/null || echo 0)" -ge 640
 wait_until 30 plugin_up || { show fd; fail "the fs plugin never started"; }
 wait_until 30 written || { show fd; fail "the guest never wrote 10 records"; }
 kill -KILL "$plugin"
-wait_until 60 sh -c "! { [ -e /proc/$launcher ] && ! grep -q '^[0-9]* ([^)]*) Z' /proc/$launcher/stat; }" ||
+wait_until 60 pid_gone "$launcher" ||
 	{ show fd; fail "the run did not end"; }
 status=0
 wait "$launcher" || status=$?

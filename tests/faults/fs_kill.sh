@@ -29,7 +29,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-running() { [ -e "/proc/$launcher" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$launcher/stat"; }
 plugin_up() { plugin=$(child_running "$launcher" outboard-fs-hostdir); [ -n "$plugin" ]; }
 written() { [ -s "$WORK/root/log.bin" ]; }
 
@@ -37,21 +36,20 @@ wait_until 30 written || { echo 1 >"$WORK/fk.status"; show fk; fail "the guest n
 kills=0
 stops=0
 for i in $(seq 1 "$events"); do
-	running || break
+	pid_alive "$launcher" || break
 	wait_until 30 plugin_up || { echo 1 >"$WORK/fk.status"; show fk; fail "no fs plugin came back"; }
 	# A random moment: 20 to 250 ms into this plugin's life.
 	sleep "0.$(printf '%03d' $((20 + RANDOM % 230)))"
 	if [ $((i % stop_every)) -eq 0 ]; then
 		kill -STOP "$plugin" 2>/dev/null && stops=$((stops + 1))
 		# The host declares it hung (3 s of silence) and the launcher kills it.
-		gone() { [ ! -e "/proc/$plugin" ] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$plugin/stat"; }
-		wait_until 30 gone || { echo 1 >"$WORK/fk.status"; show fk; fail "a hung plugin was never killed"; }
+		wait_until 30 pid_gone "$plugin" || { echo 1 >"$WORK/fk.status"; show fk; fail "a hung plugin was never killed"; }
 	else
 		kill -KILL "$plugin" 2>/dev/null && kills=$((kills + 1))
 	fi
 done
 touch "$WORK/root/stop"
-wait_until 120 sh -c "! { [ -e /proc/$launcher ] && ! grep -q '^[0-9]* ([^)]*) Z' /proc/$launcher/stat; }" ||
+wait_until 120 pid_gone "$launcher" ||
 	{ echo 1 >"$WORK/fk.status"; show fk; fail "the run did not end"; }
 status=0
 wait "$launcher" || status=$?

@@ -177,8 +177,7 @@ for outage in 1 4.5; do
 done
 sleep 1
 touch "$WORK/root/stop"
-ended() { [ ! -e "/proc/$launcher" ] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$launcher/stat"; }
-wait_until 90 ended || { show drop; fail "the workload did not end after the link came back"; }
+wait_until 90 pid_gone "$launcher" || { show drop; fail "the workload did not end after the link came back"; }
 status=0
 wait "$launcher" || status=$?
 launcher=
