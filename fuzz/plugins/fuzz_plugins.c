@@ -28,7 +28,6 @@
  * logs on, to read what a crashing input does; by default they are off.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,17 +46,6 @@ static uint64_t replies_seen;
 /* OB_FUZZ_LOG is set: also print what the plugin sends. */
 static bool verbose;
 
-__attribute__((noreturn, format(printf, 1, 2))) static void finding(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_plugins: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
 
 static void print_sent(const Ob__Envelope *env, size_t len)
 {
@@ -87,11 +75,11 @@ static int transmit(const ob_plugin_ctx *p, const Ob__Envelope *env)
 	if (!buf)
 		return -ENOMEM;
 	if (ob__envelope__pack(env, buf) != len)
-		finding("%s: packed size of a %d envelope changed while packing", p->plugin.name,
+		obz_die("%s: packed size of a %d envelope changed while packing", p->plugin.name,
 			(int)env->body_case);
 	copy = ob__envelope__unpack(NULL, len, buf);
 	if (!copy)
-		finding("%s sent a %zu-byte frame (body %d) that does not decode", p->plugin.name,
+		obz_die("%s sent a %zu-byte frame (body %d) that does not decode", p->plugin.name,
 			len, (int)env->body_case);
 	if (verbose)
 		print_sent(copy, len);
@@ -172,10 +160,10 @@ static void check_replies(const ob_plugin_ctx *p)
 	uint64_t expected = p->count.requests - p->count.posted;
 
 	if (p->count.in_flight != 0)
-		finding("%s: %u calls still in flight after stopping", p->plugin.name,
+		obz_die("%s: %u calls still in flight after stopping", p->plugin.name,
 			p->count.in_flight);
 	if (p->count.replies + p->count.reply_failures != expected || replies_seen != expected)
-		finding("%s: %llu requests expecting a reply, %llu replies sent (%llu refused), "
+		obz_die("%s: %llu requests expecting a reply, %llu replies sent (%llu refused), "
 			"%llu seen", p->plugin.name, (unsigned long long)expected,
 			(unsigned long long)p->count.replies,
 			(unsigned long long)p->count.reply_failures,

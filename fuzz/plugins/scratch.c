@@ -42,7 +42,7 @@ static char base[PATH_MAX];
 static char paths[OBZ_PLACE_COUNT][PATH_MAX];
 static int base_fd = -1;
 
-__attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt, ...)
+void obz_die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -60,7 +60,7 @@ static void write_file_at(int dirfd, const char *name, const char *text, mode_t 
 	size_t len = strlen(text);
 
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fchmod(fd, mode) < 0)
-		die("cannot write %s/%s: %s", base, name, strerror(errno));
+		obz_die("cannot write %s/%s: %s", base, name, strerror(errno));
 	close(fd);
 }
 
@@ -209,7 +209,7 @@ static void plant_root(void)
 	int fd = open_dir_at(base_fd, "root"), rc = 0;
 
 	if (fd < 0)
-		die("cannot open %s/root: %s", base, strerror(errno));
+		obz_die("cannot open %s/root: %s", base, strerror(errno));
 	for (size_t i = 0; i < N_PLANTED && rc == 0; i++) {
 		const struct planted *pl = &planted[i];
 
@@ -230,7 +230,7 @@ static void plant_root(void)
 		}
 	}
 	if (rc < 0)
-		die("cannot plant %s/root: %s", base, strerror(errno));
+		obz_die("cannot plant %s/root: %s", base, strerror(errno));
 	close(fd);
 }
 
@@ -255,10 +255,10 @@ static void make_scratch(void)
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (mkdirat(base_fd, dirs[i], 0755) < 0)
-			die("mkdir %s/%s: %s", base, dirs[i], strerror(errno));
+			obz_die("mkdir %s/%s: %s", base, dirs[i], strerror(errno));
 	out = open_dir_at(base_fd, "outside");
 	if (out < 0)
-		die("cannot open %s/outside: %s", base, strerror(errno));
+		obz_die("cannot open %s/outside: %s", base, strerror(errno));
 	write_file_at(out, "canary", canary_text, CANARY_MODE);
 	close(out);
 	write_file_at(base_fd, "input.script", script_text, 0644);
@@ -277,10 +277,10 @@ void obz_scratch_init(void)
 		tmp = "/tmp";
 	snprintf(base, sizeof(base), "%s/ob-fuzz-plugins-XXXXXX", tmp);
 	if (!mkdtemp(base))
-		die("mkdtemp %s: %s", base, strerror(errno));
+		obz_die("mkdtemp %s: %s", base, strerror(errno));
 	base_fd = open_dir_at(AT_FDCWD, base);
 	if (base_fd < 0)
-		die("cannot open %s: %s", base, strerror(errno));
+		obz_die("cannot open %s: %s", base, strerror(errno));
 	atexit(remove_scratch);
 	make_scratch();
 	snprintf(paths[OBZ_PLACE_ROOT], PATH_MAX, "%s/root", base);
@@ -302,7 +302,7 @@ void obz_scratch_reset(void)
 	for (size_t i = 0; i < sizeof(emptied) / sizeof(emptied[0]); i++) {
 		err = empty_dir_at(base_fd, emptied[i], i == 0 ? planted_intact : NULL);
 		if (err)
-			die("cannot empty %s/%s: %s", base, emptied[i], strerror(-err));
+			obz_die("cannot empty %s/%s: %s", base, emptied[i], strerror(-err));
 	}
 	plant_root();
 }
@@ -315,7 +315,7 @@ static void check_entries(int dirfd, const char *name, const char *const *allowe
 	DIR *d;
 
 	if (fd < 0 || !(d = fdopendir(fd)))
-		die("fs-hostdir escaped its root: %s/%s is gone (%s)", base, name,
+		obz_die("fs-hostdir escaped its root: %s/%s is gone (%s)", base, name,
 		    strerror(errno));
 	while ((e = readdir(d))) {
 		bool ok = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
@@ -323,7 +323,7 @@ static void check_entries(int dirfd, const char *name, const char *const *allowe
 		for (size_t i = 0; i < n && !ok; i++)
 			ok = !strcmp(e->d_name, allowed[i]);
 		if (!ok)
-			die("fs-hostdir escaped its root: %s/%s/%s appeared", base, name,
+			obz_die("fs-hostdir escaped its root: %s/%s/%s appeared", base, name,
 			    e->d_name);
 	}
 	closedir(d);
@@ -341,10 +341,10 @@ void obz_scratch_check_escape(void)
 	check_entries(base_fd, "outside", outside, 1);
 	fd = openat(base_fd, "outside/canary", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
-		die("fs-hostdir escaped its root: the canary is gone (%s)", strerror(errno));
+		obz_die("fs-hostdir escaped its root: the canary is gone (%s)", strerror(errno));
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	if (!S_ISREG(st.st_mode) || (st.st_mode & 07777) != CANARY_MODE ||
 	    n != (ssize_t)strlen(canary_text) || memcmp(buf, canary_text, (size_t)n) != 0)
-		die("fs-hostdir escaped its root: the canary %s/outside/canary changed", base);
+		obz_die("fs-hostdir escaped its root: the canary %s/outside/canary changed", base);
 }

@@ -53,4 +53,8 @@ void obz_scratch_reset(void);
  * bytes or mode changed. */
 void obz_scratch_check_escape(void);
 
+/* A finding (or a broken harness): print "fuzz_plugins: " and the message,
+ * then abort, which libFuzzer reports with the input. */
+__attribute__((noreturn, format(printf, 1, 2))) void obz_die(const char *fmt, ...);
+
 #endif /* OBZ_SCRATCH_H */
