@@ -55,8 +55,6 @@ static void on_credit(struct obh_link *l, uint64_t done_id)
  * machine's. */
 static bool event_from(const struct obh_host *h, const Ob__Event *ev, struct obh_event *e)
 {
-	uint64_t now_ms = (uint64_t)(obh_now_ns() - h->start_ns) / 1000000;
-
 	memset(e, 0, sizeof(*e));
 	switch (ev->event_case) {
 	case OB__EVENT__EVENT_INPUT:
@@ -68,12 +66,12 @@ static bool event_from(const struct obh_host *h, const Ob__Event *ev, struct obh
 		return true;
 	case OB__EVENT__EVENT_EXPOSE:
 		e->kind = OB__INPUT_EVENT__KIND__KIND_EXPOSE;
-		e->time_ms = now_ms;
+		e->time_ms = obh_program_ns(h) / 1000000;
 		return true;
 	case OB__EVENT__EVENT_VSYNC:
 		e->kind = OB__INPUT_EVENT__KIND__KIND_VSYNC;
 		e->key = (uint32_t)ev->vsync->frame;
-		e->time_ms = now_ms;
+		e->time_ms = obh_program_ns(h) / 1000000;
 		return true;
 	default:
 		return false;

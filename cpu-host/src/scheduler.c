@@ -23,6 +23,11 @@ int64_t obh_now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+uint64_t obh_program_ns(const struct obh_host *h)
+{
+	return (uint64_t)(obh_now_ns() - h->start_ns);
+}
+
 int obh_sched_create(struct obh_host *h, struct obh_sched **out)
 {
 	struct obh_sched *s = calloc(1, sizeof(*s));

@@ -157,7 +157,11 @@ void obh_thread_note_call(struct obh_thread *t, uint16_t num, int32_t result, ui
  */
 int obh_sched_run(struct obh_host *h);
 
-/* Monotonic ns since the host started. */
+/* CLOCK_MONOTONIC in ns: the machine's, for deadlines and durations. */
 int64_t obh_now_ns(void);
+
+/* The program's monotonic clock (OB_CLOCK_MONOTONIC, what the guest
+ * reads): ns since it started. */
+uint64_t obh_program_ns(const struct obh_host *h);
 
 #endif /* OBH_SCHEDULER_H */

@@ -30,7 +30,7 @@ int64_t k_clock_get(struct obh_host *h, struct obh_thread *t, const struct obh_a
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	} else if (a->v[0] == OB_CLOCK_MONOTONIC) {
-		ns = (uint64_t)(obh_now_ns() - h->start_ns); /* since the program started */
+		ns = obh_program_ns(h);
 	} else {
 		return -OB_ABI_EINVAL;
 	}
