@@ -417,3 +417,21 @@ void echo_client_fini(struct echo_client *c)
 	remove_files(c->dir);
 	rmdir(c->dir);
 }
+
+int echo_fixture_setup(void **state)
+{
+	struct echo_client *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -1;
+	echo_client_init(c);
+	*state = c;
+	return 0;
+}
+
+int echo_fixture_teardown(void **state)
+{
+	echo_client_fini(*state);
+	free(*state);
+	return 0;
+}

@@ -95,6 +95,11 @@ char *echo_read_all(int fd);
 
 /* Kill a child still running, reap it, close everything, remove the dir. */
 void echo_client_fini(struct echo_client *c);
+
+/* cmocka fixtures: *state becomes a fresh client (ipc://), and is finished
+ * and freed. */
+int echo_fixture_setup(void **state);
+int echo_fixture_teardown(void **state);
 void echo_reply_fini(struct echo_reply *r);
 
 #endif /* ECHO_CLIENT_H */

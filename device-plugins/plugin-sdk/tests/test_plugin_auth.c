@@ -22,23 +22,14 @@
 #include "echo_client.h"
 #include "outboard/key.h"
 
+/* The echo client over tcp://, where keys matter. */
 static int setup(void **state)
 {
-	struct echo_client *c = calloc(1, sizeof(*c));
+	int rc = echo_fixture_setup(state);
 
-	if (!c)
-		return -1;
-	echo_client_init(c);
-	echo_use_tcp(c);
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	echo_client_fini(*state);
-	free(*state);
-	return 0;
+	if (rc == 0)
+		echo_use_tcp(*state);
+	return rc;
 }
 
 /* A key file in the client's directory; its key in key. */
@@ -247,7 +238,7 @@ static void test_help_and_contradiction(void **state)
 	free(out);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, echo_fixture_teardown)
 
 int main(void)
 {

@@ -21,24 +21,6 @@
 #include "echo_client.h"
 #include "outboard/key.h"
 
-static int setup(void **state)
-{
-	struct echo_client *c = calloc(1, sizeof(*c));
-
-	if (!c)
-		return -1;
-	echo_client_init(c);
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	echo_client_fini(*state);
-	free(*state);
-	return 0;
-}
-
 /* Whether the sanitizer runtime's needs widened the filter (plugin.h):
  * this test is built with the same flags as the echo. */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -189,7 +171,7 @@ static void test_keyed_rebind_confined(void **state)
 	free(err);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, echo_fixture_setup, echo_fixture_teardown)
 
 int main(void)
 {

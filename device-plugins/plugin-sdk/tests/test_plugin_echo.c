@@ -19,24 +19,6 @@
 #include "echo_client.h"
 #include "outboard/errno.h"
 
-static int setup(void **state)
-{
-	struct echo_client *c = calloc(1, sizeof(*c));
-
-	if (!c)
-		return -1;
-	echo_client_init(c);
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	echo_client_fini(*state);
-	free(*state);
-	return 0;
-}
-
 /* Start the echo and handshake. */
 static struct echo_client *started(void **state, const char *const *extra)
 {
@@ -488,7 +470,7 @@ static void test_plugin_option(void **state)
 	free(err);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, echo_fixture_setup, echo_fixture_teardown)
 
 int main(void)
 {
