@@ -1,11 +1,19 @@
 /*
- * `outboard plugins`: every executable outboard-* beside the launcher
- * (except outboard-cpu) is asked to --describe itself, and the answers are
- * printed as a table. Executables that cannot describe themselves are
- * reported on stderr, never skipped in silence.
+ * `outboard plugins`: every executable outboard-* in the places `--plugin
+ * NAME` searches (the launcher's own directory, then each PATH entry; the
+ * first of a name wins, as it would for a run) is asked to --describe
+ * itself, and the answers are printed as a table. Executables that cannot
+ * describe themselves are reported on stderr, never skipped in silence.
+ *
+ * Not candidates: outboard-cpu and outboard-keygen (programs, not
+ * backends), and outboard-test-* (the build's test-only backends, which
+ * are never installed either).
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,19 +52,43 @@ static bool is_candidate(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-/* The candidate executables in dir, sorted: 0 with *paths_out and *n_out
- * set (the caller frees them), or -ENOMEM / the errno of opendir. */
-static int list_candidates(const char *dir, char ***paths_out, size_t *n_out)
+/* Executables named outboard-* that are not backends. */
+static bool is_backend_name(const char *name)
+{
+	static const char *const programs[] = { "outboard-cpu", "outboard-keygen" };
+	if (strncmp(name, "outboard-", 9) != 0 || !name[9] || strncmp(name, "outboard-test-", 14) == 0)
+		return false;
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
+		if (strcmp(name, programs[i]) == 0)
+			return false;
+	return true;
+}
+
+/* Is a path with base name `name` already in paths (found earlier)? */
+static bool shadowed(char *const *paths, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *base = strrchr(paths[i], '/');
+		if (strcmp(base ? base + 1 : paths[i], name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Add dir's candidates to *paths (n entries, grown), those of each name
+ * not found in an earlier directory, in name order. A directory that cannot
+ * be read is skipped (PATH often names some that do not exist). 0 or
+ * -ENOMEM. */
+static int add_candidates(const char *dir, char ***paths, size_t *n)
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return -errno;
-	char **paths = NULL;
-	size_t n = 0;
+		return 0;
+	size_t first = *n;
 	int rc = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, "outboard-", 9) != 0 || strcmp(e->d_name, "outboard-cpu") == 0)
+		if (!is_backend_name(e->d_name) || shadowed(*paths, first, e->d_name))
 			continue;
 		size_t len = strlen(dir) + strlen(e->d_name) + 2;
 		char *path = malloc(len);
@@ -69,22 +101,76 @@ static int list_candidates(const char *dir, char ***paths_out, size_t *n_out)
 			free(path);
 			continue;
 		}
-		char **grown = realloc(paths, (n + 1) * sizeof(*paths));
+		char **grown = realloc(*paths, (*n + 1) * sizeof(**paths));
 		if (!grown) {
 			free(path);
 			rc = -ENOMEM;
 			break;
 		}
-		paths = grown;
-		paths[n++] = path;
+		*paths = grown;
+		(*paths)[(*n)++] = path;
 	}
 	closedir(d);
+	if (*n > first + 1)
+		qsort(*paths + first, *n - first, sizeof(**paths), by_path);
+	return rc;
+}
+
+/* Is dir the same directory as one searched before (seen, n entries)? */
+static bool seen_dir(const char *dir, char *const *seen, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(seen[i], dir) == 0)
+			return true;
+	return false;
+}
+
+/* The candidates of self_dir (may be NULL), then of each PATH entry (an
+ * empty one is the current directory, as for a run): 0 with *paths_out
+ * and *n_out set (the caller frees them), or -ENOMEM. */
+static int list_candidates(const char *self_dir, char ***paths_out, size_t *n_out)
+{
+	char **paths = NULL, **dirs = NULL;
+	size_t n = 0, n_dirs = 0;
+	int rc = 0;
+	const char *path = getenv("PATH");
+	const char *next = self_dir;
+	size_t next_len = self_dir ? strlen(self_dir) : 0;
+	for (;;) {
+		if (next) {
+			char *dir = next_len ? strndup(next, next_len) : strdup(".");
+			char real[PATH_MAX];
+			char **grown = dir ? realloc(dirs, (n_dirs + 1) * sizeof(*dirs)) : NULL;
+			if (!grown) {
+				free(dir);
+				rc = -ENOMEM;
+				break;
+			}
+			dirs = grown;
+			/* The same directory twice (the launcher's own in PATH) once. */
+			if (realpath(dir, real) && !seen_dir(real, dirs, n_dirs)) {
+				dirs[n_dirs] = strdup(real);
+				if (!dirs[n_dirs] || add_candidates(dir, &paths, &n) < 0) {
+					free(dirs[n_dirs]);
+					free(dir);
+					rc = -ENOMEM;
+					break;
+				}
+				n_dirs++;
+			}
+			free(dir);
+		}
+		if (!path || !*path)
+			break;
+		next = path;
+		next_len = strcspn(path, ":");
+		path += next_len + (path[next_len] == ':');
+	}
+	free_paths(dirs, n_dirs);
 	if (rc < 0) {
 		free_paths(paths, n);
 		return rc;
 	}
-	if (n)
-		qsort(paths, n, sizeof(*paths), by_path);
 	*paths_out = paths;
 	*n_out = n;
 	return 0;
@@ -108,24 +194,21 @@ int obl_cmd_plugins(int argc, char **argv)
 {
 	if (argc > 1) {
 		if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-			printf("Usage: outboard plugins\n\nList the backends installed beside "
-			       "the launcher (executables outboard-*),\nas each describes "
-			       "itself with --describe.\n");
+			printf("Usage: outboard plugins\n\nList the backends a run can use: the "
+			       "executables outboard-* beside the\nlauncher, then in each PATH "
+			       "directory (the first of a name wins, as for\n--plugin NAME), "
+			       "as each describes itself with --describe.\n");
 			return 0;
 		}
 		OB_ERROR(CAT, "plugins: unexpected argument '%s'", argv[1]);
 		return OBL_EXIT_FAILURE;
 	}
+	/* Without its own directory the launcher still searches PATH. */
 	char *dir = obl_self_dir();
-	if (!dir) {
-		OB_ERROR(CAT, "cannot find the launcher's own directory");
-		return OBL_EXIT_FAILURE;
-	}
 	size_t n = 0, good = 0;
 	char **paths = NULL;
-	int rc = list_candidates(dir, &paths, &n);
-	if (rc < 0) {
-		OB_ERROR(CAT, "cannot list %s: %s", dir, strerror(-rc));
+	if (list_candidates(dir, &paths, &n) < 0) {
+		OB_ERROR(CAT, "out of memory");
 		free(dir);
 		return OBL_EXIT_FAILURE;
 	}
