@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "outboard/log.h"
 #include "restart.h"
@@ -50,13 +51,23 @@ static int config_error_at(struct config_parse *cp, int line, int rc, const char
 
 #define config_error(cp, rc, ...) config_error_at(cp, (cp)->line, rc, __VA_ARGS__)
 
-/* fgets-style reader for ini_parse_stream that tracks the line number. */
+/* fgets-style reader for ini_parse_stream that tracks the line number. It
+ * reads byte by byte, as fgets would, so that it sees a NUL byte: fgets
+ * would hide it (strlen stops there) and the rest of the line would be
+ * taken for a new one. A config file is text; a NUL in it is an error on
+ * its own line. */
 static char *config_read(char *buf, int size, void *stream)
 {
 	struct config_parse *cp = stream;
-	if (!fgets(buf, size, cp->file))
+	int len = 0, c = EOF;
+	while (len < size - 1 && (c = getc(cp->file)) != EOF) {
+		buf[len++] = (char)c;
+		if (c == '\n' || c == '\0')
+			break;
+	}
+	if (len == 0)
 		return NULL;
-	size_t len = strlen(buf);
+	buf[len] = '\0';
 	if (cp->at_line_start) {
 		cp->line++;
 		cp->indented = buf[0] == ' ' || buf[0] == '\t';
@@ -64,8 +75,12 @@ static char *config_read(char *buf, int size, void *stream)
 		if (buf[strspn(buf, " \t")] == '[')
 			cp->section_line = cp->line;
 	}
-	cp->at_line_start = len > 0 && buf[len - 1] == '\n';
-	if (!cp->at_line_start && (int)len == size - 1 && !feof(cp->file)) {
+	if (c == '\0') {
+		config_error(cp, -EINVAL, "NUL byte (a config file is text)");
+		return NULL;
+	}
+	cp->at_line_start = buf[len - 1] == '\n';
+	if (!cp->at_line_start && len == size - 1 && (c = getc(cp->file)) != EOF) {
 		config_error(cp, -EINVAL, "line longer than %d characters", size - 2);
 		return NULL; /* stop: the rest of the file cannot be trusted */
 	}
@@ -215,6 +230,14 @@ int obl_config_load(const char *path, struct obl_options *o, char *err, size_t e
 		int e = errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(e));
 		return -e;
+	}
+	/* fopen opens a directory for reading, and reading it fails: refuse it
+	 * here rather than read an empty file. */
+	struct stat st;
+	if (fstat(fileno(cp.file), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(cp.file);
+		snprintf(err, errlen, "%s: is a directory, not a config file", path);
+		return -EISDIR;
 	}
 	int line = ini_parse_stream(config_read, &cp, config_handler, &cp);
 	fclose(cp.file);

@@ -368,6 +368,47 @@ static void test_config_missing_file(void **state)
 	obl_options_free(&o);
 }
 
+/* A directory named as the config file is refused, not read as empty. */
+static void test_config_directory(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	obl_options_init(&o);
+	assert_int_equal(obl_config_load("/tmp", &o, err, sizeof(err)), -EISDIR);
+	assert_string_equal(err, "/tmp: is a directory, not a config file");
+	obl_options_free(&o);
+}
+
+/* A NUL byte is an error on the line that holds it, line 1 included, and
+ * the lines after it are not taken for new ones. */
+static void test_config_nul_byte(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *message;
+	} cases[] = {
+		{ "[run]\0x\nstats = true\n", 16, ":1: NUL byte" },
+		{ "\0", 1, ":1: NUL byte" },
+		{ "[run]\nstats = tr\0ue\n[fs]\n", 24, ":2: NUL byte" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[] = "/tmp/obl-test-XXXXXX";
+		int fd = mkstemp(path);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, cases[i].text, cases[i].len), (ssize_t)cases[i].len);
+		close(fd);
+		struct obl_options o;
+		obl_options_init(&o);
+		assert_int_equal(obl_config_load(path, &o, err, sizeof(err)), -EINVAL);
+		unlink(path);
+		if (!strstr(err, cases[i].message))
+			fail_msg("case %zu: '%s' does not say '%s'", i, err, cases[i].message);
+		obl_options_free(&o);
+	}
+}
+
 /* ---- merging ---- */
 
 static void test_merge_cli_wins(void **state)
@@ -496,6 +537,8 @@ int main(void)
 		cmocka_unit_test(test_config_errors_name_line),
 		cmocka_unit_test(test_config_long_line),
 		cmocka_unit_test(test_config_missing_file),
+		cmocka_unit_test(test_config_directory),
+		cmocka_unit_test(test_config_nul_byte),
 		cmocka_unit_test(test_merge_cli_wins),
 		cmocka_unit_test(test_merge_restart),
 		cmocka_unit_test(test_merge_log_level),

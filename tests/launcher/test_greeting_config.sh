@@ -41,4 +41,14 @@ assert_grep "$T/err" 'fs plugin test-echo exited with status 1 before answering 
 sed -i 's/fail_init = true/fail_init = false/' "$T/flag.ini"
 run_ob run --config "$T/flag.ini" --cpu "$FAKE" exit 0
 assert_rc 0
+# A directory as the config file: exit 125 and a message, nothing started.
+mkdir "$T/conf.d"
+run_ob run --config "$T/conf.d" --cpu "$FAKE" exit 0
+assert_rc 125
+assert_grep "$T/err" "$T/conf.d: is a directory, not a config file"
+# A NUL byte on line 1 is reported on line 1.
+printf '[fs]\0\nbackend = test-echo\n' >"$T/nul.ini"
+run_ob run --config "$T/nul.ini" --cpu "$FAKE" exit 0
+assert_rc 125
+assert_grep "$T/err" "$T/nul.ini:1: NUL byte"
 echo PASS
