@@ -56,6 +56,10 @@ struct obh_options {
 	uint32_t heap_max;              /* bytes */
 	uint32_t main_stack;            /* bytes */
 	uint32_t trace_mask;            /* bit per enum obh_domain */
+	uint8_t trace_calls[32];        /* bit per call number (--trace=open,read) */
+	bool trace_time;                /* --trace-time: seconds since the start */
+	bool trace_durations;           /* --trace-durations: <ms> after each call */
+	const char *trace_file;         /* --trace-file; NULL = stderr */
 	bool stats;                     /* print IPC statistics at exit */
 	const char *plugin_url[OBH_DOMAIN_COUNT]; /* per domain, NULL = none */
 	const char *control_url;        /* launcher's control endpoint, or NULL */

@@ -26,7 +26,11 @@ static void usage(FILE *out)
 		"  --plugin DOMAIN=URL   the plugin serving DOMAIN (fs, display, sound, input)\n"
 		"  --control URL         the launcher's control endpoint\n"
 		"  --key FILE            shared key for tcp:// plugins (outboard-keygen)\n"
-		"  --trace LIST          print calls of these domains (kernel,fs,...,all)\n"
+		"  --trace LIST          print these calls: domains (kernel,fs,...,all) and\n"
+		"                        call names (open,read,display_present)\n"
+		"  --trace-file FILE     write the trace to FILE instead of stderr\n"
+		"  --trace-time          prefix each trace line with seconds since the start\n"
+		"  --trace-durations     end each trace line with the call's time in ms\n"
 		"  --stats               print IPC statistics at exit\n"
 		"  --heap-max SIZE       heap limit (default 64M)\n"
 		"  --stack SIZE          main thread stack (default 1M)\n"
@@ -91,7 +95,7 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 
 enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
        OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
-       OPT_KEY };
+       OPT_KEY, OPT_TRACE_FILE, OPT_TRACE_TIME, OPT_TRACE_DURATIONS };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
@@ -107,6 +111,9 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "time-limit", required_argument, NULL, OPT_TIME_LIMIT },
 	{ "key", required_argument, NULL, OPT_KEY },
+	{ "trace-file", required_argument, NULL, OPT_TRACE_FILE },
+	{ "trace-time", no_argument, NULL, OPT_TRACE_TIME },
+	{ "trace-durations", no_argument, NULL, OPT_TRACE_DURATIONS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -117,13 +124,24 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 				   .plugin_timeout_ms = 10000 };
 	int c, err = 0;
 	enum ob_log_level level;
+	char bad[160];
 	/* '+': stop at the program name; its own options belong to the guest. */
 	while ((c = getopt_long(argc, argv, "+", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PLUGIN: err = parse_plugin(o, optarg); break;
 		case OPT_CONTROL: o->control_url = optarg; break;
 		case OPT_KEY: o->key_file = optarg; break;
-		case OPT_TRACE: err = obh_trace_parse(optarg, &o->trace_mask); break;
+		case OPT_TRACE:
+			err = obh_trace_parse_filter(optarg, &o->trace_mask, o->trace_calls, bad,
+						     sizeof(bad));
+			if (err) {
+				fprintf(stderr, "outboard-cpu: --trace: %s\n", bad);
+				return 2;
+			}
+			break;
+		case OPT_TRACE_FILE: o->trace_file = optarg; break;
+		case OPT_TRACE_TIME: o->trace_time = true; break;
+		case OPT_TRACE_DURATIONS: o->trace_durations = true; break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_HEAP: err = parse_size(optarg, &o->heap_max); break;
 		case OPT_STACK: err = parse_size(optarg, &o->main_stack); break;
@@ -165,8 +183,22 @@ int main(int argc, char **argv)
 	int status = parse_args(argc, argv, &h.opts);
 	if (status >= 0)
 		return status;
-	if (h.opts.trace_mask)
+	/* --trace-file alone traces every call, as strace -o does. */
+	if (h.opts.trace_file && !h.opts.trace_mask &&
+	    !obh_trace_any_call(h.opts.trace_calls))
+		h.opts.trace_mask = (1u << OBH_DOMAIN_COUNT) - 1;
+	bool tracing = h.opts.trace_mask || obh_trace_any_call(h.opts.trace_calls);
+	if (tracing && h.opts.trace_file) {
+		/* Truncated, as strace -o does; before the guest starts. */
+		h.trace_out = fopen(h.opts.trace_file, "w");
+		if (!h.trace_out) {
+			fprintf(stderr, "outboard-cpu: --trace-file %s: %s\n", h.opts.trace_file,
+				strerror(errno));
+			return OBH_EXIT_HOST_ERROR;
+		}
+	} else if (tracing) {
 		h.trace_out = stderr;
+	}
 
 	status = obh_setup(&h);
 	if (status == 0)
@@ -174,5 +206,7 @@ int main(int argc, char **argv)
 	else
 		status = OBH_EXIT_HOST_ERROR;
 	obh_teardown(&h);
+	if (h.trace_out && h.trace_out != stderr)
+		fclose(h.trace_out);
 	return status;
 }

@@ -15,6 +15,7 @@
 #include "outboard/log.h"
 #include "mem.h"
 #include "scheduler_priv.h"
+#include "trace.h"
 
 int64_t obh_now_ns(void)
 {
@@ -294,6 +295,7 @@ void obh_sched_wake(struct obh_host *h, struct obh_thread *t, int32_t r0)
 	t->wait_what = NULL;
 	t->wait_data = NULL;
 	t->deadline_ns = INT64_MAX;
+	obh_trace_resumed(h, t, r0);
 	obh_thread_set_reg(h, t, UC_ARM_REG_R0, (uint32_t)r0);
 	obhs_ready_push(s, t, false);
 	/* A woken thread that outranks the running one takes the CPU now. */

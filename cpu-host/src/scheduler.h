@@ -56,6 +56,8 @@ struct obh_recent_call {
 	uint32_t pc;
 };
 
+struct obh_call;
+
 struct obh_thread {
 	uint32_t id;
 	int prio;
@@ -73,6 +75,10 @@ struct obh_thread {
 	struct obh_waitq *waitq;        /* queue it is on, if OBH_W_OBJECT */
 	int64_t deadline_ns;            /* INT64_MAX: none */
 	void *wait_data;                /* OBH_W_REPLY: the call waited for */
+	/* The trace (trace.c): a call printed as <unfinished ...>, whose
+	 * result is printed as <... resumed> when the thread wakes. */
+	const struct obh_call *trace_parked;
+	int64_t trace_start_ns;
 	uint32_t wait_arg[3];           /* OBH_W_OBJECT: the object's wait parameters */
 
 	/* Exit and join. */

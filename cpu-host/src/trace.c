@@ -7,32 +7,60 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
 
+#include "layout.h"
 #include "mem.h"
 #include "outboard/errno.h"
 
 #define STR_SHOWN 64
 #define BUF_SHOWN 24
 
-int obh_trace_parse(const char *list, uint32_t *mask)
+int obh_trace_parse_filter(const char *list, uint32_t *mask, uint8_t calls[32], char *bad,
+			   size_t badlen)
 {
-	char buf[128];
-	if (strlen(list) >= sizeof(buf))
+	char buf[1024];
+	if (strlen(list) >= sizeof(buf)) {
+		snprintf(bad, badlen, "the list is too long");
 		return -EINVAL;
+	}
 	strcpy(buf, list);
 	*mask = 0;
+	memset(calls, 0, 32);
 	char *save = NULL;
+	bool any = false;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		any = true;
 		if (strcmp(tok, "all") == 0) {
 			*mask = (1u << OBH_DOMAIN_COUNT) - 1;
 			continue;
 		}
 		int d = obh_domain_from_name(tok);
-		if (d < 0)
+		if (d >= 0) {
+			*mask |= 1u << d;
+			continue;
+		}
+		const struct obh_call *c = obh_call_by_name(tok);
+		if (!c) {
+			snprintf(bad, badlen, "'%s' is neither a domain (kernel, fs, display, "
+				 "sound, input, all) nor a call (docs/abi.md)", tok);
 			return -EINVAL;
-		*mask |= 1u << d;
+		}
+		calls[c->num / 8] |= (uint8_t)(1u << (c->num % 8));
+	}
+	if (!any) {
+		snprintf(bad, badlen, "the list is empty");
+		return -EINVAL;
 	}
 	return 0;
+}
+
+bool obh_trace_any_call(const uint8_t calls[32])
+{
+	for (int i = 0; i < 32; i++)
+		if (calls[i])
+			return true;
+	return false;
 }
 
 const char *obh_errno_name(int abi_errno)
@@ -59,18 +87,100 @@ static void put_escaped(FILE *out, const char *s, size_t len, size_t shown)
 		fputs("...", out);
 }
 
+/* A guest string: the host's copy when there is one, else read from guest
+ * memory. Longer than STR_SHOWN: the first STR_SHOWN bytes and "...", as
+ * strace -s. */
 static void put_str(struct obh_host *h, FILE *out, uint32_t addr, const char *copy)
 {
 	char buf[STR_SHOWN + 1];
-	if (!copy) {
-		if (obh_mem_read_str(h->mem, addr, buf, sizeof(buf)) == -EFAULT) {
-			fprintf(out, "0x%08x", addr);
-			return;
-		}
-		buf[STR_SHOWN] = '\0';
-		copy = buf;
+	if (copy) {
+		put_escaped(out, copy, strlen(copy), STR_SHOWN);
+		return;
 	}
-	put_escaped(out, copy, strlen(copy), STR_SHOWN);
+	size_t n = 0;
+	for (; n <= STR_SHOWN; n++) {
+		if (obh_mem_read(h->mem, addr + (uint32_t)n, &buf[n], 1) != 0) {
+			if (n == 0) {
+				fprintf(out, "0x%08x", addr);
+				return;
+			}
+			break; /* unmapped before its end: show what there is */
+		}
+		if (buf[n] == '\0')
+			break;
+	}
+	put_escaped(out, buf, n, STR_SHOWN);
+}
+
+/* newlib's <fcntl.h> open flags (docs/abi.md), named as strace does. */
+#define NL_O_ACCMODE 3u
+#define NL_O_CREAT 0x0200u
+static const struct {
+	uint32_t bit;
+	const char *name;
+} open_flags[] = {
+	{ 0x0008, "O_APPEND" }, { 0x0200, "O_CREAT" },  { 0x0400, "O_TRUNC" },
+	{ 0x0800, "O_EXCL" },   { 0x2000, "O_SYNC" },   { 0x4000, "O_NONBLOCK" },
+	{ 0x8000, "O_NOCTTY" },
+};
+
+static void put_open_flags(FILE *out, uint32_t flags)
+{
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	fputs(acc[flags & NL_O_ACCMODE], out);
+	flags &= ~NL_O_ACCMODE;
+	for (size_t i = 0; i < sizeof(open_flags) / sizeof(open_flags[0]); i++) {
+		if (flags & open_flags[i].bit) {
+			fprintf(out, "|%s", open_flags[i].name);
+			flags &= ~open_flags[i].bit;
+		}
+	}
+	if (flags)
+		fprintf(out, "|%#x", flags);
+}
+
+static void put_whence(FILE *out, uint32_t whence)
+{
+	static const char *const names[] = { "SEEK_SET", "SEEK_CUR", "SEEK_END" };
+	if (whence < 3)
+		fputs(names[whence], out);
+	else
+		fprintf(out, "%u /* SEEK_??? */", whence);
+}
+
+/* An OUT_STRUCT the call filled: {field=value, ...} from guest memory, in
+ * the layout docs/abi.md gives (layout.h). */
+static void put_struct(struct obh_host *h, FILE *out, const ProtobufCMessageDescriptor *d,
+		       uint32_t addr)
+{
+	uint32_t size = obh_layout_size(d);
+	uint8_t buf[256];
+	if (!size || size > sizeof(buf) || obh_mem_read(h->mem, addr, buf, size) != 0) {
+		fprintf(out, "0x%08x", addr);
+		return;
+	}
+	fputc('{', out);
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const uint8_t *p = buf + obh_layout_offset(d, i);
+		uint64_t v = 0;
+		for (uint32_t b = obh_layout_field_size(f); b-- > 0;)
+			v = v << 8 | p[b];
+		fprintf(out, "%s%s=", i ? ", " : "", f->name);
+		switch (f->type) {
+		case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
+			fprintf(out, "%d", (int32_t)(uint32_t)v);
+			break;
+		case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+			fprintf(out, "%lld", (long long)(int64_t)v);
+			break;
+		default:
+			fprintf(out, strcmp(f->name, "mode") == 0 ? "0%llo" : "%llu",
+				(unsigned long long)v);
+			break;
+		}
+	}
+	fputc('}', out);
 }
 
 static void put_buf(struct obh_host *h, FILE *out, uint32_t addr, uint32_t len)
@@ -86,6 +196,14 @@ static void put_buf(struct obh_host *h, FILE *out, uint32_t addr, uint32_t len)
 		fputs("...", out);
 }
 
+static bool is_colour(const char *name)
+{
+	return strcmp(name, "color") == 0 || strcmp(name, "colour") == 0;
+}
+
+/* Argument i. filled is what the call returned when it succeeded (the
+ * bytes an OUT_BUF got), -1 otherwise: output arguments are shown only
+ * after success, as strace does. */
 static void put_arg(struct obh_host *h, FILE *out, const struct obh_call *c, unsigned i,
 		    const uint32_t *v, char *const *str, int64_t filled)
 {
@@ -99,7 +217,13 @@ static void put_arg(struct obh_host *h, FILE *out, const struct obh_call *c, uns
 		fprintf(out, "%d", (int32_t)v[i]);
 		break;
 	case OBH_A_UINT:
-		if (strstr(a->name, "flags") || strcmp(a->name, "bits") == 0)
+		if (c->domain == OBH_DOMAIN_FS && strcmp(a->name, "flags") == 0)
+			put_open_flags(out, v[i]);
+		else if (strcmp(a->name, "whence") == 0)
+			put_whence(out, v[i]);
+		else if (is_colour(a->name))
+			fprintf(out, "0x%06x", v[i]); /* 0xRRGGBB */
+		else if (strstr(a->name, "flags") || strcmp(a->name, "bits") == 0)
 			fprintf(out, "%#x", v[i]);
 		else if (strcmp(a->name, "mode") == 0)
 			fprintf(out, "0%o", v[i]);
@@ -119,37 +243,71 @@ static void put_arg(struct obh_host *h, FILE *out, const struct obh_call *c, uns
 		else
 			fprintf(out, "0x%08x", v[i]);
 		break;
+	case OBH_A_OUT_STR:
+		if (filled >= 0)
+			put_str(h, out, v[i], NULL);
+		else
+			fprintf(out, "0x%08x", v[i]);
+		break;
+	case OBH_A_OUT_STRUCT:
+		if (filled >= 0 && a->msg)
+			put_struct(h, out, a->msg, v[i]);
+		else
+			fprintf(out, "0x%08x", v[i]);
+		break;
 	default:
 		fprintf(out, "0x%08x", v[i]);
 		break;
 	}
 }
 
+/* open's mode matters only with O_CREAT: strace leaves it out otherwise. */
+static bool arg_shown(const struct obh_call *c, unsigned i, const uint32_t *v)
+{
+	if (c->domain != OBH_DOMAIN_FS || strcmp(c->args[i].name, "mode") != 0 || i == 0)
+		return true;
+	for (unsigned j = 0; j < c->nargs; j++)
+		if (strcmp(c->args[j].name, "flags") == 0)
+			return (v[j] & NL_O_CREAT) != 0;
+	return true;
+}
+
 static bool traced(struct obh_host *h, const struct obh_call *c)
 {
-	return h->trace_out && (h->opts.trace_mask & (1u << c->domain));
+	return h->trace_out && ((h->opts.trace_mask & (1u << c->domain)) ||
+				(h->opts.trace_calls[c->num / 8] & (1u << (c->num % 8))));
 }
 
-static void put_call(struct obh_host *h, FILE *out, struct obh_thread *t,
-		     const struct obh_call *c, const uint32_t *v, char *const *str, int64_t filled)
+/* "[t1] " with --trace-time: "12.345678 [t1] " (seconds since the guest
+ * started, as strace -r counts from the first call). */
+static void put_prefix(struct obh_host *h, FILE *out, struct obh_thread *t)
 {
-	fprintf(out, "[t%u] %s(", t->id, c->name);
+	if (h->opts.trace_time) {
+		int64_t ns = obh_now_ns() - h->start_ns;
+		fprintf(out, "%lld.%06lld ", (long long)(ns / 1000000000),
+			(long long)(ns % 1000000000 / 1000));
+	}
+	fprintf(out, "[t%u] ", t->id);
+}
+
+static void put_args(struct obh_host *h, FILE *out, const struct obh_call *c, const uint32_t *v,
+		     char *const *str, int64_t filled)
+{
+	bool first = true;
 	for (unsigned i = 0; i < c->nargs; i++) {
-		if (i)
+		if (!arg_shown(c, i, v))
+			continue;
+		if (!first)
 			fputs(", ", out);
+		first = false;
 		put_arg(h, out, c, i, v, str, filled);
 	}
-	fputc(')', out);
 }
 
-void obh_trace_call(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
-		    const uint32_t *v, char *const *str, int64_t r0, bool waited,
-		    int64_t start_ns)
+/* " = 3", " = -2 ENOENT", and " <0.081 ms>" with --trace-durations. */
+static void put_result(struct obh_host *h, FILE *out, const struct obh_call *c, int64_t r0,
+		       int64_t start_ns)
 {
-	if (!traced(h, c))
-		return;
-	FILE *out = h->trace_out;
-	put_call(h, out, t, c, v, str, r0 >= 0 ? r0 : -1);
 	if (r0 < 0 && r0 >= -4095) {
 		const char *name = obh_errno_name((int)-r0);
 		fprintf(out, " = %lld %s", (long long)r0, name ? name : "");
@@ -157,10 +315,30 @@ void obh_trace_call(struct obh_host *h, struct obh_thread *t, const struct obh_c
 		   c->result == OBH_R_DIR) {
 		fprintf(out, " = %lld", (long long)r0);
 	}
-	if (waited)
+	if (h->opts.trace_durations && start_ns)
 		fprintf(out, " <%.3f ms>", (double)(obh_now_ns() - start_ns) / 1e6);
 	fputc('\n', out);
 	fflush(out);
+}
+
+void obh_trace_call(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
+		    const uint32_t *v, char *const *str, int64_t r0, bool waited,
+		    int64_t start_ns)
+{
+	(void)waited;
+	if (t->trace_parked == c) {
+		/* Printed as unfinished: its end is a resumed line. */
+		obh_trace_resumed(h, t, r0);
+		return;
+	}
+	if (!traced(h, c))
+		return;
+	FILE *out = h->trace_out;
+	put_prefix(h, out, t);
+	fprintf(out, "%s(", c->name);
+	put_args(h, out, c, v, str, r0 >= 0 ? r0 : -1);
+	fputc(')', out);
+	put_result(h, out, c, r0, start_ns);
 }
 
 void obh_trace_blocked(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
@@ -168,7 +346,25 @@ void obh_trace_blocked(struct obh_host *h, struct obh_thread *t, const struct ob
 {
 	if (!traced(h, c))
 		return;
-	put_call(h, h->trace_out, t, c, v, str, -1);
-	fputs(" = <waits>\n", h->trace_out);
-	fflush(h->trace_out);
+	FILE *out = h->trace_out;
+	put_prefix(h, out, t);
+	fprintf(out, "%s(", c->name);
+	put_args(h, out, c, v, str, -1);
+	fputs(" <unfinished ...>\n", out);
+	fflush(out);
+	t->trace_parked = c;
+	t->trace_start_ns = obh_now_ns();
+}
+
+void obh_trace_resumed(struct obh_host *h, struct obh_thread *t, int64_t r0)
+{
+	const struct obh_call *c = t->trace_parked;
+	if (!c)
+		return;
+	t->trace_parked = NULL;
+	if (!h->trace_out)
+		return;
+	put_prefix(h, h->trace_out, t);
+	fprintf(h->trace_out, "<... %s resumed>)", c->name);
+	put_result(h, h->trace_out, c, r0, t->trace_start_ns);
 }

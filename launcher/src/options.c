@@ -145,6 +145,7 @@ void obl_options_free(struct obl_options *o)
 		return;
 	free(o->config_path);
 	free(o->run.trace);
+	free(o->run.trace_file);
 	free(o->run.heap_max);
 	free(o->run.stack);
 	free(o->run.key);
@@ -220,6 +221,9 @@ enum {
 	OPT_SCREEN,
 	OPT_RESTART_MAX,
 	OPT_RESTART_WINDOW,
+	OPT_TRACE_FILE,
+	OPT_TRACE_TIME,
+	OPT_TRACE_DURATIONS,
 };
 
 static const struct option long_options[] = {
@@ -244,6 +248,9 @@ static const struct option long_options[] = {
 	{ "screen", required_argument, NULL, OPT_SCREEN },
 	{ "restart-max", required_argument, NULL, OPT_RESTART_MAX },
 	{ "restart-window", required_argument, NULL, OPT_RESTART_WINDOW },
+	{ "trace-file", required_argument, NULL, OPT_TRACE_FILE },
+	{ "trace-time", no_argument, NULL, OPT_TRACE_TIME },
+	{ "trace-durations", no_argument, NULL, OPT_TRACE_DURATIONS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -403,6 +410,16 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 		if (obl_restart_window_parse(arg, &o->run.restart_window_s) < 0)
 			return fail(err, errlen, "--restart-window wants seconds (1 to %d), got '%s'",
 				    OBL_RESTART_WINDOW_LIMIT_S, arg);
+		return 0;
+	case OPT_TRACE_FILE:
+		if (!*arg)
+			return fail(err, errlen, "--trace-file wants a file, got ''");
+		return set_str(&o->run.trace_file, arg);
+	case OPT_TRACE_TIME:
+		o->run.trace_time = true;
+		return 0;
+	case OPT_TRACE_DURATIONS:
+		o->run.trace_durations = true;
 		return 0;
 	default:
 		return fail(err, errlen, "internal: unhandled option %d", opt);

@@ -68,6 +68,11 @@ struct obl_run_conf {
 	 * up, and the window in seconds. -1: not given. */
 	int restart_max;
 	int restart_window_s;
+	/* The trace's options (command line only): --trace-file, absolute once
+	 * the plan checked it can be written; --trace-time; --trace-durations. */
+	char *trace_file;
+	bool trace_time;
+	bool trace_durations;
 };
 
 /* Where the default png and wav backends write, under the current

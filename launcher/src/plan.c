@@ -449,6 +449,14 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, "--trace");
 		obl_strv_add(&argv, o->run.trace);
 	}
+	if (o->run.trace_file) {
+		obl_strv_add(&argv, "--trace-file");
+		obl_strv_add(&argv, o->run.trace_file);
+	}
+	if (o->run.trace_time)
+		obl_strv_add(&argv, "--trace-time");
+	if (o->run.trace_durations)
+		obl_strv_add(&argv, "--trace-durations");
 	if (o->run.stats == 1)
 		obl_strv_add(&argv, "--stats");
 	if (o->run.heap_max) {

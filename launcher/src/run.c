@@ -3,6 +3,7 @@
  * the orderly end.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +172,33 @@ stop:
 	return status;
 }
 
+/* --trace-file: created (truncated, as strace -o does) here, before any
+ * process starts, so a path that cannot be written fails the run at once;
+ * the CPU host gets it as an absolute path. 0 or -errno (logged). */
+static int check_trace_file(struct obl_options *o, const char *cwd)
+{
+	const char *path = o->run.trace_file;
+	if (!path)
+		return 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		int e = errno;
+		OB_ERROR(CAT, "--trace-file %s: %s", path, strerror(e));
+		return -e;
+	}
+	close(fd);
+	if (path[0] == '/')
+		return 0;
+	size_t len = strlen(cwd) + strlen(path) + 2;
+	char *abs = malloc(len);
+	if (!abs)
+		return -ENOMEM;
+	snprintf(abs, len, "%s/%s", cwd, path);
+	free(o->run.trace_file);
+	o->run.trace_file = abs;
+	return 0;
+}
+
 int obl_cmd_run(int argc, char **argv)
 {
 	struct obl_options o;
@@ -193,6 +221,8 @@ int obl_cmd_run(int argc, char **argv)
 		OB_ERROR(CAT, "cannot get the current directory: %s", strerror(errno));
 		goto out;
 	}
+	if (check_trace_file(&o, cwd) < 0)
+		goto out;
 	self_dir = obl_self_dir();
 	if (!(rundir = obl_rundir_create())) {
 		OB_ERROR(CAT, "cannot make a runtime directory under $XDG_RUNTIME_DIR or /tmp");
