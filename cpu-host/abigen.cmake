@@ -37,3 +37,14 @@ add_custom_target(ob_sdk_gen ALL DEPENDS ${ob_sdk_gen_stamp})
 add_test(NAME abi_doc_current
   COMMAND ob-abigen --check-doc ${CMAKE_SOURCE_DIR}/docs/abi.md)
 set_tests_properties(abi_doc_current PROPERTIES LABELS "unit" TIMEOUT 30)
+
+# The call table alone, for the launcher: it checks --trace names with the
+# CPU host's own parser (src/trace_filter.c) before it starts anything.
+add_library(obh_call_names STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/src/calls_table.c
+  ${CMAKE_CURRENT_LIST_DIR}/src/layout.c
+  ${CMAKE_CURRENT_LIST_DIR}/src/trace_filter.c)
+target_include_directories(obh_call_names PUBLIC ${CMAKE_CURRENT_LIST_DIR}/src
+  PRIVATE ${CMAKE_SOURCE_DIR}/ipc/include)
+target_link_libraries(obh_call_names PUBLIC ob_proto)
+target_compile_definitions(obh_call_names PRIVATE OBH_KCALLS_WEAK)

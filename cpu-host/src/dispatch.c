@@ -158,8 +158,10 @@ void obh_dispatch(struct obh_host *h, struct obh_thread *t, const struct obh_cal
 	} else {
 		r0 = obh_remote_call(h, t, c, v, str, result, result_arg, free_result_arg);
 		release_closed(h, c, v);
-		if (r0 == OBH_BLOCKED)
+		if (r0 == OBH_BLOCKED) {
+			obh_trace_sent(h, t, c, v);
 			return; /* the call owns str and result_arg now */
+		}
 	}
 
 	if (r0 == OBH_BLOCKED || r0 == OBH_PARKED) {

@@ -106,6 +106,8 @@ struct obh_host {
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
 
 	FILE *trace_out;
+	unsigned trace_pending;         /* threads with a device call in flight not yet
+					 * printed (trace.c) */
 	int64_t start_ns;               /* when the guest started */
 };
 

@@ -21,6 +21,7 @@
 
 #include <unicorn/unicorn.h>
 
+#include "calls.h"
 #include "host.h"
 
 #define OBH_PRIO_LEVELS 32
@@ -79,6 +80,12 @@ struct obh_thread {
 	 * result is printed as <... resumed> when the thread wakes. */
 	const struct obh_call *trace_parked;
 	int64_t trace_start_ns;
+	/* A device call in flight (sent, no reply yet), printed whole at its
+	 * reply unless another trace line comes first: then its input half is
+	 * printed "<unfinished ...>" before that line (trace.c). */
+	const struct obh_call *trace_inflight;
+	uint32_t trace_v[OBH_MAX_ARGS];
+	bool trace_split;
 	uint32_t wait_arg[3];           /* OBH_W_OBJECT: the object's wait parameters */
 
 	/* Exit and join. */

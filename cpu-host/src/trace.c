@@ -11,57 +11,11 @@
 
 #include "layout.h"
 #include "mem.h"
+#include "scheduler_priv.h"
 #include "outboard/errno.h"
 
 #define STR_SHOWN 64
 #define BUF_SHOWN 24
-
-int obh_trace_parse_filter(const char *list, uint32_t *mask, uint8_t calls[32], char *bad,
-			   size_t badlen)
-{
-	char buf[1024];
-	if (strlen(list) >= sizeof(buf)) {
-		snprintf(bad, badlen, "the list is too long");
-		return -EINVAL;
-	}
-	strcpy(buf, list);
-	*mask = 0;
-	memset(calls, 0, 32);
-	char *save = NULL;
-	bool any = false;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		any = true;
-		if (strcmp(tok, "all") == 0) {
-			*mask = (1u << OBH_DOMAIN_COUNT) - 1;
-			continue;
-		}
-		int d = obh_domain_from_name(tok);
-		if (d >= 0) {
-			*mask |= 1u << d;
-			continue;
-		}
-		const struct obh_call *c = obh_call_by_name(tok);
-		if (!c) {
-			snprintf(bad, badlen, "'%s' is neither a domain (kernel, fs, display, "
-				 "sound, input, all) nor a call (docs/abi.md)", tok);
-			return -EINVAL;
-		}
-		calls[c->num / 8] |= (uint8_t)(1u << (c->num % 8));
-	}
-	if (!any) {
-		snprintf(bad, badlen, "the list is empty");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-bool obh_trace_any_call(const uint8_t calls[32])
-{
-	for (int i = 0; i < 32; i++)
-		if (calls[i])
-			return true;
-	return false;
-}
 
 const char *obh_errno_name(int abi_errno)
 {
@@ -278,9 +232,7 @@ static bool traced(struct obh_host *h, const struct obh_call *c)
 				(h->opts.trace_calls[c->num / 8] & (1u << (c->num % 8))));
 }
 
-/* "[t1] " with --trace-time: "12.345678 [t1] " (seconds since the guest
- * started, as strace -r counts from the first call). */
-static void put_prefix(struct obh_host *h, FILE *out, struct obh_thread *t)
+static void put_prefix_only(struct obh_host *h, FILE *out, struct obh_thread *t)
 {
 	if (h->opts.trace_time) {
 		int64_t ns = obh_now_ns() - h->start_ns;
@@ -290,18 +242,97 @@ static void put_prefix(struct obh_host *h, FILE *out, struct obh_thread *t)
 	fprintf(out, "[t%u] ", t->id);
 }
 
-static void put_args(struct obh_host *h, FILE *out, const struct obh_call *c, const uint32_t *v,
-		     char *const *str, int64_t filled)
+static bool is_output(enum obh_arg_kind k)
 {
-	bool first = true;
-	for (unsigned i = 0; i < c->nargs; i++) {
+	return k == OBH_A_OUT_BUF || k == OBH_A_OUT_STR || k == OBH_A_OUT_STRUCT ||
+	       k == OBH_A_OUT_U32 || k == OBH_A_OUT_U64;
+}
+
+static unsigned put_arg_range(struct obh_host *h, FILE *out, const struct obh_call *c,
+			      unsigned from, unsigned to, const uint32_t *v, char *const *str,
+			      int64_t filled, bool first);
+
+/* The index of c's first output argument (nargs when none): a split line
+ * shows the arguments before it, the resumed line the rest. */
+static unsigned first_output(const struct obh_call *c)
+{
+	unsigned i = 0;
+	while (i < c->nargs && !is_output(c->args[i].kind))
+		i++;
+	return i;
+}
+
+/* "[tN] name(inputs <unfinished ...>" */
+static void put_unfinished(struct obh_host *h, FILE *out, struct obh_thread *t,
+			   const struct obh_call *c, const uint32_t *v, char *const *str)
+{
+	unsigned first_out = first_output(c);
+	put_prefix_only(h, out, t);
+	fprintf(out, "%s(", c->name);
+	unsigned shown = put_arg_range(h, out, c, 0, first_out, v, str, -1, true);
+	if (!shown)
+		fputs("<unfinished ...>\n", out);
+	else if (first_out < c->nargs)
+		fputs(", <unfinished ...>\n", out);
+	else
+		fputs(" <unfinished ...>\n", out);
+	fflush(out);
+}
+
+/* "[tN] <... name resumed>outputs...) = r0" */
+static void put_resumed(struct obh_host *h, FILE *out, struct obh_thread *t,
+			const struct obh_call *c, const uint32_t *v, char *const *str, int64_t r0,
+			int64_t start_ns);
+
+/* Before a line of thread t: every other thread's device call in flight
+ * that is not printed yet gets its first half, up to its first output
+ * argument, "<unfinished ...>", as strace does when another task's line
+ * comes between a call and its result. */
+static void flush_inflight(struct obh_host *h, FILE *out, struct obh_thread *t)
+{
+	if (!h->trace_pending)
+		return;
+	for (struct obh_thread *p = h->sched->all; p; p = p->next_all) {
+		const struct obh_call *c = p->trace_inflight;
+		if (p == t || !c || p->trace_split)
+			continue;
+		put_unfinished(h, out, p, c, p->trace_v, NULL);
+		p->trace_split = true;
+		h->trace_pending--;
+	}
+}
+
+/* "[t1] " with --trace-time: "12.345678 [t1] " (seconds since the guest
+ * started, as strace -r counts from the first call); first, the unfinished
+ * halves of other threads' calls. */
+static void put_prefix(struct obh_host *h, FILE *out, struct obh_thread *t)
+{
+	flush_inflight(h, out, t);
+	put_prefix_only(h, out, t);
+}
+
+/* Arguments from..to-1 (those shown); returns how many were printed. */
+static unsigned put_arg_range(struct obh_host *h, FILE *out, const struct obh_call *c,
+			      unsigned from, unsigned to, const uint32_t *v, char *const *str,
+			      int64_t filled, bool first)
+{
+	unsigned n = 0;
+	for (unsigned i = from; i < to; i++) {
 		if (!arg_shown(c, i, v))
 			continue;
 		if (!first)
 			fputs(", ", out);
 		first = false;
 		put_arg(h, out, c, i, v, str, filled);
+		n++;
 	}
+	return n;
+}
+
+static void put_args(struct obh_host *h, FILE *out, const struct obh_call *c, const uint32_t *v,
+		     char *const *str, int64_t filled)
+{
+	put_arg_range(h, out, c, 0, c->nargs, v, str, filled, true);
 }
 
 /* " = 3", " = -2 ENOENT", and " <0.081 ms>" with --trace-durations. */
@@ -334,6 +365,17 @@ void obh_trace_call(struct obh_host *h, struct obh_thread *t, const struct obh_c
 	if (!traced(h, c))
 		return;
 	FILE *out = h->trace_out;
+	if (t->trace_inflight == c) {
+		bool split = t->trace_split;
+		if (!split)
+			h->trace_pending--;
+		t->trace_inflight = NULL;
+		t->trace_split = false;
+		if (split) {
+			put_resumed(h, out, t, c, v, str, r0, start_ns);
+			return;
+		}
+	}
 	put_prefix(h, out, t);
 	fprintf(out, "%s(", c->name);
 	put_args(h, out, c, v, str, r0 >= 0 ? r0 : -1);
@@ -341,19 +383,40 @@ void obh_trace_call(struct obh_host *h, struct obh_thread *t, const struct obh_c
 	put_result(h, out, c, r0, start_ns);
 }
 
+static void put_resumed(struct obh_host *h, FILE *out, struct obh_thread *t,
+			const struct obh_call *c, const uint32_t *v, char *const *str, int64_t r0,
+			int64_t start_ns)
+{
+	put_prefix(h, out, t);
+	fprintf(out, "<... %s resumed>", c->name);
+	put_arg_range(h, out, c, first_output(c), c->nargs, v, str, r0 >= 0 ? r0 : -1, true);
+	fputc(')', out);
+	put_result(h, out, c, r0, start_ns);
+}
+
+void obh_trace_sent(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
+		    const uint32_t *v)
+{
+	if (!traced(h, c))
+		return;
+	if (t->trace_inflight && !t->trace_split)
+		h->trace_pending--; /* a call that ended unseen (should not happen) */
+	t->trace_inflight = c;
+	t->trace_split = false;
+	memcpy(t->trace_v, v, sizeof(t->trace_v));
+	h->trace_pending++;
+}
+
 void obh_trace_blocked(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
 		       const uint32_t *v, char *const *str)
 {
 	if (!traced(h, c))
 		return;
-	FILE *out = h->trace_out;
-	put_prefix(h, out, t);
-	fprintf(out, "%s(", c->name);
-	put_args(h, out, c, v, str, -1);
-	fputs(" <unfinished ...>\n", out);
-	fflush(out);
+	flush_inflight(h, h->trace_out, t);
+	put_unfinished(h, h->trace_out, t, c, v, str);
 	t->trace_parked = c;
 	t->trace_start_ns = obh_now_ns();
+	memcpy(t->trace_v, v, sizeof(t->trace_v));
 }
 
 void obh_trace_resumed(struct obh_host *h, struct obh_thread *t, int64_t r0)
@@ -364,7 +427,7 @@ void obh_trace_resumed(struct obh_host *h, struct obh_thread *t, int64_t r0)
 	t->trace_parked = NULL;
 	if (!h->trace_out)
 		return;
-	put_prefix(h, h->trace_out, t);
-	fprintf(h->trace_out, "<... %s resumed>)", c->name);
-	put_result(h, h->trace_out, c, r0, t->trace_start_ns);
+	/* The outputs are read from guest memory: the host wrote them before
+	 * waking the thread. Strings come from guest memory too. */
+	put_resumed(h, h->trace_out, t, c, t->trace_v, NULL, r0, t->trace_start_ns);
 }

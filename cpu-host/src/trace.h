@@ -28,16 +28,9 @@
 #include <stdint.h>
 
 #include "calls.h"
+#include "trace_filter.h"
 #include "host.h"
 #include "scheduler.h"
-
-/* Parse "kernel,fs,display,sound,input", "all" and call names ("open",
- * "display_present") into a domain mask and a bit set of call numbers.
- * 0, or -EINVAL with the reason in bad ("'opne' is neither a domain nor a
- * call"). */
-int obh_trace_parse_filter(const char *list, uint32_t *mask, uint8_t calls[32], char *bad,
-			   size_t badlen);
-
 
 /* One finished call. str holds host copies of STR args (may be all NULL:
  * then strings are read from guest memory again). */
@@ -45,8 +38,11 @@ void obh_trace_call(struct obh_host *h, struct obh_thread *t, const struct obh_c
 		    const uint32_t *v, char *const *str, int64_t r0, bool waited,
 		    int64_t start_ns);
 
-/* Does the call set name any call? */
-bool obh_trace_any_call(const uint8_t calls[32]);
+/* A device call was sent and its thread waits for the reply: printed whole
+ * by obh_trace_call at the reply, or split in two halves when another
+ * trace line comes first. v is copied. */
+void obh_trace_sent(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
+		    const uint32_t *v);
 
 /* A kernel call that parked its thread: "<unfinished ...>". */
 void obh_trace_blocked(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,

@@ -124,8 +124,12 @@ static int run_key(struct config_parse *cp, const char *name, const char *value)
 					    value);
 		return 1;
 	}
-	if (strcmp(name, "trace") == 0)
+	if (strcmp(name, "trace") == 0) {
+		char why[256];
+		if (obl_trace_check(value, why, sizeof(why)) < 0)
+			return config_error(cp, -EINVAL, "trace: %s", why);
 		return copy_to(cp, &run->trace, value);
+	}
 	if (strcmp(name, "heap_max") == 0)
 		return copy_to(cp, &run->heap_max, value);
 	if (strcmp(name, "stack") == 0)
@@ -194,6 +198,10 @@ static int domain_key(struct config_parse *cp, int d, const char *name, const ch
 				    name, obl_domain_name((enum obl_domain)d));
 	if (obl_domain_set_opt(dc, key, value) < 0)
 		return config_error(cp, -ENOMEM, "out of memory");
+	/* Its line, for the launcher's check against the backend's options. */
+	for (size_t i = 0; i < dc->n_opts; i++)
+		if (strcmp(dc->opts[i].key, key) == 0)
+			dc->opts[i].line = cp->line;
 	return 1;
 }
 

@@ -15,7 +15,7 @@
 
 #include "options.h"
 
-#define DESCRIBE_MAX 512
+#define DESCRIBE_MAX OBL_DESCRIBE_MAX
 
 /* Read fd into out (NUL-terminated, at most DESCRIBE_MAX - 1 bytes) until
  * end of file or deadline; true at end of file (or when out is full). */
@@ -36,10 +36,11 @@ static bool read_until(const struct obl_os *os, int fd, char *out, int64_t deadl
 	return eof;
 }
 
-/* Run path --describe and collect its stdout (at most DESCRIBE_MAX bytes)
- * within the timeout. 0, or a negated errno with why filled. */
-static int run_describe(const struct obl_os *os, const char *path, char *out, char *why,
-			size_t whylen)
+/* Run path FLAG (--describe, --describe-options) and collect its stdout
+ * (at most DESCRIBE_MAX bytes) within the timeout. 0, or a negated errno
+ * with why filled. */
+static int run_describe(const struct obl_os *os, const char *path, const char *flag, char *out,
+			char *why, size_t whylen)
 {
 	int pipefd[2], devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
@@ -50,8 +51,7 @@ static int run_describe(const struct obl_os *os, const char *path, char *out, ch
 		return -e;
 	}
 	/* exec does not write to argv; the casts only drop const */
-	char describe[] = "--describe";
-	char *const argv[] = { (char *)(uintptr_t)path, describe, NULL };
+	char *const argv[] = { (char *)(uintptr_t)path, (char *)(uintptr_t)flag, NULL };
 	struct obl_spawn sp = {
 		.path = path, .argv = argv, .stdin_fd = devnull, .stdout_fd = pipefd[1],
 		.stderr_fd = devnull, .new_group = true,
@@ -79,14 +79,14 @@ static int run_describe(const struct obl_os *os, const char *path, char *out, ch
 	if (!reaped) {
 		os->kill(-pid, SIGKILL);
 		os->wait(pid, &status, true);
-		snprintf(why, whylen, "did not answer --describe within %d ms",
+		snprintf(why, whylen, "did not answer %s within %d ms", flag,
 			 OBL_DESCRIBE_TIMEOUT_MS);
 		return -ETIMEDOUT;
 	}
 	if (status != 0) {
 		char how[64];
 		obl_describe_status(status, how, sizeof(how));
-		snprintf(why, whylen, "--describe %s", how);
+		snprintf(why, whylen, "%s %s", flag, how);
 		return -EPROTO;
 	}
 	return 0;
@@ -113,6 +113,34 @@ int obl_describe(const struct obl_os *os, const char *path, struct obl_backend_i
 {
 	char out[DESCRIBE_MAX];
 	memset(info, 0, sizeof(*info));
-	int rc = run_describe(os, path, out, why, whylen);
+	int rc = run_describe(os, path, "--describe", out, why, whylen);
 	return rc < 0 ? rc : parse_describe(out, info, why, whylen);
+}
+
+int obl_describe_options(const struct obl_os *os, const char *path, char out[OBL_DESCRIBE_MAX],
+			 char *why, size_t whylen)
+{
+	int rc = run_describe(os, path, "--describe-options", out, why, whylen);
+	if (rc < 0)
+		return rc;
+	size_t len = strlen(out);
+	if (len == DESCRIBE_MAX - 1 || (len && out[len - 1] != '\n')) {
+		snprintf(why, whylen, "--describe-options printed more than %d bytes or no "
+			 "final newline", DESCRIBE_MAX - 1);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+bool obl_option_listed(const char *answer, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *line = answer; *line;) {
+		size_t n = strcspn(line, " \n");
+		if (n == klen && strncmp(line, key, klen) == 0)
+			return true;
+		line += strcspn(line, "\n");
+		line += *line == '\n';
+	}
+	return false;
 }

@@ -7,9 +7,13 @@
 #ifndef OBL_DESCRIBE_H
 #define OBL_DESCRIBE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "os.h"
+
+/* The most an answer may hold, NUL included. */
+#define OBL_DESCRIBE_MAX 2048
 
 /* How long an executable has to answer --describe and exit. */
 #define OBL_DESCRIBE_TIMEOUT_MS 2000
@@ -31,5 +35,16 @@ struct obl_backend_info {
  */
 int obl_describe(const struct obl_os *os, const char *path, struct obl_backend_info *info,
 		 char *why, size_t whylen);
+
+/*
+ * Run `path --describe-options` the same way: the plugin SDK answers with
+ * one line per option a config file may set, "NAME" or "NAME ARG". 0 with
+ * the answer in out, or a negated errno with why (a backend built without
+ * it fails: the caller then does without).
+ */
+int obl_describe_options(const struct obl_os *os, const char *path, char out[OBL_DESCRIBE_MAX],
+			 char *why, size_t whylen);
+/* Does an answer of obl_describe_options list option key ("read-only")? */
+bool obl_option_listed(const char *answer, const char *key);
 
 #endif /* OBL_DESCRIBE_H */

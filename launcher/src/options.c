@@ -372,8 +372,12 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 	case OPT_VERSION:
 		o->version = true;
 		return 0;
-	case OPT_TRACE:
+	case OPT_TRACE: {
+		char why[200];
+		if (obl_trace_check(arg, why, sizeof(why)) < 0)
+			return fail(err, errlen, "--trace: %s", why);
 		return set_str(&o->run.trace, arg);
+	}
 	case OPT_STATS:
 		o->run.stats = 1;
 		return 0;

@@ -44,6 +44,7 @@ int obl_domain_mask(const char *list, unsigned *mask);
 struct obl_kv {
 	char *key;   /* dashes, without the leading "--" */
 	char *value; /* as written: "true" and "false" are handled when argv is built */
+	int line;    /* its line in the config file; 0 when not from one */
 };
 
 struct obl_domain_conf {
@@ -152,5 +153,10 @@ int obl_restart_window_parse(const char *value, int *out);
 int obl_domain_set_opt(struct obl_domain_conf *dc, const char *key, const char *value);
 /* The value of key, or NULL. */
 const char *obl_domain_get_opt(const struct obl_domain_conf *dc, const char *key);
+
+/* Check a --trace list ("fs,open,display_present") with the CPU host's
+ * parser, so a bad one fails before any process starts. 0, or -EINVAL with
+ * the reason in err ("'opne' is neither a domain ... nor a call ..."). */
+int obl_trace_check(const char *list, char *err, size_t errlen);
 
 #endif /* OBL_OPTIONS_H */

@@ -69,6 +69,45 @@ static int describe_backend(void *arg, const char *exe, unsigned *mask, char *wh
 	return rc;
 }
 
+/* The config file's options for each local plugin, against what the
+ * backend says it takes (--describe-options): an unknown key is the file's
+ * error, with its line, instead of the plugin's "unknown option" without
+ * one. A backend that cannot say (built without the plugin SDK) gets its
+ * options unchecked, as before. 0, or -EINVAL (logged). */
+static int check_file_options(const struct obl_options *o, const struct obl_plan *plan)
+{
+	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+		const struct obl_domain_conf *dc = &o->dom[d];
+		const struct obl_plugin_plan *pp = &plan->plugins[d];
+		if (!dc->n_opts || pp->kind != OBL_PLUGIN_LOCAL || !pp->exe)
+			continue;
+		char answer[OBL_DESCRIBE_MAX], why[640];
+		if (obl_describe_options(&obl_os_posix, pp->exe, answer, why, sizeof(why)) < 0) {
+			OB_DEBUG(CAT, "%s: %s; its config options are not checked", pp->exe, why);
+			continue;
+		}
+		for (size_t i = 0; i < dc->n_opts; i++) {
+			if (!dc->opts[i].line || obl_option_listed(answer, dc->opts[i].key))
+				continue;
+			/* "screen WxH\nfont FILE\n" -> "screen, font" */
+			char list[512] = "";
+			size_t used = 0;
+			for (const char *l = answer; *l && used < sizeof(list) - 1;) {
+				size_t n = strcspn(l, " \n");
+				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%.*s",
+							 used ? ", " : "", (int)n, l);
+				l += strcspn(l, "\n");
+				l += *l == '\n';
+			}
+			OB_ERROR(CAT, "%s:%d: [%s] unknown option '%s' for %s (it takes: %s)",
+				 o->config_path, dc->opts[i].line, obl_domain_name((enum obl_domain)d),
+				 dc->opts[i].key, pp->label, list);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* mkdir -p path: 0, or a negated errno. */
 static int make_dirs(const char *path)
 {
@@ -236,6 +275,8 @@ int obl_cmd_run(int argc, char **argv)
 		OB_ERROR(CAT, "%s", err);
 		goto out;
 	}
+	if (check_file_options(&o, &plan) < 0)
+		goto out;
 	if ((rc = obl_sup_init(&sup, &obl_os_posix)) < 0) {
 		OB_ERROR(CAT, "cannot catch signals: %s", strerror(-rc));
 		goto out;

@@ -16,7 +16,7 @@ elf=$(guest_path write_loop)
 mkdir "$WORK/root"
 # write_loop writes 16 bytes at a time, every 2 ms.
 
-"$OB_BIN/outboard" run --fs "$WORK/root" --trace=fs "$elf" data.txt </dev/null \
+"$OB_BIN/outboard" run --fs "$WORK/root" --trace=fs --trace-durations "$elf" data.txt </dev/null \
 	>"$WORK/pk.out" 2>"$WORK/pk.err" &
 launcher=$!
 plugin=
@@ -59,9 +59,10 @@ echo "$status" >"$WORK/pk.status"
 expect_status pk 3
 # (A write, or the rare lseek back to the start of the file.)
 expect_line pk out '^(write|lseek) [0-9]+: -5 EIO$' "the pending call failing with EIO"
-# The trace shows the failed write waited: it was in flight, not refused.
+# The trace shows the failed call with its result and (--trace-durations)
+# how long it took.
 expect_line pk err \
-	'^\[t1\] (write\(3, "x+", 16\)|lseek\(3, 0, 0\)) = -5 EIO <[0-9.]+ ms>$' \
+	'^\[t1\] (write\(3, "x+", 16\)|lseek\(3, 0, SEEK_SET\)) = -5 EIO <[0-9.]+ ms>$' \
 	"the call that was pending when the plugin died"
 expect_line pk err 'fs-hostdir.*(killed|died|SIGKILL)' "the fs plugin's death"
 expect_line pk err '^outboard: .*fs.*fs-hostdir.*SIGKILL' "the launcher's report"

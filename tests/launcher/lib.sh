@@ -72,6 +72,9 @@ fake_backend() {
 	cat >"$exe" <<SH
 #!/bin/bash
 case " \$* " in
+# A stand-in cannot list the real backend's options: the launcher then
+# passes the config file's options unchecked (the loop below drops them).
+*" --describe-options "*) echo "\$*" >>"$T/describe-options.$1"; exit 1 ;;
 *" --describe "*) echo "\$*" >>"$T/describe.$1" ;;
 *) echo "\$*" >>"$T/args.$1" ;;
 esac

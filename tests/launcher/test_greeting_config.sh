@@ -51,4 +51,21 @@ printf '[fs]\0\nbackend = test-echo\n' >"$T/nul.ini"
 run_ob run --config "$T/nul.ini" --cpu "$FAKE" exit 0
 assert_rc 125
 assert_grep "$T/err" "$T/nul.ini:1: NUL byte"
+# An unknown key in a plugin section is the file's error, named with its
+# line by the launcher (from the backend's --describe-options), and never
+# reaches the plugin; known keys and the SDK's own (key, no_seccomp) pass.
+cat >"$T/bogus.ini" <<INI
+[fs]
+backend = $ECHO
+greeting = still here
+bogus_thing = 1
+INI
+run_ob run --config "$T/bogus.ini" --cpu "$FAKE" exit 0
+assert_rc 125
+assert_grep "$T/err" "^outboard: .*$T/bogus.ini:4: \[fs\] unknown option 'bogus-thing' for test-echo \(it takes: greeting, fail-init, domains, key, insecure, no-seccomp\)\$"
+assert_no_grep "$T/err" "still here|unknown option '--bogus"
+sed -i 's/^bogus_thing = 1$/no_seccomp = true/' "$T/bogus.ini"
+run_ob run --config "$T/bogus.ini" --cpu "$FAKE" exit 0
+assert_rc 0
+assert_grep "$T/err" '^\[test-echo\] still here$'
 echo PASS

@@ -100,7 +100,8 @@ void ob_plugin_stop(ob_plugin_ctx *p)
 		p->stop = true;
 }
 
-/* --help, --version, --describe: print and exit 0 without starting. */
+/* --help, --version, --describe, --describe-options: print and exit 0
+ * without starting. */
 static bool informational(const ob_plugin_ctx *p)
 {
 	if (p->opts.help)
@@ -109,6 +110,8 @@ static bool informational(const ob_plugin_ctx *p)
 		obp_print_version(p);
 	else if (p->opts.describe)
 		obp_print_describe(p);
+	else if (p->opts.describe_options)
+		obp_print_describe_options(p);
 	else
 		return false;
 	fflush(stdout);

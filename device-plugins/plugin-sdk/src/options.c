@@ -24,6 +24,7 @@ enum {
 	OBP_OPT_INSECURE,
 	OBP_OPT_NO_SECCOMP,
 	OBP_OPT_STDIN_FRAMES,
+	OBP_OPT_DESCRIBE_OPTIONS,
 	OBP_OPT_PLUGIN = 0x200,
 };
 
@@ -37,6 +38,7 @@ static const struct option sdk_options[] = {
 	{ "insecure", no_argument, NULL, OBP_OPT_INSECURE },
 	{ "no-seccomp", no_argument, NULL, OBP_OPT_NO_SECCOMP },
 	{ "stdin-frames", no_argument, NULL, OBP_OPT_STDIN_FRAMES },
+	{ "describe-options", no_argument, NULL, OBP_OPT_DESCRIBE_OPTIONS },
 };
 #define N_SDK_OPTIONS (sizeof(sdk_options) / sizeof(sdk_options[0]))
 
@@ -128,6 +130,7 @@ static int apply_option(ob_plugin_ctx *p, int c, char **argv)
 	case OBP_OPT_HELP: o->help = true; return 0;
 	case OBP_OPT_VERSION: o->version = true; return 0;
 	case OBP_OPT_DESCRIBE: o->describe = true; return 0;
+	case OBP_OPT_DESCRIBE_OPTIONS: o->describe_options = true; return 0;
 	case OBP_OPT_KEY: o->key_file = optarg; return 0;
 	case OBP_OPT_INSECURE: o->insecure = true; return 0;
 	case OBP_OPT_NO_SECCOMP: o->no_seccomp = true; return 0;
@@ -171,7 +174,7 @@ static int check_frame_source(const ob_plugin_ctx *p)
 {
 	const struct obp_options *o = &p->opts;
 
-	if (o->help || o->version || o->describe)
+	if (o->help || o->version || o->describe || o->describe_options)
 		return 0;
 	if (o->stdin_frames && (o->listen || o->key_file || o->insecure)) {
 		usage_error(p, "--stdin-frames takes frames from stdin: it cannot go with %s",
@@ -281,6 +284,8 @@ void obp_print_help(const ob_plugin_ctx *p)
 	       "                     write what the plugin sends to stdout, framed the same\n"
 	       "  --log-level LEVEL  error, guest, stub, warn, info or debug (default warn)\n"
 	       "  --describe         print \"<name> <version> <domains>\" and exit\n"
+	       "  --describe-options print the options a config file may set, one a line\n"
+	       "                     (\"NAME\" or \"NAME ARG\"), and exit\n"
 	       "  --version          print the version and exit\n"
 	       "  --help             print this help and exit\n");
 	if (!n_plugin)
@@ -307,6 +312,20 @@ void obp_print_describe(const ob_plugin_ctx *p)
 	for (size_t i = 0; i < p->plugin.n_domains; i++)
 		printf("%s%s", i ? "," : "", obp_domain_name(p->plugin.domains[i]));
 	printf("\n");
+}
+
+void obp_print_describe_options(const ob_plugin_ctx *p)
+{
+	const struct ob_plugin *pl = &p->plugin;
+	size_t n_plugin = plugin_option_count(pl);
+	for (size_t i = 0; i < n_plugin; i++) {
+		const struct ob_plugin_option *opt = &pl->options[i];
+		printf("%s%s%s\n", opt->name, opt->has_arg ? " " : "",
+		       opt->has_arg ? (opt->arg_name ? opt->arg_name : "VALUE") : "");
+	}
+	/* The SDK's own, which a config file may set too (not --listen and
+	 * --log-level: the launcher sets those). */
+	printf("key FILE\ninsecure\nno-seccomp\n");
 }
 
 const char *ob_plugin_opt(const ob_plugin_ctx *p, const char *name)

@@ -75,6 +75,7 @@ struct obp_options {
 	bool no_seccomp;             /* --no-seccomp */
 	bool stdin_frames;           /* --stdin-frames (test only) */
 	bool help, version, describe;
+	bool describe_options; /* --describe-options */
 	const char **values; /* per plugin option, NULL when absent */
 	size_t n_values;
 };
@@ -141,6 +142,9 @@ int obp_parse_options(ob_plugin_ctx *p, int argc, char **argv);
 void obp_print_help(const ob_plugin_ctx *p);
 void obp_print_version(const ob_plugin_ctx *p);
 void obp_print_describe(const ob_plugin_ctx *p);
+/* --describe-options: one line per option a config file may set, "NAME"
+ * for a flag, "NAME ARG" for an option with a value. */
+void obp_print_describe_options(const ob_plugin_ctx *p);
 /* "fs", "display", "sound", "input"; NULL for anything else. */
 const char *obp_domain_name(Ob__Domain d);
 void obp_options_free(struct obp_options *o);

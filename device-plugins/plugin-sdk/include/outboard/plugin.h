@@ -37,6 +37,10 @@
  *   --version          "outboard-<name> <version> (protocol N)"; exit 0
  *   --describe         exactly one line "<name> <version> <dom>[,<dom>...]",
  *                      domains named fs, display, sound, input; exit 0
+ *   --describe-options one line per option a config file may set: the
+ *                      plugin's own, then key, insecure, no-seccomp; "NAME"
+ *                      for a flag, "NAME ARG" with a value; exit 0. The
+ *                      launcher refuses a config key not listed here
  *   --no-seccomp       do not confine the process (see Confinement below);
  *                      OB_NO_SECCOMP set to anything but "" or "0" in the
  *                      environment does the same (for valgrind, debuggers)
