@@ -44,7 +44,7 @@ null_failed() {
 
 # Bounded wait for the trace line the host prints when the thread blocks.
 i=0
-while ! grep -q 'input_wait(.* <unfinished \.\.\.>' "$WORK/null.err"; do
+while ! grep -q 'input_wait(.*<unfinished \.\.\.>' "$WORK/null.err"; do
 	i=$((i + 1))
 	[ $i -le 200 ] || null_failed "the guest did not block in input_wait within 10 s"
 	kill -0 $pid 2>/dev/null || null_failed "the run ended before the guest blocked"

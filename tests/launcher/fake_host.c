@@ -487,6 +487,9 @@ static const struct option long_options[] = {
 	{ "stats", no_argument, NULL, 's' },
 	{ "heap-max", required_argument, NULL, 'H' },
 	{ "stack", required_argument, NULL, 'S' },
+	{ "trace-file", required_argument, NULL, 'f' },
+	{ "trace-time", no_argument, NULL, 'T' },
+	{ "trace-durations", no_argument, NULL, 'D' },
 	{ NULL, 0, NULL, 0 },
 };
 

@@ -7,21 +7,24 @@ source "$(dirname "$0")/lib.sh" "$@"
 
 cat >"$T/outboard.ini" <<INI
 [run]
-trace = from-file
+trace = sound,open
 stats = true
 heap_max = 8M
 stack = 64K
 log_level = info
 INI
-run_ob run --config "$T/outboard.ini" --trace from-cli -v --cpu "$FAKE" --plugin fs="$ECHO" \
-	print-args --fs x -v
+run_ob run --config "$T/outboard.ini" --trace fs,display_present -v --cpu "$FAKE" \
+	--plugin fs="$ECHO" --trace-file tf.txt --trace-durations --trace-time print-args --fs x -v
 assert_rc 0
 args=$(sed -n 's/^arg: //p' "$T/out" | tr '\n' ' ')
 re="^--plugin fs=ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/fs.sock"
 re="$re --control ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/control.sock"
-re="$re --log-level debug --trace from-cli --stats --heap-max 8M --stack 64K"
+re="$re --log-level debug --trace fs,display_present --trace-file $T/work/tf.txt --trace-time"
+re="$re --trace-durations --stats --heap-max 8M --stack 64K"
 re="$re -- print-args --fs x -v \$"
 [[ "$args" =~ $re ]] || fail "host arguments '$args' do not match '$re'"
+# The trace file is made (empty) before anything starts, given absolute.
+[ -f "$T/work/tf.txt" ] || fail "--trace-file was not created"
 # info + one -v = debug, for the plugin as well.
 assert_grep "$T/err" '^\[test-echo\] outboard-test-echo: \[debug\]'
 
