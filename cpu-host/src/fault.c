@@ -66,10 +66,11 @@ void obh_fault_report(struct obh_host *h, struct obh_thread *t)
 	uint32_t cpsr = obh_thread_reg(h, t, UC_ARM_REG_CPSR);
 	char where[96];
 	const char *kind = f->kind;
-	if (f->has_addr && f->addr < OBH_NULL_GUARD_END &&
+	uint32_t guard = obh_mem_null_guard_end(h->mem);
+	if (f->has_addr && f->addr < guard &&
 	    strcmp(kind, "jump to unmapped memory") == 0)
 		kind = "jump to NULL";
-	else if (f->has_addr && f->addr < OBH_NULL_GUARD_END)
+	else if (f->has_addr && f->addr < guard)
 		kind = strstr(kind, "write") ? "NULL pointer write" : "NULL pointer read";
 
 	fprintf(out, "outboard-cpu: guest fault (%s): %s", signal_name(f->signal), kind);

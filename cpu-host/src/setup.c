@@ -112,6 +112,12 @@ static int load_image(struct obh_host *h, const uint8_t *data, size_t len,
 		OB_ERROR(CAT, "cannot load %s: %s", h->opts.program, why[0] ? why : strerror(-err));
 		return err;
 	}
+	/* The NULL guard reaches up to the image (docs/abi.md): 32 KiB for the
+	 * toolchain's default link at 0x8000, 64 KiB for the SDK's 0x10000. */
+	err = obh_mem_set_null_guard(h->mem, img->lo < OBH_NULL_GUARD_MAX ? img->lo
+									 : OBH_NULL_GUARD_MAX);
+	if (err)
+		return err;
 	return resolve_imports(h, img);
 }
 

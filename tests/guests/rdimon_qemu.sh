@@ -1,6 +1,6 @@
 #!/bin/sh
 # The semihosting (rdimon) guests under qemu-arm alone: checks that they are
-# built right (linked at 0x10000, runnable) and that their output is the
+# built right (the default link, runnable) and that their output is the
 # reference the outboard comparisons use. Usage: rdimon_qemu.sh QEMU_ARM
 . "$(dirname "$0")/lib.sh"
 
