@@ -16,6 +16,8 @@ qemu_run() {
 	echo "$status" >"$WORK/$tag.status"
 }
 
+mkdir -p "$WORK/parity.d/parity_empty_dir" "$WORK/parity.d/parity_full_dir"
+echo keep >"$WORK/parity.d/parity_full_dir/keep.txt"
 qemu_run parity "$(guest_path semihost_parity)"
 expect_status parity 3
 expect_stdout parity "$TEST_DIR/semihost_parity.expected"
