@@ -65,9 +65,9 @@ struct rewrite {
 	uint32_t path;              /* AS_REMOVE: the guest's path string */
 };
 
-static void call_fs(struct obh_host *h, struct obh_thread *t, uint32_t num,
-		    const uint32_t *args, unsigned n, enum shape shape, uint32_t len,
-		    uint32_t scratch);
+static int call_fs(struct obh_host *h, struct obh_thread *t, uint32_t num,
+		   const uint32_t *args, unsigned n, enum shape shape, uint32_t len,
+		   uint32_t scratch);
 
 int obh_semihost_init(struct obh_host *h, const struct obh_semihost_layout *layout)
 {
@@ -102,10 +102,10 @@ static int64_t rewrite_result(struct obh_host *h, struct obh_thread *t, void *ar
 {
 	struct obh_semihost *s = h->semihost;
 	const struct rewrite *rw = arg;
-	if (rw->shape == AS_REMOVE && r0 == -OB_ABI_EISDIR) {
-		call_fs(h, t, OB__REQUEST__CALL_FS_RMDIR, &rw->path, 1, AS_ZERO, 0, 0);
-		return OBH_BLOCKED;
-	}
+	if (rw->shape == AS_REMOVE && r0 == -OB_ABI_EISDIR)
+		return call_fs(h, t, OB__REQUEST__CALL_FS_RMDIR, &rw->path, 1, AS_ZERO, 0, 0)
+			       ? -1 /* ENOMEM, noted */
+			       : OBH_BLOCKED;
 	if (r0 < 0) {
 		fail(s, ob_errno_from_abi((int)-r0));
 		return rw->shape == AS_NOT_DONE ? (int64_t)rw->len : -1;
@@ -132,20 +132,22 @@ static int64_t rewrite_result(struct obh_host *h, struct obh_thread *t, void *ar
 	return r0;
 }
 
-/* Run an fs call for the guest with its result rewritten. */
-static void call_fs(struct obh_host *h, struct obh_thread *t, uint32_t num,
-		    const uint32_t *args, unsigned n, enum shape shape, uint32_t len,
-		    uint32_t scratch)
+/* Run an fs call for the guest with its result rewritten: 0, or -ENOMEM
+ * when it could not start (t's r0 and SYS_ERRNO say so). */
+static int call_fs(struct obh_host *h, struct obh_thread *t, uint32_t num,
+		   const uint32_t *args, unsigned n, enum shape shape, uint32_t len,
+		   uint32_t scratch)
 {
 	uint32_t v[OBH_MAX_ARGS] = { 0 };
 	memcpy(v, args, n * sizeof(uint32_t));
 	struct rewrite *rw = malloc(sizeof(*rw));
 	if (!rw) {
 		obh_thread_set_reg(h, t, UC_ARM_REG_R0, (uint32_t)fail(h->semihost, ENOMEM));
-		return;
+		return -ENOMEM;
 	}
 	*rw = (struct rewrite){ .shape = shape, .len = len, .scratch = scratch, .path = args[0] };
 	obh_dispatch(h, t, obh_call_by_num(num), v, rewrite_result, rw, true);
+	return 0;
 }
 
 static uint32_t open_flags(uint32_t mode)
