@@ -8,7 +8,8 @@ add_library(obh_mem_loader STATIC
   ${OBH_LOADER_DIR}/src/stack.c
   ${OBH_LOADER_DIR}/src/loader/elf.c
   ${OBH_LOADER_DIR}/src/loader/elf_reloc.c
-  ${OBH_LOADER_DIR}/src/loader/elf_imports.c)
+  ${OBH_LOADER_DIR}/src/loader/elf_imports.c
+  ${OBH_LOADER_DIR}/src/loader/elf_syms.c)
 target_include_directories(obh_mem_loader PUBLIC ${OBH_LOADER_DIR}/src)
 target_link_libraries(obh_mem_loader PUBLIC ob_unicorn)
 if(OUTBOARD_FUZZ AND CMAKE_C_COMPILER_ID MATCHES "Clang")
@@ -24,6 +25,9 @@ ob_unit_test(NAME obh_test_stack
   LIBS obh_mem_loader)
 ob_unit_test(NAME obh_test_elf
   SOURCES ${OBH_LOADER_DIR}/tests/test_elf.c
+  LIBS obh_mem_loader)
+ob_unit_test(NAME obh_test_syms
+  SOURCES ${OBH_LOADER_DIR}/tests/test_syms.c
   LIBS obh_mem_loader)
 
 # Real ARM executables for obh_test_elf, built with the guest toolchain at
@@ -54,6 +58,8 @@ if(OBH_ARM_GCC)
   add_custom_target(obh_test_elf_images DEPENDS ${obh_elf_outputs})
   add_dependencies(obh_test_elf obh_test_elf_images)
   target_compile_definitions(obh_test_elf PRIVATE OBH_TEST_ELF_DIR="${obh_elf_out}")
+  add_dependencies(obh_test_syms obh_test_elf_images)
+  target_compile_definitions(obh_test_syms PRIVATE OBH_TEST_ELF_DIR="${obh_elf_out}")
 else()
   message(WARNING "arm-none-eabi-gcc not found: obh_test_elf skips its real-image cases")
 endif()

@@ -7,15 +7,33 @@
  * The engine is opened once and reused (uc_open is the slow part); each
  * input gets its own obh_mem, and obh_mem_destroy must leave the engine
  * empty again. The image limit is lowered so inputs with huge p_memsz
- * stay fast.
+ * stay fast. Every input also goes through the symbol reader of fault
+ * reports (loader/syms.h), whose names must come out printable.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "loader/elf.h"
+#include "loader/syms.h"
 #include "mem.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The reader must accept any bytes and name only with printable text. */
+static void check_syms(const uint8_t *data, size_t size)
+{
+	struct obh_syms *s;
+	char buf[128];
+
+	if (obh_syms_read(data, size, 0, &s) != 0)
+		abort();
+	for (uint32_t a = 0; a < 0x20000; a += 0x7f)
+		if (obh_syms_describe(s, a, buf, sizeof(buf)))
+			for (const char *c = buf; *c; c++)
+				if (*c < ' ' || *c > '~')
+					abort();
+	obh_syms_free(s);
+}
 
 static uint32_t engine_regions(uc_engine *uc)
 {
@@ -36,6 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct obh_image img;
 	char err[256];
 
+	check_syms(data, size);
 	if (!uc && uc_open(UC_ARCH_ARM, UC_MODE_ARM, &uc) != UC_ERR_OK)
 		abort();
 	if (obh_mem_create(uc, &m) != 0)

@@ -32,7 +32,10 @@ void obh_dispatch_finish(struct obh_host *h, struct obh_thread *t, const struct 
 	obh_thread_note_call(t, c->num, (int32_t)r0, pc_of(h, t));
 	if (result)
 		r0 = result(h, t, result_arg, r0);
-	if (woke)
+	if (r0 == OBH_BLOCKED)
+		return; /* the rewriter started a follow-up call, which now owns t */
+	/* A follow-up call that failed at once finds t still waiting. */
+	if (woke || t->state == OBH_T_WAITING)
 		obh_sched_wake(h, t, (int32_t)r0);
 	else
 		obh_thread_set_reg(h, t, UC_ARM_REG_R0, (uint32_t)r0);

@@ -22,7 +22,9 @@
  * Rewrites a call's result before it reaches the guest's r0 (semihosting
  * uses this to turn POSIX results into its own conventions). arg is the
  * caller's; r0 is the result (value or -ABI errno); the return value is
- * what the guest gets.
+ * what the guest gets, or OBH_BLOCKED when the rewriter has dispatched a
+ * follow-up call for t (semihosting's remove: rmdir after unlink's EISDIR),
+ * whose own completion then writes t's r0.
  */
 typedef int64_t (*obh_result_fn)(struct obh_host *h, struct obh_thread *t, void *arg,
 				 int64_t r0);

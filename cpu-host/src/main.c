@@ -14,7 +14,7 @@
 #include "setup.h"
 #include "trace.h"
 
-#define DEFAULT_HEAP_MAX (64u << 20)
+#define DEFAULT_HEAP_MAX (128u << 20) /* as qemu-arm gives a semihosting guest */
 #define DEFAULT_STACK (1u << 20)
 
 static void usage(FILE *out)
@@ -32,7 +32,7 @@ static void usage(FILE *out)
 		"  --trace-time          prefix each trace line with seconds since the start\n"
 		"  --trace-durations     end each trace line with the call's time in ms\n"
 		"  --stats               print IPC statistics at exit\n"
-		"  --heap-max SIZE       heap limit (default 64M)\n"
+		"  --heap-max SIZE       heap limit (default 128M)\n"
 		"  --stack SIZE          main thread stack (default 1M)\n"
 		"  --plugin-timeout MS   how long to wait for a plugin's Hello (default 10000)\n"
 		"  --call-timeout MS     deadline of each blocking device call (default none)\n"

@@ -39,6 +39,7 @@ struct obh_mem {
 	size_t count;
 	size_t cap;
 	struct obh_heap heap;
+	uint32_t guard_end; /* the NULL guard: [0, guard_end) is never mapped */
 };
 
 static uint64_t page_up(uint64_t v)
@@ -74,6 +75,7 @@ int obh_mem_create(uc_engine *uc, struct obh_mem **out)
 	if (!m)
 		return -ENOMEM;
 	m->uc = uc;
+	m->guard_end = OBH_NULL_PAGE_END;
 	*out = m;
 	return 0;
 }
@@ -209,11 +211,25 @@ int obh_mem_map(struct obh_mem *m, uint32_t addr, uint32_t size, unsigned prot,
 	uint64_t end = (uint64_t)addr + size;
 
 	if (!name || size == 0 || !page_aligned(addr) || !page_aligned(size) ||
-	    end > ADDR_SPACE_END || addr < OBH_NULL_GUARD_END || (prot & ~OBH_PROT_RWX))
+	    end > ADDR_SPACE_END || addr < m->guard_end || (prot & ~OBH_PROT_RWX))
 		return -EINVAL;
 	if (range_claimed(m, addr, end))
 		return -EEXIST;
 	return map_region(m, addr, size, prot, OBH_REGION_PLAIN, name);
+}
+
+int obh_mem_set_null_guard(struct obh_mem *m, uint32_t end)
+{
+	if (!page_aligned(end) || end < OBH_NULL_PAGE_END || end > OBH_NULL_GUARD_MAX ||
+	    (m->count && m->regions[0].start < end) || (m->heap.on && m->heap.start < end))
+		return -EINVAL;
+	m->guard_end = end;
+	return 0;
+}
+
+uint32_t obh_mem_null_guard_end(const struct obh_mem *m)
+{
+	return m->guard_end;
 }
 
 /* ---- spans: ranges over adjacent regions ---- */
@@ -401,7 +417,7 @@ char *obh_mem_describe(const struct obh_mem *m, uint32_t addr, char *buf, size_t
 		snprintf(buf, cap, "%s+0x%x", r->name, (unsigned)(addr - r->start));
 		return buf;
 	}
-	if (addr < OBH_NULL_GUARD_END) {
+	if (addr < m->guard_end) {
 		snprintf(buf, cap, "NULL guard");
 		return buf;
 	}
@@ -516,7 +532,7 @@ int obh_mem_heap_init(struct obh_mem *m, uint32_t start, uint32_t max_bytes)
 
 	if (m->heap.on)
 		return -EEXIST;
-	if (!page_aligned(start) || max == 0 || start < OBH_NULL_GUARD_END + OBH_HEAP_GAP ||
+	if (!page_aligned(start) || max == 0 || start < m->guard_end + OBH_HEAP_GAP ||
 	    limit > OBH_STACK_AREA_LO)
 		return -EINVAL;
 	if (range_claimed(m, (uint64_t)start - OBH_HEAP_GAP, limit))

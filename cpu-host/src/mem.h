@@ -9,8 +9,10 @@
  * same permissions for guest accesses, and every change goes to both.
  *
  * Memory map (docs/abi.md):
- *   0x00000000-0x0000ffff  never mapped (NULL guard): obh_mem_map refuses it
- *   image                  PT_LOAD segments (loader/elf.c)
+ *   0x00000000-guard end   never mapped (NULL guard): page 0 always, and up
+ *                          to 64 KiB below the image (obh_mem_set_null_guard)
+ *   image                  PT_LOAD segments (loader/elf.c), 0x8000 or
+ *                          0x10000 for a standard ARM link
  *   image end + 64 KiB     heap, grown by obh_mem_sbrk
  *   0x70000000-0x7ffeffff  stacks, each with an unmapped 64 KiB guard below
  *   0xfffe0000-0xfffe0fff  host page (thunks, backstops), mapped by the host
@@ -43,7 +45,8 @@
 /* Granularity of every mapping. Unicorn's ARM page (1 KiB) divides it. */
 #define OBH_PAGE_SIZE 0x1000u
 
-#define OBH_NULL_GUARD_END 0x00010000u /* nothing is mapped below this */
+#define OBH_NULL_PAGE_END 0x00001000u  /* page 0: never mapped */
+#define OBH_NULL_GUARD_MAX 0x00010000u /* the guard below the image is at most this */
 #define OBH_HEAP_GAP 0x00010000u       /* unmapped gap between image and heap */
 #define OBH_STACK_AREA_LO 0x70000000u
 #define OBH_STACK_AREA_HI 0x7fff0000u  /* exclusive */
@@ -98,10 +101,22 @@ void obh_mem_destroy(struct obh_mem *m);
  * Unicorn's TLB page by page, about half of a short run's time. */
 void obh_mem_forget_engine(struct obh_mem *m);
 
+/*
+ * The NULL guard: [0, end) is never mapped, so that a NULL pointer (plus a
+ * small offset) faults and fault reports name it. It starts as page 0; the
+ * loader raises it to the image's lowest page, at most OBH_NULL_GUARD_MAX,
+ * so a program linked at 0x8000 gets 32 KiB and one at 0x10000 64 KiB.
+ * obh_mem_set_null_guard: end must be page-aligned, at least
+ * OBH_NULL_PAGE_END and at most OBH_NULL_GUARD_MAX, and nothing mapped below
+ * it; else -EINVAL.
+ */
+int obh_mem_set_null_guard(struct obh_mem *m, uint32_t end);
+uint32_t obh_mem_null_guard_end(const struct obh_mem *m);
+
 /* Maps [addr, addr + size) with prot, zero-filled, as a plain region.
  * name is copied (truncated to OBH_REGION_NAME_MAX - 1 characters).
  * Errors: -EINVAL (addr or size not page-aligned, size 0, wraps past 4 GiB,
- * below OBH_NULL_GUARD_END, prot has unknown bits, name NULL); -EEXIST (part
+ * inside the NULL guard, prot has unknown bits, name NULL); -EEXIST (part
  * of the range is mapped, or is a stack guard or the heap's reserved range);
  * -ENOMEM. */
 int obh_mem_map(struct obh_mem *m, uint32_t addr, uint32_t size, unsigned prot,
@@ -166,7 +181,7 @@ const struct obh_region *obh_mem_region(const struct obh_mem *m, size_t i);
 /*
  * Heap. obh_mem_heap_init reserves [start, start + max_bytes) for it; the
  * break starts at start and nothing is mapped yet. start must be page-aligned,
- * the 64 KiB below it (OBH_HEAP_GAP) unmapped, the whole reserved range free
+ * the 64 KiB below it (OBH_HEAP_GAP) unmapped and above the NULL guard, the whole reserved range free
  * and below the stack area. max_bytes is rounded up to a page.
  * Errors: -EINVAL, -EEXIST (something is mapped there, or already
  * initialised), -ENOMEM.

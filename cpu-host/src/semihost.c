@@ -53,14 +53,21 @@ struct obh_semihost {
 	int64_t start_ns;
 };
 
-/* A rewrite of a dispatched call's result into semihosting's convention. */
-enum shape { AS_HANDLE, AS_ZERO, AS_NOT_DONE, AS_FLEN };
+/* A rewrite of a dispatched call's result into semihosting's convention.
+ * AS_REMOVE is remove(3), as qemu-arm calls it: unlink, and rmdir when
+ * that says EISDIR. */
+enum shape { AS_HANDLE, AS_ZERO, AS_NOT_DONE, AS_FLEN, AS_REMOVE };
 
 struct rewrite {
 	enum shape shape;
 	uint32_t len;               /* AS_NOT_DONE: bytes asked for */
 	uint32_t scratch;           /* AS_FLEN: where fstat wrote */
+	uint32_t path;              /* AS_REMOVE: the guest's path string */
 };
+
+static int call_fs(struct obh_host *h, struct obh_thread *t, uint32_t num,
+		   const uint32_t *args, unsigned n, enum shape shape, uint32_t len,
+		   uint32_t scratch);
 
 int obh_semihost_init(struct obh_host *h, const struct obh_semihost_layout *layout)
 {
@@ -95,7 +102,10 @@ static int64_t rewrite_result(struct obh_host *h, struct obh_thread *t, void *ar
 {
 	struct obh_semihost *s = h->semihost;
 	const struct rewrite *rw = arg;
-	(void)t;
+	if (rw->shape == AS_REMOVE && r0 == -OB_ABI_EISDIR)
+		return call_fs(h, t, OB__REQUEST__CALL_FS_RMDIR, &rw->path, 1, AS_ZERO, 0, 0)
+			       ? -1 /* ENOMEM, noted */
+			       : OBH_BLOCKED;
 	if (r0 < 0) {
 		fail(s, ob_errno_from_abi((int)-r0));
 		return rw->shape == AS_NOT_DONE ? (int64_t)rw->len : -1;
@@ -104,6 +114,7 @@ static int64_t rewrite_result(struct obh_host *h, struct obh_thread *t, void *ar
 	case AS_HANDLE:
 		return r0;
 	case AS_ZERO:
+	case AS_REMOVE:
 		return 0;
 	case AS_NOT_DONE:
 		return (int64_t)rw->len - r0;
@@ -121,20 +132,22 @@ static int64_t rewrite_result(struct obh_host *h, struct obh_thread *t, void *ar
 	return r0;
 }
 
-/* Run an fs call for the guest with its result rewritten. */
-static void call_fs(struct obh_host *h, struct obh_thread *t, uint32_t num,
-		    const uint32_t *args, unsigned n, enum shape shape, uint32_t len,
-		    uint32_t scratch)
+/* Run an fs call for the guest with its result rewritten: 0, or -ENOMEM
+ * when it could not start (t's r0 and SYS_ERRNO say so). */
+static int call_fs(struct obh_host *h, struct obh_thread *t, uint32_t num,
+		   const uint32_t *args, unsigned n, enum shape shape, uint32_t len,
+		   uint32_t scratch)
 {
 	uint32_t v[OBH_MAX_ARGS] = { 0 };
 	memcpy(v, args, n * sizeof(uint32_t));
 	struct rewrite *rw = malloc(sizeof(*rw));
 	if (!rw) {
 		obh_thread_set_reg(h, t, UC_ARM_REG_R0, (uint32_t)fail(h->semihost, ENOMEM));
-		return;
+		return -ENOMEM;
 	}
-	*rw = (struct rewrite){ .shape = shape, .len = len, .scratch = scratch };
+	*rw = (struct rewrite){ .shape = shape, .len = len, .scratch = scratch, .path = args[0] };
 	obh_dispatch(h, t, obh_call_by_num(num), v, rewrite_result, rw, true);
+	return 0;
 }
 
 static uint32_t open_flags(uint32_t mode)
@@ -162,6 +175,8 @@ static int64_t sys_open(struct obh_host *h, struct obh_thread *t, const uint32_t
 		if (strcmp(name, ":tt") == 0)
 			return mode < 4 ? 0 : mode < 8 ? 1 : 2;
 		if (strcmp(name, ":semihosting-features") == 0) {
+			if (mode > 1) /* read-only, as qemu-arm says */
+				return fail(s, EACCES);
 			s->features_open = true;
 			s->features_pos = 0;
 			return FEATURES_HANDLE;
@@ -318,10 +333,44 @@ static int64_t sys_write_console(struct obh_host *h, uint32_t op, uint32_t r1)
 	}
 }
 
+/* Ticks since the run started, in nanoseconds (SYS_TICKFREQ), as qemu-arm. */
 static int64_t sys_elapsed(struct obh_host *h, uint32_t r1)
 {
-	uint64_t us = (uint64_t)(obh_now_ns() - h->semihost->start_ns) / 1000;
-	return obh_mem_write(h->mem, r1, &us, 8) ? fail(h->semihost, EFAULT) : 0;
+	uint64_t ns = (uint64_t)(obh_now_ns() - h->semihost->start_ns);
+	return obh_mem_write(h->mem, r1, &ns, 8) ? fail(h->semihost, EFAULT) : 0;
+}
+
+/* The process's CPU time in centiseconds, as qemu-arm's clock() / 10 ms:
+ * a guest that waits (on a plugin, a sleep) uses none. */
+static int64_t sys_clock(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts))
+		return -1;
+	return (int64_t)ts.tv_sec * 100 + ts.tv_nsec / 10000000;
+}
+
+/* qemu-arm runs the command on the host; outboard never runs host
+ * commands for a guest. Refused with -1 and ENOSYS, and said once. */
+static int64_t sys_system(struct obh_host *h, struct obh_thread *t, uint32_t r1)
+{
+	static bool warned;
+	uint32_t b[2];
+	char cmd[64] = "";
+	if (obh_mem_read(h->mem, r1, b, sizeof(b)))
+		return fail(h->semihost, EFAULT);
+	if (!warned) {
+		bool cut = obh_mem_read_str(h->mem, b[0], cmd, sizeof(cmd)) == -ENAMETOOLONG &&
+			   obh_mem_read(h->mem, b[0], cmd, sizeof(cmd) - 1) == 0;
+		for (char *c = cmd; *c; c++)
+			if (*c < ' ' || *c > '~')
+				*c = '?';
+		OB_WARN(CAT, "thread %u: system(\"%s%s\") refused: outboard does not run host "
+			"commands for a guest (SYS_SYSTEM returns -1, errno ENOSYS; said once)",
+			t->id, cmd, cut ? "..." : "");
+		warned = true;
+	}
+	return fail(h->semihost, ENOSYS);
 }
 
 static int64_t sys_tmpnam(struct obh_host *h, const uint32_t *b)
@@ -348,12 +397,17 @@ static int64_t with_block(struct obh_host *h, struct obh_thread *t, uint32_t op,
 		return sys_open(h, t, b);
 	case SYS_ISERROR:
 		return (int32_t)b[0] < 0;
-	case SYS_ISTTY: {
+	case SYS_ISTTY: { /* qemu-arm: isatty(3)'s errno, ENOTTY for a file */
 		const struct obh_fd *f = obh_fd_get(h->fds, (int32_t)b[0]);
-		return f && f->kind == OBH_FD_CONSOLE;
+		if (!f && !is_features(h, b[0]))
+			return fail(h->semihost, EBADF);
+		if (f && f->kind == OBH_FD_CONSOLE)
+			return 1;
+		fail(h->semihost, ENOTTY);
+		return 0;
 	}
 	case SYS_REMOVE:
-		call_fs(h, t, OB__REQUEST__CALL_FS_UNLINK, b, 1, AS_ZERO, 0, 0);
+		call_fs(h, t, OB__REQUEST__CALL_FS_UNLINK, b, 1, AS_REMOVE, 0, 0);
 		return OBH_BLOCKED;
 	case SYS_RENAME: {
 		uint32_t args[2] = { b[0], b[2] };
@@ -387,7 +441,10 @@ void obh_semihost(struct obh_host *h, struct obh_thread *t)
 		r0 = -1; /* the console's stdin is at end of file */
 		break;
 	case SYS_CLOCK:
-		r0 = (obh_now_ns() - s->start_ns) / 10000000;
+		r0 = sys_clock();
+		break;
+	case SYS_SYSTEM:
+		r0 = sys_system(h, t, r1);
 		break;
 	case SYS_TIME:
 		r0 = (int64_t)time(NULL);
@@ -409,7 +466,7 @@ void obh_semihost(struct obh_host *h, struct obh_thread *t)
 		r0 = sys_elapsed(h, r1);
 		break;
 	case SYS_TICKFREQ:
-		r0 = 1000000;
+		r0 = 1000000000;
 		break;
 	default:
 		OB_STUB(CAT, "thread %u: semihosting operation 0x%x is not supported", t->id, op);

@@ -15,6 +15,7 @@
 #include "kernel/kobjs.h"
 #include "kernel/thread.h"
 #include "loader/elf.h"
+#include "loader/syms.h"
 #include "marshal.h"
 #include "mem.h"
 #include "outboard/log.h"
@@ -112,6 +113,16 @@ static int load_image(struct obh_host *h, const uint8_t *data, size_t len,
 		OB_ERROR(CAT, "cannot load %s: %s", h->opts.program, why[0] ? why : strerror(-err));
 		return err;
 	}
+	/* The NULL guard reaches up to the image (docs/abi.md): 32 KiB for the
+	 * toolchain's default link at 0x8000, 64 KiB for the SDK's 0x10000. */
+	err = obh_mem_set_null_guard(h->mem, img->lo < OBH_NULL_GUARD_MAX ? img->lo
+									 : OBH_NULL_GUARD_MAX);
+	if (err)
+		return err;
+	/* For fault reports only: without memory for them they keep the
+	 * region form. */
+	if (obh_syms_read(data, len, img->bias, &h->syms))
+		OB_WARN(CAT, "no memory for the symbol table: fault reports give no function names");
 	return resolve_imports(h, img);
 }
 
@@ -206,6 +217,8 @@ void obh_teardown(struct obh_host *h)
 	obh_kobjs_destroy(h->kobjs);
 	obh_fdtable_destroy(h->fds);
 	obh_events_destroy(h->events);
+	obh_syms_free(h->syms);
+	h->syms = NULL;
 	obh_mem_forget_engine(h->mem);
 	obh_engine_close(h);
 	obh_mem_destroy(h->mem); /* the guest memory outlives the engine */

@@ -533,6 +533,29 @@ static void test_crafted_valid(void **state)
 	unload(f);
 }
 
+/* A standard link's addresses load: arm-none-eabi's 0x8000, and the lowest
+ * page above page 0. */
+static void test_crafted_low_links(void **state)
+{
+	struct fx *f = *state;
+	static const uint32_t at[] = { 0x8000, 0x1000 };
+	struct img im;
+
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		build(&im, false);
+		ph(&im, 0)->p_vaddr = ph(&im, 0)->p_paddr = at[i];
+		eh(&im)->e_entry = at[i] + 0x100;
+		assert_int_equal(load(f, im.b, im.len, NULL), 0);
+		assert_int_equal(f->img.lo, at[i]);
+		assert_int_equal(f->img.entry, at[i] + 0x100);
+		assert_string_equal(obh_mem_find(f->m, at[i])->name, "text");
+		uint32_t r0 = 42;
+		uc_reg_write(f->uc, UC_ARM_REG_R0, &r0);
+		assert_int_equal(run(f, f->img.entry), 42); /* bx lr ran from there */
+		unload(f);
+	}
+}
+
 static void test_crafted_pie(void **state)
 {
 	struct fx *f = *state;
@@ -693,8 +716,9 @@ static void test_bad_segments(void **state)
 	     "segment 1 overlaps segment 0");
 	CASE(ph(&im, 1)->p_vaddr = 0x8200, "segment 1 is not in address order");
 	CASE((ph(&im, 0)->p_vaddr = 0, eh(&im)->e_entry = 0x100),
-	     "segment 0 at 0x0 is inside the NULL guard");
-	CASE((ph(&im, 0)->p_vaddr = 0xf000, eh(&im)->e_entry = 0xf100), "inside the NULL guard");
+	     "segment 0 at 0x0 is inside page 0, which stays unmapped as the NULL guard");
+	CASE((ph(&im, 0)->p_vaddr = 0xf00, ph(&im, 0)->p_align = 0x100, eh(&im)->e_entry = 0x1000),
+	     "segment 0 at 0xf00 is inside page 0");
 	CASE(ph(&im, 1)->p_vaddr = 0x70000200, "where the stacks begin");
 	CASE(ph(&im, 1)->p_vaddr = 0xfffe0200, "where the stacks begin");
 	CASE(ph(&im, 1)->p_memsz = 0x6fffe000, "where the stacks begin");
@@ -897,6 +921,7 @@ int main(void)
 		cmocka_unit_test(test_real_skipped),
 #endif
 		T(test_crafted_valid),
+		T(test_crafted_low_links),
 		T(test_crafted_pie),
 		T(test_crafted_shared_pages),
 		T(test_crafted_truncated),

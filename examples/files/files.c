@@ -98,6 +98,11 @@ static void read_and_seek(void)
 	check_eq("lseek_end", lseek(fd, 0, SEEK_END), 12);
 	check_errno("lseek_negative", lseek(fd, -100, SEEK_SET), EINVAL);
 	check_errno("lseek_bad_whence", lseek(fd, 0, 7), EINVAL);
+	/* O_BINARY has no meaning here and is accepted; O_DIRECTORY is refused. */
+	int bin = open(A, O_RDONLY | O_BINARY);
+	check_ok("open_binary", bin);
+	check_ok("close_binary", close(bin));
+	check_errno("open_directory_flag_refused", open(A, O_RDONLY | O_DIRECTORY), EINVAL);
 	memset(buf, 0, 8);
 	n = pread(fd, buf, 5, 0);
 	check("pread", n == 5 && memcmp(buf, "hello", 5) == 0, "read %ld bytes", n);

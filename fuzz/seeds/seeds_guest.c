@@ -277,8 +277,43 @@ void obz_seeds_guest(const char *dir)
 	write_prog(&p, dir, "fault-undefined");
 }
 
-/* An ET_EXEC or ET_DYN image with one read+execute segment holding code. */
-static void elf_seed(const char *dir, const char *name, uint16_t type, uint32_t vaddr)
+/* Section headers, a symbol table (a file, a mapping symbol, a function)
+ * and its strings after the code at file offset at, for the symbol reader
+ * of fault reports (cpu-host/src/loader/elf_syms.c). */
+static void add_symtab(struct obz_seed *s, Elf32_Ehdr *eh, uint32_t at, uint32_t entry,
+		       uint32_t code_len)
+{
+	static const char strs[] = "\0seed.c\0$a\0main";
+	Elf32_Sym syms[4] = {
+		{ 0 },
+		{ .st_name = 1, .st_info = ELF32_ST_INFO(STB_LOCAL, STT_FILE), .st_shndx = SHN_ABS },
+		{ .st_name = 8, .st_value = entry, .st_info = ELF32_ST_INFO(STB_LOCAL, STT_NOTYPE),
+		  .st_shndx = 1 },
+		{ .st_name = 11, .st_value = entry, .st_size = code_len,
+		  .st_info = ELF32_ST_INFO(STB_GLOBAL, STT_FUNC), .st_shndx = 1 },
+	};
+	uint32_t symoff = at, stroff = symoff + sizeof(syms), shoff = stroff + sizeof(strs);
+	Elf32_Shdr sh[4] = {
+		{ 0 },
+		{ .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC | SHF_EXECINSTR, .sh_addr = entry,
+		  .sh_offset = entry & 0xfff, .sh_size = code_len },
+		{ .sh_type = SHT_SYMTAB, .sh_offset = symoff, .sh_size = sizeof(syms), .sh_link = 3,
+		  .sh_info = 3, .sh_entsize = sizeof(Elf32_Sym) },
+		{ .sh_type = SHT_STRTAB, .sh_offset = stroff, .sh_size = sizeof(strs) },
+	};
+	eh->e_shoff = shoff;
+	eh->e_shentsize = sizeof(Elf32_Shdr);
+	eh->e_shnum = 4;
+	memcpy(s->buf, eh, sizeof(*eh)); /* the header was written already */
+	obz_seed_bytes(s, syms, sizeof(syms));
+	obz_seed_bytes(s, strs, sizeof(strs));
+	obz_seed_bytes(s, sh, sizeof(sh));
+}
+
+/* An ET_EXEC or ET_DYN image with one read+execute segment holding code,
+ * and with a symbol table if syms is set. */
+static void elf_seed(const char *dir, const char *name, uint16_t type, uint32_t vaddr,
+		     bool syms)
 {
 	struct prog p = { 0 };
 	struct obz_seed s = { 0 }, code = { 0 };
@@ -300,12 +335,16 @@ static void elf_seed(const char *dir, const char *name, uint16_t type, uint32_t 
 	obz_seed_bytes(&s, &eh, sizeof(eh));
 	obz_seed_bytes(&s, &ph, sizeof(ph));
 	obz_seed_bytes(&s, code.buf, code.len);
+	if (syms)
+		add_symtab(&s, &eh, off + (uint32_t)code.len, eh.e_entry, (uint32_t)code.len);
 	free(code.buf);
 	obz_seed_write(&s, dir, "fuzz_elf", name);
 }
 
 void obz_seeds_elf(const char *dir)
 {
-	elf_seed(dir, "exec", ET_EXEC, TEXT);
-	elf_seed(dir, "pie", ET_DYN, 0);
+	elf_seed(dir, "exec", ET_EXEC, TEXT, false);
+	elf_seed(dir, "pie", ET_DYN, 0, false);
+	/* The toolchain's default link (arm-none-eabi: 0x8000), with symbols. */
+	elf_seed(dir, "exec-8000-symbols", ET_EXEC, 0x8000, true);
 }

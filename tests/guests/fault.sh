@@ -1,6 +1,7 @@
 #!/bin/sh
 # A guest fault ends the run with 128 + signal and a report that names the
-# kind of fault and the PC.
+# kind of fault and the PC, with the function and file from the ELF's
+# symbols (and without them for a stripped copy of fault_null).
 # Usage: fault.sh PROGRAM STATUS KIND_ERE ARM_NM
 #   KIND_ERE  an extended regex (case-insensitive) the report must match
 #   ARM_NM    arm-none-eabi-nm, to find where fault_here is: the PC must lie
@@ -17,8 +18,12 @@ elf=$(guest_path "$prog")
 run_outboard f --fs "$WORK" "$elf"
 expect_status f "$status"
 expect_stderr_matches f "$kind" "the kind of fault"
-head -n 1 "$WORK/f.out" | grep -q "^$prog: " ||
+head -n 1 "$WORK/f.out" | grep -q "^${prog%_rdimon}: " ||
 	{ show f; fail "the guest's own line before the fault is missing"; }
+case $prog in fault_null*)
+	# At the toolchain's default link (0x8000) as at the SDK's 0x10000.
+	expect_stderr_matches f 'NULL pointer read at 0x00000000 \[NULL guard\]' "address 0"
+esac
 
 if [ "$prog" = fault_jump_null ]; then
 	expect_stderr_matches f 'pc[^0-9a-z]{0,4}(0x)?0{1,8}([^0-9a-fx]|$)' "PC 0"
@@ -44,5 +49,22 @@ done
 if [ -z "$found" ]; then
 	show f
 	fail "the report gives no PC inside fault_here ($(printf '0x%08x-0x%08x' "$start" "$end"))"
+fi
+
+# The ELF has symbols: the report names the function and its file.
+src=${prog%_rdimon}.c
+expect_stderr_matches f "pc $found in fault_here\+0x[0-9a-f]+ \($src\) \[text\+0x[0-9a-f]+\]" \
+	"the function at the PC"
+expect_stderr_matches f "lr [0-9a-f]{8} in [A-Za-z_][A-Za-z_0-9]*\+0x[0-9a-f]+ \(" "the caller"
+
+# Stripped, the same program gets the report without names.
+strip=${nm%nm}strip
+if [ "$prog" = fault_null ] && [ -x "$strip" ]; then
+	"$strip" -o "$WORK/stripped.elf" "$elf"
+	run_outboard s --fs "$WORK" "$WORK/stripped.elf"
+	expect_status s "$status"
+	expect_stderr_matches s "pc $found \[text\+0x[0-9a-f]+\] in ARM state, lr [0-9a-f]{8}\$" \
+		"the stripped form"
+	! grep -q 'fault_here' "$WORK/s.err" || { show s; fail "a stripped binary named a function"; }
 fi
 note "passed (pc 0x$found)"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The semihosting (rdimon) guests under qemu-arm alone: checks that they are
-# built right (linked at 0x10000, runnable) and that their output is the
+# built right (the default link, runnable) and that their output is the
 # reference the outboard comparisons use. Usage: rdimon_qemu.sh QEMU_ARM
 . "$(dirname "$0")/lib.sh"
 
@@ -16,6 +16,8 @@ qemu_run() {
 	echo "$status" >"$WORK/$tag.status"
 }
 
+mkdir -p "$WORK/parity.d/parity_empty_dir" "$WORK/parity.d/parity_full_dir"
+echo keep >"$WORK/parity.d/parity_full_dir/keep.txt"
 qemu_run parity "$(guest_path semihost_parity)"
 expect_status parity 3
 expect_stdout parity "$TEST_DIR/semihost_parity.expected"

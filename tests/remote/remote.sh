@@ -94,7 +94,7 @@ refusals() { grep -c 'refused an unauthenticated peer' "$WORK/plugin.err" || tru
 # 1. The right key.
 run_remote ok --plugin "fs=$url" --key "$WORK/key" "$(guest_path files)"
 expect_status ok 0
-expect_line ok out '^files: 102 checks, 0 failed$' "every fs check passing remotely"
+expect_line ok out '^files: 105 checks, 0 failed$' "every fs check passing remotely"
 
 # 2. Refusals.
 run_remote wrongkey --plugin "fs=$url" --key "$WORK/wrong" --plugin-timeout 3000 \

@@ -237,9 +237,9 @@ static int place_segments(struct obh_elf_ctx *c, const struct obh_elf_opts *opts
 	uint64_t first = page_down(c->segs[0].ph.p_vaddr), total = 0;
 
 	if (c->eh.e_type == ET_DYN) {
-		if (base % OBH_PAGE_SIZE || base < OBH_NULL_GUARD_END)
+		if (base % OBH_PAGE_SIZE || base < OBH_NULL_PAGE_END)
 			return obh_elf_fail(c, "load base 0x%x is not a page-aligned address above 0x%x",
-					    base, OBH_NULL_GUARD_END);
+					    base, OBH_NULL_PAGE_END);
 		c->bias = base - (uint32_t)first;
 	}
 	for (unsigned i = 0; i < c->nsegs; i++) {
@@ -248,9 +248,9 @@ static int place_segments(struct obh_elf_ctx *c, const struct obh_elf_opts *opts
 		s->lo = c->eh.e_type == ET_DYN ? base + (s->ph.p_vaddr - first) : s->ph.p_vaddr;
 		s->hi = s->lo + s->ph.p_memsz;
 		unsigned long long lo = s->lo, hi = s->hi;
-		if (lo < OBH_NULL_GUARD_END)
-			return obh_elf_fail(c, "segment %u at 0x%llx is inside the NULL guard (below 0x%x)",
-					    s->index, lo, OBH_NULL_GUARD_END);
+		if (lo < OBH_NULL_PAGE_END)
+			return obh_elf_fail(c, "segment %u at 0x%llx is inside page 0, which stays unmapped as the NULL guard (below 0x%x)",
+					    s->index, lo, OBH_NULL_PAGE_END);
 		if (hi > IMAGE_AREA_END)
 			return obh_elf_fail(c, "segment %u (0x%llx-0x%llx) reaches past 0x%x, where the stacks begin",
 					    s->index, lo, hi, IMAGE_AREA_END);

@@ -15,14 +15,20 @@
 
 /* Flags that mean nothing for a plugin-served regular file. */
 #define ABI_IGNORED                                                                    \
-	(OBF_ABI_O_NBIO | OBF_ABI_O_NONBLOCK | OBF_ABI_O_NOCTTY | OBF_ABI_O_CLOEXEC)
+	(OBF_ABI_O_NBIO | OBF_ABI_O_NONBLOCK | OBF_ABI_O_NOCTTY | OBF_ABI_O_CLOEXEC |   \
+	 OBF_ABI_O_BINARY | OBF_ABI_O_TEXT)
+
+uint32_t obf_open_flags_unsupported(uint32_t abi)
+{
+	return abi & ~(ABI_ACCMODE | ABI_HONOURED | ABI_IGNORED);
+}
 
 int obf_open_flags_parse(uint32_t abi, struct obf_open_flags *out)
 {
 	uint32_t acc = abi & ABI_ACCMODE;
 
 	*out = (struct obf_open_flags){ 0 };
-	if (abi & ~(ABI_ACCMODE | ABI_HONOURED | ABI_IGNORED))
+	if (obf_open_flags_unsupported(abi))
 		return -EINVAL;
 	switch (acc) {
 	case OB__OPEN_FLAG__OPEN_RDONLY:

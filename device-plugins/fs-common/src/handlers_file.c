@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "outboard/log.h"
+
 int obf_h_open(void *ctx, ob_call *call, const ProtobufCMessage *args, ProtobufCMessage *res)
 {
 	struct obf_fs *fs = ctx;
@@ -21,8 +23,16 @@ int obf_h_open(void *ctx, ob_call *call, const ProtobufCMessage *args, ProtobufC
 
 	(void)call;
 	rc = obf_open_flags_parse(a->flags, &fl);
-	if (rc < 0)
+	if (rc < 0) {
+		uint32_t bad = obf_open_flags_unsupported(a->flags);
+		if (bad)
+			OB_GUEST_ERROR("fs", "open %s: flags 0x%x are not supported "
+				       "(docs/abi.md, Open flags); EINVAL", a->path, bad);
+		else
+			OB_GUEST_ERROR("fs", "open %s: access mode 3 is none of O_RDONLY, "
+				       "O_WRONLY, O_RDWR; EINVAL", a->path);
 		return -rc;
+	}
 	rc = obf_path_check(a->path);
 	if (rc < 0)
 		return -rc;

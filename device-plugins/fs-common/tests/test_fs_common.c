@@ -45,12 +45,22 @@ static void flags_parse(void **state)
 	/* Ignored flags. */
 	assert_int_equal(obf_open_flags_parse(0x1000 | 0x4000 | 0x8000 | 0x40000, &f), 0);
 	assert_true(f.read && !f.write);
+	/* O_BINARY (fopen "rb" in arm-none-eabi newlib) and O_TEXT. */
+	assert_int_equal(obf_open_flags_parse(0x10000, &f), 0);
+	assert_true(f.read && !f.write && !f.create);
+	assert_int_equal(obf_open_flags_parse(2 | 0x0200 | 0x0008 | 0x10000, &f), 0);
+	assert_true(f.read && f.write && f.create && f.append && !f.trunc);
+	assert_int_equal(obf_open_flags_to_host(&f), O_RDWR | O_CREAT);
+	assert_int_equal(obf_open_flags_parse(1 | 0x20000, &f), 0);
+	assert_true(!f.read && f.write);
+	assert_int_equal(obf_open_flags_unsupported(0x10000 | 0x20000 | 0x40000 | 2), 0);
 	/* Refused. */
 	assert_int_equal(obf_open_flags_parse(3, &f), -EINVAL);
 	assert_int_equal(obf_open_flags_parse(0x200000, &f), -EINVAL); /* O_DIRECTORY */
 	assert_int_equal(obf_open_flags_parse(0x100000, &f), -EINVAL); /* O_NOFOLLOW */
 	assert_int_equal(obf_open_flags_parse(0x0010, &f), -EINVAL);
 	assert_int_equal(obf_open_flags_parse(0x80000000u, &f), -EINVAL);
+	assert_int_equal(obf_open_flags_unsupported(0x10000 | 0x200000 | 0x0010), 0x200010);
 }
 
 static void path_check(void **state)

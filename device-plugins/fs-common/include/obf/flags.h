@@ -4,11 +4,14 @@
  *
  * Accepted: the access mode (O_RDONLY 0, O_WRONLY 1, O_RDWR 2), O_APPEND,
  * O_CREAT, O_TRUNC, O_EXCL and O_SYNC, which are honoured; and O_NONBLOCK,
- * newlib's _FNBIO, O_NOCTTY and O_CLOEXEC, which mean nothing for a regular
- * file served by a plugin (the CPU host owns close-on-exec) and are ignored.
- * Anything else (access mode 3, O_DIRECTORY, O_NOFOLLOW, unknown bits) is
- * EINVAL: a backend must not silently drop a flag whose meaning it does
- * not implement.
+ * newlib's _FNBIO, O_NOCTTY, O_CLOEXEC, O_BINARY (arm-none-eabi newlib's
+ * fopen passes it for every "b" mode) and O_TEXT (newlib's Cygwin value,
+ * which portable programs may pass), which mean nothing for a regular file
+ * served by a plugin (the CPU host owns close-on-exec; files have no text
+ * mode) and are ignored. Anything else (access mode 3, O_DIRECTORY,
+ * O_NOFOLLOW, unknown bits) is EINVAL: a backend must not silently drop a
+ * flag whose meaning it does not implement. obf_open_flags_unsupported
+ * names those bits for the error message.
  *
  * Names: obf_ is shared by the fs backends (device-plugins/fs-common).
  */
@@ -24,6 +27,8 @@
 #define OBF_ABI_O_NONBLOCK 0x4000u
 #define OBF_ABI_O_NOCTTY 0x8000u
 #define OBF_ABI_O_CLOEXEC 0x40000u
+#define OBF_ABI_O_BINARY 0x10000u
+#define OBF_ABI_O_TEXT 0x20000u
 
 struct obf_open_flags {
 	bool read;   /* access mode allows reads */
@@ -37,6 +42,10 @@ struct obf_open_flags {
 
 /* Parse ABI flags into *out. Returns 0 or -EINVAL (see above). */
 int obf_open_flags_parse(uint32_t abi, struct obf_open_flags *out);
+
+/* The bits of abi that obf_open_flags_parse refuses (0 when it accepts
+ * them all; an access mode of 3 is refused but is not a bit here). */
+uint32_t obf_open_flags_unsupported(uint32_t abi);
 
 /* Whether an open with these flags may modify the filesystem: write access,
  * O_CREAT or O_TRUNC. Such opens fail with EROFS on a read-only fs. */
