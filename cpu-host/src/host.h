@@ -98,7 +98,13 @@ struct obh_host {
 		uint32_t rate, channels;
 	} sound_stream;
 	bool slicing;                   /* the block hook is installed (engine.c) */
-	bool want_slicing;              /* upcalls need it: install between slices */
+	uc_hook slice_hook;             /* its handle, while installed */
+	struct obh_slicing_state {      /* when to install it (slicing.c) */
+		int64_t unneeded_since; /* installed but not needed since; INT64_MAX: needed */
+		int64_t removed_at;     /* when it was last removed (0: never) */
+		int64_t hold_ns;        /* how long an unneeded hook stays installed */
+		uint64_t installs, removals;
+	} slice;
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
 
 	FILE *trace_out;
