@@ -57,10 +57,9 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *user)
 /* The only place slices end by time: see preempt.h for why not elsewhere. */
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
-	struct obh_host *h = user;
 	(void)addr;
 	(void)size;
-	if (h->preempt && obh_preempt_due(h->preempt))
+	if (obh_preempt_due(user)) /* user: the watcher, h->preempt */
 		uc_emu_stop(uc);
 }
 
@@ -137,8 +136,11 @@ int obh_engine_enable_slicing(struct obh_host *h)
 {
 	if (h->slicing)
 		return 0;
-	if (uc_hook_add(h->uc, &h->slice_hook, UC_HOOK_BLOCK, (void *)on_block, h, 1, 0) !=
-	    UC_ERR_OK) {
+	if (!h->preempt)
+		return -EINVAL;
+	uc_err e = uc_hook_add(h->uc, &h->slice_hook, UC_HOOK_BLOCK, (void *)on_block, h->preempt,
+			       1, 0);
+	if (e != UC_ERR_OK) {
 		OB_ERROR(CAT, "cannot install the block hook: threads will not be time-sliced");
 		return -ENOMEM;
 	}

@@ -104,6 +104,7 @@ struct obh_host {
 		int64_t removed_at;     /* when it was last removed (0: never) */
 		int64_t hold_ns;        /* how long an unneeded hook stays installed */
 		uint64_t installs, removals;
+		int64_t switch_ns;      /* spent installing and removing it (not retranslating) */
 	} slice;
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
 

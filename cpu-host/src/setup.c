@@ -193,8 +193,9 @@ void obh_teardown(struct obh_host *h)
 {
 	if (h->opts.stats && h->preempt)
 		fprintf(stderr, "outboard-cpu: stats slicing: hook_installs=%llu hook_removals=%llu "
-				"stops=%llu\n", (unsigned long long)h->slice.installs,
-			(unsigned long long)h->slice.removals,
+				"hook_switch_us=%lld stops=%llu\n",
+			(unsigned long long)h->slice.installs,
+			(unsigned long long)h->slice.removals, (long long)(h->slice.switch_ns / 1000),
 			(unsigned long long)obh_preempt_count(h->preempt));
 	obh_preempt_destroy(h->preempt);
 	if (h->opts.stats && h->router)

@@ -40,6 +40,7 @@ static void install(struct obh_host *h, int64_t now)
 	if (obh_engine_enable_slicing(h))
 		return;
 	st->installs++;
+	st->switch_ns += obh_now_ns() - now;
 	/* Needed again soon after a removal: that removal was not worth it. */
 	if (st->removed_at && now - st->removed_at < 4 * st->hold_ns)
 		st->hold_ns = st->hold_ns * 2 > OBH_SLICING_HOLD_MAX_NS ? OBH_SLICING_HOLD_MAX_NS
@@ -72,6 +73,7 @@ void obh_slicing_update(struct obh_host *h, const struct obh_thread *t, int64_t 
 	}
 	obh_engine_disable_slicing(h);
 	st->removals++;
+	st->switch_ns += obh_now_ns() - now;
 	st->removed_at = now;
 	st->unneeded_since = INT64_MAX;
 }

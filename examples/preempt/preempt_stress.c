@@ -18,7 +18,9 @@
  * start and compares hashes and buffers.
  *
  * Prints
- *   preempt_stress: calls=C arm_rounds=A thumb_rounds=T upcalls=U: preempted results equal the unpreempted ones
+ *   preempt_stress: calls=C arm_rounds=A thumb_rounds=T upcalls=U: preempted
+ *   results equal the unpreempted ones
+ * (one line),
  * and exits with 0; or prints "FAIL ..." lines and exits with 1.
  */
 #include <outboard.h>
