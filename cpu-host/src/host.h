@@ -3,7 +3,7 @@
  * router that sends domain calls to plugins.
  *
  * Threading: everything here runs on one host thread, except the preemption
- * watcher (preempt.c), which only ever calls uc_emu_stop().
+ * watcher (preempt.c), which only raises a flag the engine's hooks check.
  *
  * Names: obh_ is private to the CPU host.
  */

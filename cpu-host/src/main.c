@@ -27,7 +27,7 @@ static void usage(FILE *out)
 		"  --control URL         the launcher's control endpoint\n"
 		"  --key FILE            shared key for tcp:// plugins (outboard-keygen)\n"
 		"  --trace LIST          print calls of these domains (kernel,fs,...,all)\n"
-		"  --stats               print IPC statistics at exit\n"
+		"  --stats               print IPC and time-slicing statistics at exit\n"
 		"  --heap-max SIZE       heap limit (default 64M)\n"
 		"  --stack SIZE          main thread stack (default 1M)\n"
 		"  --plugin-timeout MS   how long to wait for a plugin's Hello (default 10000)\n"
