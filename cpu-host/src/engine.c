@@ -10,6 +10,7 @@
 #include "mem.h"
 #include "outboard/log.h"
 #include "preempt.h"
+#include "slicing.h"
 #include "trap.h"
 
 #define CAT "engine"
@@ -43,17 +44,22 @@ int obh_engine_open(struct obh_host *h)
 
 static void on_intr(uc_engine *uc, uint32_t intno, void *user)
 {
+	struct obh_host *h = user;
 	(void)uc;
-	obh_trap(user, intno);
+	obh_trap(h, intno);
+	/* Without the block hook a trap is the only safe point to end a slice
+	 * at: take it when the watcher asks, or when this call made the hook
+	 * necessary (slicing.h). */
+	if (!h->slicing && (obh_slicing_urgent(h) || (h->preempt && obh_preempt_due(h->preempt))))
+		obh_host_stop(h);
 }
 
 /* The only place slices end by time: see preempt.h for why not elsewhere. */
 static void on_block(uc_engine *uc, uint64_t addr, uint32_t size, void *user)
 {
-	struct obh_host *h = user;
 	(void)addr;
 	(void)size;
-	if (h->preempt && obh_preempt_due(h->preempt))
+	if (obh_preempt_due(user)) /* user: the watcher, h->preempt */
 		uc_emu_stop(uc);
 }
 
@@ -128,10 +134,13 @@ int obh_engine_setup(struct obh_host *h)
 
 int obh_engine_enable_slicing(struct obh_host *h)
 {
-	uc_hook hh;
 	if (h->slicing)
 		return 0;
-	if (uc_hook_add(h->uc, &hh, UC_HOOK_BLOCK, (void *)on_block, h, 1, 0) != UC_ERR_OK) {
+	if (!h->preempt)
+		return -EINVAL;
+	uc_err e = uc_hook_add(h->uc, &h->slice_hook, UC_HOOK_BLOCK, (void *)on_block, h->preempt,
+			       1, 0);
+	if (e != UC_ERR_OK) {
 		OB_ERROR(CAT, "cannot install the block hook: threads will not be time-sliced");
 		return -ENOMEM;
 	}
@@ -144,6 +153,17 @@ int obh_engine_enable_slicing(struct obh_host *h)
 	}
 	h->slicing = true;
 	return 0;
+}
+
+void obh_engine_disable_slicing(struct obh_host *h)
+{
+	if (!h->slicing)
+		return;
+	/* Unicorn 2.1 remembers every block it translated with this hook and
+	 * drops exactly those (uc_hook_del, hooked_regions): nothing else to
+	 * flush, and what runs next is translated without the call. */
+	uc_hook_del(h->uc, h->slice_hook);
+	h->slicing = false;
 }
 
 void obh_engine_close(struct obh_host *h)

@@ -1,9 +1,10 @@
 /*
- * The engine: Unicorn set up as an ARM926EJ-S in User mode, its three hooks
- * (software interrupts, invalid memory accesses, and a block hook that ends
- * a slice when the preemption watcher says so: preempt.h explains why the
- * watcher cannot stop the engine itself), and the host page of HLE thunks
- * and return backstops. There is no per-instruction hook anywhere.
+ * The engine: Unicorn set up as an ARM926EJ-S in User mode, its hooks
+ * (software interrupts, invalid memory accesses, and, only while something
+ * needs it, a block hook that ends a slice when the preemption watcher says
+ * so: preempt.h explains why the watcher cannot stop the engine itself),
+ * and the host page of HLE thunks and return backstops. There is no
+ * per-instruction hook anywhere.
  */
 #ifndef OBH_ENGINE_H
 #define OBH_ENGINE_H
@@ -20,12 +21,15 @@ int obh_engine_setup(struct obh_host *h);
 
 /*
  * Turn on time slicing: install the block hook that ends a slice when the
- * preemption watcher says so. A single-threaded guest never needs it and
- * runs without its cost; the run loop calls this when a second thread (or
- * a timer) appears. Must be called between slices: it flushes the
- * translation cache so that every block calls the hook. 0 or -errno.
+ * preemption watcher says so. The run loop calls this between slices when
+ * something needs it (slicing.h). It drops the translations of every
+ * executable region, so that every block calls the hook. 0 or -errno.
  */
 int obh_engine_enable_slicing(struct obh_host *h);
+
+/* Remove the block hook again (between slices); Unicorn drops the blocks
+ * translated with it. */
+void obh_engine_disable_slicing(struct obh_host *h);
 
 /* Close the engine. Safe on a half-built host. */
 void obh_engine_close(struct obh_host *h);

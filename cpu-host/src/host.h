@@ -3,7 +3,7 @@
  * router that sends domain calls to plugins.
  *
  * Threading: everything here runs on one host thread, except the preemption
- * watcher (preempt.c), which only ever calls uc_emu_stop().
+ * watcher (preempt.c), which only raises a flag the engine's hooks check.
  *
  * Names: obh_ is private to the CPU host.
  */
@@ -104,7 +104,14 @@ struct obh_host {
 		uint32_t rate, channels;
 	} sound_stream;
 	bool slicing;                   /* the block hook is installed (engine.c) */
-	bool want_slicing;              /* upcalls need it: install between slices */
+	uc_hook slice_hook;             /* its handle, while installed */
+	struct obh_slicing_state {      /* when to install it (slicing.c) */
+		int64_t unneeded_since; /* installed but not needed since; INT64_MAX: needed */
+		int64_t removed_at;     /* when it was last removed (0: never) */
+		int64_t hold_ns;        /* how long an unneeded hook stays installed */
+		uint64_t installs, removals;
+		int64_t switch_ns;      /* spent installing and removing it (not retranslating) */
+	} slice;
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
 
 	FILE *trace_out;

@@ -31,7 +31,7 @@ static void usage(FILE *out)
 		"  --trace-file FILE     write the trace to FILE instead of stderr\n"
 		"  --trace-time          prefix each trace line with seconds since the start\n"
 		"  --trace-durations     end each trace line with the call's time in ms\n"
-		"  --stats               print IPC statistics at exit\n"
+		"  --stats               print IPC and time-slicing statistics at exit\n"
 		"  --heap-max SIZE       heap limit (default 128M)\n"
 		"  --stack SIZE          main thread stack (default 1M)\n"
 		"  --plugin-timeout MS   how long to wait for a plugin's Hello (default 10000)\n"

@@ -26,8 +26,8 @@
 #define MAX_FDS 16
 
 struct obh_preempt {
+	struct obh_preempt_flag flag; /* first: obh_preempt_due reads it (preempt.h) */
 	uc_engine *uc;
-	atomic_bool due;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -84,7 +84,7 @@ static void *watch(void *arg)
 			fd_ready |= (fds[i].revents != 0);
 		bool expired = ms_until(p->deadline_ns) == 0;
 		if ((fd_ready || expired) && p->armed && p->generation == gen) {
-			atomic_store_explicit(&p->due, true, memory_order_release);
+			atomic_store_explicit(&p->flag.due, true, memory_order_release);
 			p->stops++;
 			/* One stop per slice: wait for the next arm (or quit). */
 			while (!p->quit && p->armed && p->generation == gen)
@@ -156,7 +156,7 @@ void obh_preempt_arm(struct obh_preempt *p, int64_t deadline_ns, const struct po
 	}
 	p->nfds = n + 1;
 	p->deadline_ns = deadline_ns;
-	atomic_store_explicit(&p->due, false, memory_order_relaxed);
+	atomic_store_explicit(&p->flag.due, false, memory_order_relaxed);
 	p->generation++;
 	p->armed = true;
 	pthread_cond_broadcast(&p->cond);
@@ -171,14 +171,6 @@ void obh_preempt_disarm(struct obh_preempt *p)
 	pthread_mutex_unlock(&p->lock);
 	uint64_t one = 1;
 	(void)!write(p->kick_fd, &one, sizeof(one));
-}
-
-bool obh_preempt_due(struct obh_preempt *p)
-{
-	if (!atomic_load_explicit(&p->due, memory_order_acquire))
-		return false;
-	atomic_store_explicit(&p->due, false, memory_order_relaxed);
-	return true;
 }
 
 uint64_t obh_preempt_count(const struct obh_preempt *p)

@@ -17,6 +17,7 @@
 #include "outboard/log.h"
 #include "preempt.h"
 #include "router.h"
+#include "slicing.h"
 #include "upcall.h"
 #include "scheduler_priv.h"
 
@@ -90,6 +91,10 @@ static void run_slice(struct obh_host *h, struct obh_thread *t)
 	int64_t deadline = next_wakeup(h);
 	if (s->slice_end_ns < deadline)
 		deadline = s->slice_end_ns;
+	obh_slicing_update(h, t, obh_now_ns(), &deadline);
+	/* Without the block hook only a trap can end the slice (slicing.h):
+	 * the watcher then only reports plugin frames, and deadlines are moot. */
+	bool watch = h->slicing || n > 0;
 
 	uint32_t pc = t->start_pc, cpsr = 0;
 	if (!t->fresh) {
@@ -102,10 +107,10 @@ static void run_slice(struct obh_host *h, struct obh_thread *t)
 	t->state = OBH_T_RUNNING;
 	s->live = t;
 	h->stop_requested = false;
-	if (h->slicing)
-		obh_preempt_arm(h->preempt, deadline, pfds, n);
+	if (watch)
+		obh_preempt_arm(h->preempt, h->slicing ? deadline : INT64_MAX, pfds, n);
 	uc_err err = obh_engine_run(h, pc);
-	if (h->slicing)
+	if (watch)
 		obh_preempt_disarm(h->preempt);
 	if (err != UC_ERR_OK)
 		note_engine_error(h, err);
@@ -191,8 +196,6 @@ int obh_sched_run(struct obh_host *h)
 			idle_wait(h);
 			continue;
 		}
-		if (!h->slicing && (s->live_threads > 1 || h->want_slicing))
-			obh_engine_enable_slicing(h);
 		switch_in(h, t);
 		if (obh_upcall_begin(h, t) == 0)
 			run_slice(h, t);

@@ -1,6 +1,6 @@
 /*
- * Scheduler internals shared by sched.c (thread state) and run.c (the run
- * loop). Nothing else includes this.
+ * Scheduler internals shared by sched.c (thread state), run.c (the run
+ * loop) and slicing.c (when to time-slice). Nothing else includes this.
  */
 #ifndef OBH_SCHEDULER_PRIV_H
 #define OBH_SCHEDULER_PRIV_H

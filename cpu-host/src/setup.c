@@ -193,10 +193,6 @@ int obh_setup_image(struct obh_host *h, const uint8_t *data, size_t len)
 	err = obh_preempt_create(h->uc, &h->preempt);
 	if (err)
 		goto out;
-	/* A time limit must be able to stop a single thread that never traps,
-	 * and plugins must hear from us (heartbeats, their events) while one
-	 * computes: slice even a single thread then. */
-	h->want_slicing |= h->opts.time_limit_ms > 0 || obh_router_has_plugins(h->router);
 	h->start_ns = obh_now_ns();
 	obh_router_start_input(h->router);
 out:
@@ -206,6 +202,12 @@ out:
 
 void obh_teardown(struct obh_host *h)
 {
+	if (h->opts.stats && h->preempt)
+		fprintf(stderr, "outboard-cpu: stats slicing: hook_installs=%llu hook_removals=%llu "
+				"hook_switch_us=%lld stops=%llu\n",
+			(unsigned long long)h->slice.installs,
+			(unsigned long long)h->slice.removals, (long long)(h->slice.switch_ns / 1000),
+			(unsigned long long)obh_preempt_count(h->preempt));
 	obh_preempt_destroy(h->preempt);
 	if (h->opts.stats && h->router)
 		obh_router_print_stats(h->router, stderr);

@@ -22,9 +22,9 @@
 
 void obh_upcalls_enable(struct obh_host *h)
 {
-	h->want_slicing = true;
-	/* Slicing starts between slices: end this one now, or a thread that
-	 * never traps again would never reach a safe point. */
+	/* A timer or handler needs the block hook (slicing.h), which is
+	 * installed between slices: end this one now, or a thread that never
+	 * traps again would never reach a safe point. */
 	if (!h->slicing)
 		obh_host_stop(h);
 }

@@ -28,7 +28,8 @@
 void obh_upcall_wanted(struct obh_host *h, struct obh_thread *t);
 
 /* Upcalls need time slices, so that a thread computing without syscalls
- * still reaches a safe point: ask the run loop to turn slicing on. */
+ * still reaches a safe point: end the slice, so that the run loop turns
+ * slicing on (slicing.h). */
 void obh_upcalls_enable(struct obh_host *h);
 
 /*

@@ -5,9 +5,11 @@
  *
  * With THREADS=2 a second thread is started first and sleeps (it waits on
  * a semaphore) while the main thread computes fib(N); with THREADS=1 the
- * main thread is alone. The CPU host installs its time-slicing block hook
- * once a second thread exists (cpu-host/src/preempt.h), so comparing the
- * two measures that hook. Prints
+ * main thread is alone. A thread waiting on a kernel object without a
+ * deadline can only be woken by the computing thread's own calls, so the
+ * CPU host does not install its time-slicing block hook for it
+ * (cpu-host/src/slicing.h): comparing the two shows what a second thread
+ * costs that way (it used to cost the hook). Prints
  *
  *   fib(<N>) = <result>
  *   threads=<THREADS> compute_ns=<ns>

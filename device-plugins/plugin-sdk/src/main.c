@@ -140,6 +140,7 @@ static int bind_endpoint(ob_plugin_ctx *p)
 		.name = name,
 		.max_message = p->max_message,
 		.heartbeat_ms = p->heartbeat_ms,
+		.dead_ms = OBP_HOST_DEAD_MS,
 		.key = p->have_key ? p->key : NULL,
 	};
 	int err;

@@ -39,6 +39,13 @@
  * everything (ob_conn_flush). */
 #define OBP_FLUSH_MS 1000
 
+/* How long the host may stay silent before the plugin declares it gone.
+ * Longer than the IPC default (3 s): a CPU host whose only thread computes
+ * without making calls does not service its connections until it makes
+ * one (cpu-host/src/slicing.h), and a plugin that gave up on it would drop
+ * its events meanwhile. A host that dies is reported by the launcher. */
+#define OBP_HOST_DEAD_MS 120000u
+
 /*
  * Where outgoing envelopes go. Each function returns 0 or a negated errno
  * and never takes ownership of its message. The default sends over p->conn

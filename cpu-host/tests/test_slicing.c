@@ -1,0 +1,180 @@
+/*
+ * Unit tests of slicing.c: when the time-slicing block hook is needed, and
+ * the hold time that keeps a hook no longer needed from being removed and
+ * installed again at every flip. Threads exist only as saved contexts; the
+ * test plays the run loop (which thread is about to run, what time it is).
+ * tests/cpu/preempt_stress.sh runs real guests through both states.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+
+#include "engine.h"
+#include "events.h"
+#include "kernel/kcalls.h"
+#include "mem.h"
+#include "preempt.h"
+#include "scheduler_priv.h"
+#include "slicing.h"
+#include "upcall.h"
+
+#define CODE 0x10000u
+#define MS (1000 * 1000)
+
+static int setup(void **state)
+{
+	struct obh_host *h = calloc(1, sizeof(*h));
+	assert_non_null(h);
+	assert_int_equal(obh_engine_open(h), 0);
+	assert_int_equal(obh_mem_create(h->uc, &h->mem), 0);
+	assert_int_equal(obh_mem_map(h->mem, CODE, 0x1000, OBH_PROT_R | OBH_PROT_X, "code"), 0);
+	assert_int_equal(obh_sched_create(h, &h->sched), 0);
+	assert_int_equal(obh_events_create(&h->events), 0);
+	assert_int_equal(obh_preempt_create(h->uc, &h->preempt), 0);
+	*state = h;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct obh_host *h = *state;
+	obh_preempt_destroy(h->preempt);
+	obh_events_destroy(h->events);
+	obh_sched_destroy(h->sched);
+	obh_mem_destroy(h->mem);
+	obh_engine_close(h);
+	free(h);
+	return 0;
+}
+
+/* A new thread, taken off the ready queue as the run loop would. */
+static struct obh_thread *picked(struct obh_host *h)
+{
+	int err = 0;
+	struct obh_thread *t = obh_thread_new(h, CODE, 0, CODE + 0x800, OBH_PRIO_DEFAULT, &err);
+	assert_non_null(t);
+	assert_ptr_equal(obhs_ready_pop(h->sched), t);
+	return t;
+}
+
+static void alone_needs_nothing(void **state)
+{
+	struct obh_host *h = *state;
+	struct obh_thread *t = picked(h);
+	assert_false(obh_slicing_needed(h, t));
+	assert_false(obh_slicing_urgent(h));
+	int64_t deadline = INT64_MAX;
+	obh_slicing_update(h, t, 1 * MS, &deadline);
+	assert_false(h->slicing);
+	assert_int_equal(h->slice.installs, 0);
+	assert_true(deadline == INT64_MAX);
+}
+
+static void a_ready_thread_needs_it(void **state)
+{
+	struct obh_host *h = *state;
+	struct obh_thread *t = picked(h);
+	int err = 0;
+	assert_non_null(obh_thread_new(h, CODE, 0, CODE + 0x400, OBH_PRIO_DEFAULT, &err));
+	assert_true(obh_slicing_urgent(h));
+	assert_true(obh_slicing_needed(h, t));
+	int64_t deadline = INT64_MAX;
+	obh_slicing_update(h, t, 1 * MS, &deadline);
+	assert_true(h->slicing);
+	assert_int_equal(h->slice.installs, 1);
+}
+
+/* Waits only the running thread's calls can end need no hook; waits a
+ * deadline or a plugin can end do. */
+static void which_waits_need_it(void **state)
+{
+	struct obh_host *h = *state;
+	struct obh_thread *t = picked(h), *u = picked(h);
+	struct obh_waitq q = { 0 };
+	obh_sched_block(h, u, OBH_W_OBJECT, &q, -1, "a semaphore");
+	assert_false(obh_slicing_needed(h, t));
+	obh_sched_wake(h, u, 0);
+	assert_ptr_equal(obhs_ready_pop(h->sched), u);
+
+	obh_sched_block(h, u, OBH_W_OBJECT, &q, 50, "a semaphore");
+	assert_true(obh_slicing_needed(h, t));
+	obh_sched_wake(h, u, 0);
+	assert_ptr_equal(obhs_ready_pop(h->sched), u);
+
+	obh_sched_block(h, u, OBH_W_REPLY, NULL, -1, "fs read");
+	assert_true(obh_slicing_needed(h, t));
+	obh_sched_wake(h, u, 0);
+	assert_ptr_equal(obhs_ready_pop(h->sched), u);
+
+	obh_sched_sleep(h, u, 100 * MS);
+	assert_true(obh_slicing_needed(h, t));
+	/* The thread about to run does not count its own wait. */
+	assert_false(obh_slicing_needed(h, u));
+}
+
+static void a_handler_or_a_time_limit_needs_it(void **state)
+{
+	struct obh_host *h = *state;
+	struct obh_thread *t = picked(h);
+	struct obh_args a = { .v = { CODE | 1, 0 } };
+	assert_int_equal(k_input_set_handler(h, t, &a), 0);
+	assert_true(obh_slicing_urgent(h));
+	a.v[0] = 0;
+	assert_int_equal(k_input_set_handler(h, t, &a), 0);
+	assert_false(obh_slicing_urgent(h));
+	h->opts.time_limit_ms = 1000;
+	assert_true(obh_slicing_urgent(h));
+}
+
+/* An unneeded hook stays for the hold time (the slice ends when it is up),
+ * then goes; needed again soon after, the hold doubles. */
+static void the_hold_time(void **state)
+{
+	struct obh_host *h = *state;
+	struct obh_thread *t = picked(h);
+	int err = 0;
+	struct obh_thread *u = obh_thread_new(h, CODE, 0, CODE + 0x400, OBH_PRIO_DEFAULT, &err);
+	int64_t deadline = INT64_MAX;
+	obh_slicing_update(h, t, 1 * MS, &deadline);
+	assert_true(h->slicing);
+	int64_t hold = h->slice.hold_ns;
+	assert_true(hold == OBH_SLICING_HOLD_MIN_NS);
+
+	/* u goes to wait on a kernel object: no longer needed. */
+	assert_ptr_equal(obhs_ready_pop(h->sched), u);
+	struct obh_waitq q = { 0 };
+	obh_sched_block(h, u, OBH_W_OBJECT, &q, -1, "a semaphore");
+	deadline = INT64_MAX;
+	obh_slicing_update(h, t, 2 * MS, &deadline);
+	assert_true(h->slicing);
+	assert_true(deadline == 2 * MS + hold);
+	deadline = INT64_MAX;
+	obh_slicing_update(h, t, 2 * MS + hold - 1, &deadline);
+	assert_true(h->slicing);
+	obh_slicing_update(h, t, 2 * MS + hold, &deadline);
+	assert_false(h->slicing);
+	assert_int_equal(h->slice.removals, 1);
+
+	/* Needed again right away: the removal was not worth it. */
+	obh_sched_wake(h, u, 0);
+	obh_slicing_update(h, t, 3 * MS + hold, &deadline);
+	assert_true(h->slicing);
+	assert_int_equal(h->slice.installs, 2);
+	assert_true(h->slice.hold_ns == 2 * hold);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(alone_needs_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_ready_thread_needs_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(which_waits_need_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_handler_or_a_time_limit_needs_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_hold_time, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

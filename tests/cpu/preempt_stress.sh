@@ -1,0 +1,24 @@
+#!/bin/sh
+# preempt_stress: a checksummed computation, in ARM code on one thread and
+# in Thumb code on another (each also interrupted by a 1 ms timer upcall),
+# is preempted at the replies of 20000 blocking fs calls made by a third
+# thread; the guest compares its results with an unpreempted run of the
+# same rounds. The CPU host's --stats must show that the watcher stopped
+# the engine at least 10000 times (a reply that arrives while the host is
+# between slices needs no stop, so on a loaded machine it is fewer than
+# one per reply: 12730 for 15000 calls at a load average of 20).
+. "$(dirname "$0")/cpu_lib.sh"
+
+elf=$(guest_path preempt_stress)
+mkdir "$WORK/root"
+printf 'x' >"$WORK/root/byte"
+run_outboard ps --fs "$WORK/root" --stats "$elf" byte 20000
+expect_status ps 0
+expect_line ps out '^preempt_stress: calls=20000 arm_rounds=[1-9][0-9]* thumb_rounds=[1-9][0-9]* upcalls=[0-9]+: preempted results equal the unpreempted ones$' \
+	"equal results"
+no_line ps out '^FAIL' "a failed comparison"
+checks_passed ps
+stops=$(sed -n 's/^outboard-cpu: stats slicing: .* stops=\([0-9]*\).*/\1/p' "$WORK/ps.err")
+[ -n "$stops" ] || { show ps; fail "no slicing statistics line"; }
+[ "$stops" -ge 10000 ] || { show ps; fail "only $stops preemptions, expected at least 10000"; }
+note "passed ($stops preemptions; $(cat "$WORK/ps.out"))"
