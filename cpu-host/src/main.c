@@ -24,6 +24,8 @@ static void usage(FILE *out)
 		"Runs an ARM guest program (ELF) on Unicorn, with its device calls served by\n"
 		"plugins. Usually started by `outboard run`.\n\n"
 		"  --plugin DOMAIN=URL   the plugin serving DOMAIN (fs, display, sound, input)\n"
+		"  --mount PATH=URL      the fs plugin serving paths under PATH (fs=URL: PATH /)\n"
+		"  --mount-ro PATH=URL   the same, read-only: every change fails with EROFS\n"
 		"  --control URL         the launcher's control endpoint\n"
 		"  --key FILE            shared key for tcp:// plugins (outboard-keygen)\n"
 		"  --trace LIST          print calls of these domains (kernel,fs,...,all)\n"
@@ -91,7 +93,7 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 
 enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
        OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
-       OPT_KEY };
+       OPT_KEY, OPT_MOUNT, OPT_MOUNT_RO };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
@@ -107,6 +109,8 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "time-limit", required_argument, NULL, OPT_TIME_LIMIT },
 	{ "key", required_argument, NULL, OPT_KEY },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
+	{ "mount-ro", required_argument, NULL, OPT_MOUNT_RO },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -123,6 +127,15 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 		case OPT_PLUGIN: err = parse_plugin(o, optarg); break;
 		case OPT_CONTROL: o->control_url = optarg; break;
 		case OPT_KEY: o->key_file = optarg; break;
+		case OPT_MOUNT:
+		case OPT_MOUNT_RO:
+			if (o->n_mounts >= OBH_MAX_MOUNTS || !strchr(optarg, '=')) {
+				err = -EINVAL;
+				break;
+			}
+			o->mount_ro[o->n_mounts] = c == OPT_MOUNT_RO;
+			o->mount_arg[o->n_mounts++] = optarg;
+			break;
 		case OPT_TRACE: err = obh_trace_parse(optarg, &o->trace_mask); break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_HEAP: err = parse_size(optarg, &o->heap_max); break;
