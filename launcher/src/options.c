@@ -153,6 +153,7 @@ void obl_options_free(struct obl_options *o)
 	free(o->cpu);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
 		domain_conf_free(&o->dom[d]);
+	obl_mounts_free(o);
 	obl_options_init(o);
 }
 
@@ -220,6 +221,7 @@ enum {
 	OPT_SCREEN,
 	OPT_RESTART_MAX,
 	OPT_RESTART_WINDOW,
+	OPT_MOUNT,
 };
 
 static const struct option long_options[] = {
@@ -244,6 +246,7 @@ static const struct option long_options[] = {
 	{ "screen", required_argument, NULL, OPT_SCREEN },
 	{ "restart-max", required_argument, NULL, OPT_RESTART_MAX },
 	{ "restart-window", required_argument, NULL, OPT_RESTART_WINDOW },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -311,7 +314,9 @@ static int parse_plugin(struct obl_options *o, const char *value, char *err, siz
 	if (d < 0)
 		return fail(err, errlen,
 			    "--plugin: unknown domain '%s' (fs, display, sound, input)", domain);
-	return set_backend(&o->dom[d], eq + 1, strlen(eq + 1), NULL);
+	if (d == OBL_FS) /* fs=NAME:ARG[:ro], as --mount /=SPEC */
+		return obl_mount_add(o, "/", eq + 1, err, errlen);
+	return parse_name_arg(&o->dom[d], eq + 1);
 }
 
 static int parse_timeout(const char *value, int *out)
@@ -342,7 +347,7 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 	case OPT_CONFIG:
 		return set_str(&o->config_path, arg);
 	case OPT_FS:
-		return set_backend(&o->dom[OBL_FS], "hostdir", strlen("hostdir"), arg);
+		return obl_fs_option(o, arg, err, errlen);
 	case OPT_DISPLAY:
 		return parse_name_arg(&o->dom[OBL_DISPLAY], arg);
 	case OPT_SOUND:
@@ -404,6 +409,18 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 			return fail(err, errlen, "--restart-window wants seconds (1 to %d), got '%s'",
 				    OBL_RESTART_WINDOW_LIMIT_S, arg);
 		return 0;
+	case OPT_MOUNT: {
+		const char *eq = strchr(arg, '=');
+		if (!eq || eq == arg)
+			return fail(err, errlen, "--mount wants PATH=SPEC (e.g. /tmp=mem), got '%s'",
+				    arg);
+		char *point = strndup(arg, (size_t)(eq - arg));
+		if (!point)
+			return -ENOMEM;
+		int rc = obl_mount_add(o, point, eq + 1, err, errlen);
+		free(point);
+		return rc;
+	}
 	default:
 		return fail(err, errlen, "internal: unhandled option %d", opt);
 	}
@@ -458,6 +475,10 @@ static void merge_domain(struct obl_domain_conf *cli, struct obl_domain_conf *fi
 	if (!same)
 		return; /* the file's options were for another backend */
 	take_str(&cli->backend, &file->backend);
+	if (!cli->arg) { /* [mount] / = NAME:ARG[:ro] */
+		take_str(&cli->arg, &file->arg);
+		cli->read_only |= file->read_only;
+	}
 	/* A primary argument from the command line replaces the file's value for
 	 * the same key later, when the key is known (plan.c). */
 	cli->opts = file->opts;
@@ -485,4 +506,5 @@ void obl_options_merge(struct obl_options *cli, struct obl_options *file)
 	take_str(&cli->run.screen, &file->run.screen);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
 		merge_domain(&cli->dom[d], &file->dom[d]);
+	obl_mounts_merge(cli, file);
 }
