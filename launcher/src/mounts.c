@@ -256,7 +256,8 @@ static int plan_one(const struct obl_mount_conf *m, bool is_default,
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc < 0 && is_default) {
-		OB_WARN(CAT, "default mount %s skipped: %s", m->point, why);
+		/* Not a warning: a partial install (or a test's) runs on without it. */
+		OB_INFO(CAT, "default mount %s skipped: %s", m->point, why);
 		free(pp->mount);
 		free(pp->exe);
 		free(pp->url);
@@ -281,9 +282,6 @@ int obl_plan_mounts(const struct obl_options *o, const struct obl_plan_env *env,
 			continue;
 		rc = plan_one(m, false, env, plan, slot++, err, errlen);
 	}
-	const struct obl_domain_conf *root = &o->dom[OBL_FS];
-	if (rc == 0 && root->backend && root->arg)
-		rc = check_dir("/", root->backend, root->arg, err, errlen);
 	/* The default /tmp: only beside a filesystem at "/". */
 	if (rc == 0 && !tmp_given && plan->plugins[OBL_FS].kind != OBL_PLUGIN_NONE) {
 		char point[] = "/tmp", backend[] = "mem";
