@@ -133,6 +133,14 @@ void obh_mounts_bound(struct obh_host *h, int32_t fd, const struct obh_routed *r
 int64_t obh_mounts_readdir_done(struct obh_host *h, const uint32_t *v, const char *name,
 				int64_t r0);
 
+/*
+ * A stat, statvfs or opendir that its mount answered with ENOENT (*r0) on
+ * a directory above a mount point ("/mnt" of "/mnt/cd" on a "/" that has
+ * no mnt): true with *r0 replaced by the virtual directory's answer.
+ */
+bool obh_mounts_above(struct obh_host *h, const struct obh_call *c, const uint32_t *v,
+		      const struct obh_routed *rt, int64_t *r0);
+
 /* The path inside its mount of an open fd's normalised path full
  * (recovery): a pointer into full, or to a static "/". */
 char *obh_mounts_rel(const struct obh_host *h, unsigned route, char *full);

@@ -286,11 +286,13 @@ static bool route_path(struct obh_host *h, const struct obh_call *c, const uint3
 	return true;
 }
 
-/* rmdir or rename of a directory that holds a mount point: busy. */
+/* rmdir, rename or mkdir of a directory that holds a mount point (it is
+ * busy, and it exists in the namespace). */
 static bool holds_mounts(struct obh_host *h, const struct obh_call *c, const char *full)
 {
 	unsigned n;
-	if (c->num != OB__REQUEST__CALL_FS_RMDIR && c->num != OB__REQUEST__CALL_FS_RENAME)
+	if (c->num != OB__REQUEST__CALL_FS_RMDIR && c->num != OB__REQUEST__CALL_FS_RENAME &&
+	    c->num != OB__REQUEST__CALL_FS_MKDIR)
 		return false;
 	char *names = obh_mounts_children(h->mounts, full, &n);
 	free(names);
@@ -321,12 +323,18 @@ bool obh_mounts_route(struct obh_host *h, struct obh_thread *t, const struct obh
 		*r0 = -OB_ABI_EXDEV;
 		goto answered;
 	}
+	if (m->len > 1 && is_name_call(c->num) && strcmp(rt->path[0], "/") == 0) {
+		/* The mount point itself: it cannot go, nor be made again. */
+		*r0 = c->num == OB__REQUEST__CALL_FS_UNLINK  ? -OB_ABI_EISDIR
+		    : c->num == OB__REQUEST__CALL_FS_MKDIR ? -OB_ABI_EEXIST : -OB_ABI_EBUSY;
+		goto answered;
+	}
 	if (m->read_only && modifies(c, v)) {
 		*r0 = -OB_ABI_EROFS;
 		goto answered;
 	}
 	if (holds_mounts(h, c, rt->full)) {
-		*r0 = -OB_ABI_EBUSY;
+		*r0 = c->num == OB__REQUEST__CALL_FS_MKDIR ? -OB_ABI_EEXIST : -OB_ABI_EBUSY;
 		goto answered;
 	}
 	rt->mount = m;
@@ -347,4 +355,20 @@ void obh_mounts_bound(struct obh_host *h, int32_t fd, const struct obh_routed *r
 	f->route = rt->route;
 	if (f->kind == OBH_FD_DIR && rt->full)
 		f->mount_names = obh_mounts_children(h->mounts, rt->full, &n);
+}
+
+bool obh_mounts_above(struct obh_host *h, const struct obh_call *c, const uint32_t *v,
+		      const struct obh_routed *rt, int64_t *r0)
+{
+	unsigned n;
+	if (*r0 != -OB_ABI_ENOENT || !rt->full ||
+	    (c->num != OB__REQUEST__CALL_FS_STAT && c->num != OB__REQUEST__CALL_FS_STATVFS &&
+	     c->num != OB__REQUEST__CALL_FS_OPENDIR))
+		return false;
+	char *names = obh_mounts_children(h->mounts, rt->full, &n);
+	free(names);
+	if (!names)
+		return false;
+	*r0 = uncovered(h, c, v, rt->full);
+	return true;
 }

@@ -209,9 +209,11 @@ static void on_reply(void *arg, int status, const Ob__Reply *rep)
 		r0 = obh_mounts_readdir_done(h, p->v,
 					     rep->result_case == OB__REPLY__RESULT_FS_READDIR
 						     ? rep->fs_readdir->name : NULL, r0);
-	if (r0 >= 0 && (p->c->result == OBH_R_FD || p->c->result == OBH_R_DIR))
+	/* A directory above a mount point that its mount lacks: the namespace's. */
+	bool virtual_dir = obh_mounts_above(h, p->c, p->v, &p->rt, &r0);
+	if (!virtual_dir && r0 >= 0 && (p->c->result == OBH_R_FD || p->c->result == OBH_R_DIR))
 		r0 = bind_handle(h, p, ret);
-	else if (r0 >= 0)
+	else if (!virtual_dir && r0 >= 0)
 		track_position(h, p, r0);
 	if (r0 >= 0)
 		obh_recovery_note(h, p->c, p->v);
