@@ -12,6 +12,9 @@
  *   tmp               tmpnam(), write, read back and remove that file:
  *                     "tmp NAME: ok"
  *   wait PATH         until PATH can be opened for reading: "wait PATH: ok"
+ *   hold PATH         open PATH for reading and keep it open: "hold PATH: ok"
+ *   next N            read N bytes from the held file: "next N: TEXT" (or
+ *                     the errno's name)
  *   mkdir PATH        (SDK build only)
  *   ls DIR            (SDK build only) the sorted names, "ls DIR: a b c"
  *
@@ -51,6 +54,7 @@ static const char *err_name(int e)
 }
 
 static char text[4096];
+static FILE *held;
 
 static int put(const char *path, const char *mode, const char *s)
 {
@@ -165,6 +169,24 @@ int main(int argc, char **argv)
 			i += 1;
 		} else if (strcmp(cmd, "tmp") == 0) {
 			tmp_file();
+		} else if (strcmp(cmd, "hold") == 0) {
+			/* unbuffered: each next is one read at the file's offset */
+			held = fopen(a, "r");
+			if (held)
+				setvbuf(held, NULL, _IONBF, 0);
+			result(cmd, a, held ? 0 : errno);
+			i += 1;
+		} else if (strcmp(cmd, "next") == 0) {
+			size_t want = (size_t)atoi(a), got;
+			if (want >= sizeof(text))
+				want = sizeof(text) - 1;
+			got = held ? fread(text, 1, want, held) : 0;
+			text[got] = '\0';
+			if (!held || (!got && ferror(held)))
+				result(cmd, a, held ? errno : EBADF);
+			else
+				printf("next %s: %s\n", a, text);
+			i += 1;
 		} else if (strcmp(cmd, "wait") == 0) {
 			wait_for(a);
 			i += 1;

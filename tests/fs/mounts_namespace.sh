@@ -68,9 +68,9 @@ expect_namespace rdimon
 
 # Listings (SDK): "/" shows its mount points once; a directory above a
 # mount point that "/" does not have is listed too; mkdir follows the
-# mount's rules.
+# mount's rules; the trace names the mounts.
 mkdir "$WORK/root/tmp" # the hostdir has a tmp too: listed once
-run_outboard ls --fs "$WORK/root" --mount "/rom=hostdir:$WORK/rom:ro" \
+run_outboard ls --trace=fs --fs "$WORK/root" --mount "/rom=hostdir:$WORK/rom:ro" \
 	--mount "/mnt/cd=mem" --display none --sound none --input none "$(guest_path mounts)" \
 	ls / ls /tmp/.. ls /mnt ls /rom mkdir /rom/d mkdir /tmp/d ls /tmp mkdir /mnt remove /rom
 expect_status ls 0
@@ -83,6 +83,10 @@ expect_line ls out '^mkdir /tmp/d: ok$' "mkdir in /tmp"
 expect_line ls out '^ls /tmp: d$' "/tmp's own entry"
 expect_line ls out '^mkdir /mnt: EEXIST$' "mkdir of a directory above a mount point"
 expect_line ls out '^remove /rom: (EBUSY|EISDIR)$' "removing a mount point"
+# --trace=fs names the mount that served each path call, and the path it got.
+expect_line ls err '^\[t1\] mkdir: mount /tmp \(fs-mem\) serves "/d"$' "the trace of the /tmp mount"
+expect_line ls err '^\[t1\] opendir: mount /rom \(fs-hostdir\) serves "/"$' "the trace of /rom"
+expect_line ls err '^\[t1\] opendir: mount / \(fs-hostdir\) serves "/"$' "the trace of /"
 [ -z "$(ls "$WORK/root/tmp")" ] || fail "the guest's /tmp reached the host"
 [ "$CHECK_FAILURES" -eq 0 ] || { show mounts; show rdimon; show ls; fail "$CHECK_FAILURES checks failed"; }
 note "passed"
