@@ -164,7 +164,8 @@ static int64_t virtual_opendir(struct obh_host *h, const char *norm)
 
 /*
  * A path no mount serves: "/" or a directory above mount points is a
- * read-only directory holding them; anything else does not exist.
+ * read-only directory holding them; anything else does not exist, and
+ * cannot be made (no mount would hold it).
  */
 static int64_t uncovered(struct obh_host *h, const struct obh_call *c, const uint32_t *v,
 			 const char *norm)
@@ -173,11 +174,12 @@ static int64_t uncovered(struct obh_host *h, const struct obh_call *c, const uin
 	char *names = obh_mounts_children(h->mounts, norm, &n);
 	bool dir = names != NULL || strcmp(norm, "/") == 0;
 	free(names);
-	if (!dir)
-		return modifies(c, v) && c->num != OB__REQUEST__CALL_FS_UNLINK &&
-				       c->num != OB__REQUEST__CALL_FS_RMDIR
-			       ? -OB_ABI_EROFS
-			       : -OB_ABI_ENOENT;
+	if (!dir) {
+		bool creates = c->num == OB__REQUEST__CALL_FS_MKDIR ||
+			       (c->num == OB__REQUEST__CALL_FS_OPEN &&
+				(v[1] & OB__OPEN_FLAG__OPEN_CREAT));
+		return creates ? -OB_ABI_EROFS : -OB_ABI_ENOENT;
+	}
 	switch (c->num) {
 	case OB__REQUEST__CALL_FS_STAT:
 	case OB__REQUEST__CALL_FS_STATVFS:
@@ -185,13 +187,12 @@ static int64_t uncovered(struct obh_host *h, const struct obh_call *c, const uin
 	case OB__REQUEST__CALL_FS_OPENDIR:
 		return virtual_opendir(h, norm);
 	case OB__REQUEST__CALL_FS_OPEN:
+	case OB__REQUEST__CALL_FS_UNLINK:
 		return -OB_ABI_EISDIR;
 	case OB__REQUEST__CALL_FS_MKDIR:
 		return -OB_ABI_EEXIST;
-	case OB__REQUEST__CALL_FS_UNLINK:
-		return -OB_ABI_EISDIR;
 	default:
-		return -OB_ABI_EBUSY;
+		return -OB_ABI_EBUSY; /* rmdir, rename */
 	}
 }
 
@@ -209,7 +210,6 @@ static int64_t next_mount_name(struct obh_host *h, struct obh_fd *f, const uint3
 		if (obh_mem_write(h->mem, v[1], s, (uint32_t)len + 1))
 			return -OB_ABI_EFAULT;
 		f->mount_names_done |= 1u << i;
-		f->dir_pos++;
 		return OB__FILE_TYPE__FILE_TYPE_DIRECTORY;
 	}
 	return 0;

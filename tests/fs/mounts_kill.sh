@@ -1,7 +1,8 @@
 #!/bin/bash
 # mounts_kill: each mount is its own plugin process, restarted alone. A
 # guest writes into /data (hostdir) and /tmp (fs-mem), then waits; this
-# harness kills the /tmp plugin with SIGKILL. Passes when the launcher
+# harness kills the /tmp plugin with SIGKILL, then stops its successor
+# (SIGSTOP) until the host reports it hung. Passes when the launcher
 # restarts only that one (the "/" and /data plugins keep their pids), the
 # guest's later calls on "/" and /data work, and /tmp works again, fresh
 # (an in-memory mount's files die with its process).
@@ -28,6 +29,13 @@ before=$(hostdirs)
 kill -KILL "$tmp_pid"
 wait_until 30 back || { echo 1 >"$WORK/k.status"; show k; fail "the /tmp plugin did not come back"; }
 [ "$(hostdirs)" = "$before" ] || fail "the other mounts' plugins were restarted too"
+# A hang: the CPU host misses the /tmp plugin's heartbeats and names its
+# mount to the launcher, which kills and restarts that one.
+tmp_pid=$(child_running "$launcher" outboard-fs-mem)
+kill -STOP "$tmp_pid"
+back2() { [ "$(grep -c 'fs plugin fs-mem@/tmp is back' "$WORK/k.err")" -ge 2 ]; }
+wait_until 30 back2 || { echo 1 >"$WORK/k.status"; show k; fail "the hung /tmp plugin did not come back"; }
+[ "$(hostdirs)" = "$before" ] || fail "the other mounts' plugins were restarted after the hang"
 touch "$WORK/root/go"
 wait_until 60 pid_gone "$launcher" || { echo 1 >"$WORK/k.status"; show k; fail "the run did not end"; }
 status=0
@@ -35,6 +43,8 @@ wait "$launcher" || status=$?
 echo "$status" >"$WORK/k.status"
 expect_status k 0
 expect_line k err 'fs plugin fs-mem@/tmp killed by SIGKILL' "the death of the /tmp plugin"
+expect_line k err 'plugin fs-mem@/tmp \(fs\) stopped answering: killed, restarting' \
+	"the hang of the /tmp plugin, told by mount"
 expect_line k out '^read /data/b.txt: B$' "/data after the kill"
 expect_line k out '^read /tmp/a.txt: ENOENT$' "a fresh /tmp after its restart"
 expect_line k out '^read /tmp/z.txt: Z$' "/tmp working again"

@@ -88,5 +88,20 @@ expect_line ls err '^\[t1\] mkdir: mount /tmp \(fs-mem\) serves "/d"$' "the trac
 expect_line ls err '^\[t1\] opendir: mount /rom \(fs-hostdir\) serves "/"$' "the trace of /rom"
 expect_line ls err '^\[t1\] opendir: mount / \(fs-hostdir\) serves "/"$' "the trace of /"
 [ -z "$(ls "$WORK/root/tmp")" ] || fail "the guest's /tmp reached the host"
-[ "$CHECK_FAILURES" -eq 0 ] || { show mounts; show rdimon; show ls; fail "$CHECK_FAILURES checks failed"; }
+# No mount at "/": "/" and /a are the namespace's own read-only directories.
+run_outboard noroot --plugin fs=none --mount /tmp=mem --mount /a/b=mem --display none \
+	--sound none --input none "$(guest_path mounts)" \
+	ls / ls /a write /x X read /x mkdir /y write /tmp/t T read /tmp/../tmp/t mkdir / \
+	rename /tmp/t /a/b/t ls /a/b/..
+expect_status noroot 0
+expect_line noroot out '^ls /: a tmp$' "a virtual / listing its mount points"
+expect_line noroot out '^ls /a: b$' "a virtual directory above a mount point"
+expect_line noroot out '^write /x: EROFS$' "creating a file where no mount is"
+expect_line noroot out '^read /x: ENOENT$' "reading where no mount is"
+expect_line noroot out '^mkdir /y: EROFS$' "mkdir where no mount is"
+expect_line noroot out '^read /tmp/../tmp/t: T$' "/tmp without a /"
+expect_line noroot out '^mkdir /: EEXIST$' "mkdir of the virtual /"
+expect_line noroot out '^rename /tmp/t /a/b/t: EXDEV$' "rename between mounts"
+expect_line noroot out '^ls /a/b/..: b$' "/a/b/.. is /a"
+[ "$CHECK_FAILURES" -eq 0 ] || { show mounts; show rdimon; show ls; show noroot; fail "$CHECK_FAILURES checks failed"; }
 note "passed"
