@@ -608,7 +608,13 @@ static void test_plan_fs_name_arg(void **state)
 			fail_msg("case %zu: fs plugin gets '%s', not '%s'", i, got, cases[i].fs_argv);
 		if (!strstr(joined(f->plan.cpu_argv, 1), cases[i].cpu_fs))
 			fail_msg("case %zu: no '%s' for the CPU host", i, cases[i].cpu_fs);
-	}
+	}	/* --plugin takes NAME:ARG for every domain, as --display does. */
+	obl_options_free(&f->o);
+	obl_plan_free(&f->plan);
+	touch_exe(f->dir, "outboard-input-null", 0755);
+	assert_int_equal(build(f, ARGV("run", "--plugin", "input=script:keys:1.txt", "p")), 0);
+	assert_string_equal(joined(f->plan.plugins[OBL_INPUT].argv, 1),
+			    "--listen ipc:///run/x/input.sock --script keys:1.txt");
 }
 
 /* Bad mounts fail before anything starts, with the reason. */
