@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calls.h"
 #include "fs.pb-c.h"
 
 struct obh_fdtable {
@@ -30,8 +31,10 @@ void obh_fdtable_destroy(struct obh_fdtable *t)
 {
 	if (!t)
 		return;
-	for (int i = 0; i < OBH_MAX_FDS; i++)
+	for (int i = 0; i < OBH_MAX_FDS; i++) {
 		free(t->fds[i].path);
+		free(t->fds[i].mount_names);
+	}
 	free(t);
 }
 
@@ -53,7 +56,7 @@ int obh_fd_alloc(struct obh_fdtable *t, enum obh_fd_kind kind, uint32_t remote,
 		if (path && !(copy = strdup(path)))
 			return -ENOMEM;
 		*f = (struct obh_fd){ .kind = kind, .remote = remote, .host_fd = -1,
-				      .path = copy, .flags = flags };
+				      .path = copy, .flags = flags, .route = OBH_DOMAIN_FS };
 		/* O_APPEND writes land at the end, wherever that is by then. */
 		f->offset = (flags & OB__OPEN_FLAG__OPEN_APPEND) ? -1 : 0;
 		return fd;
@@ -67,6 +70,7 @@ void obh_fd_release(struct obh_fdtable *t, int32_t fd)
 	if (!f || f->kind == OBH_FD_CONSOLE)
 		return;
 	free(f->path);
+	free(f->mount_names);
 	*f = (struct obh_fd){ .kind = OBH_FD_FREE, .host_fd = -1 };
 }
 

@@ -29,6 +29,12 @@ struct obh_fd {
 	int64_t offset;     /* file offset as the guest's calls moved it; -1 unknown */
 	uint32_t dir_pos;   /* entries already read from a directory */
 	bool stale;         /* could not be reopened: calls on it fail with EIO */
+	/* The namespace (mounts.h): the route of the mount that opened it, and
+	 * for a directory the mount points it lists after its own entries
+	 * ("a\0b\0\0", owned) with a bit for each one listed already. */
+	unsigned route;
+	char *mount_names;
+	uint32_t mount_names_done;
 };
 
 struct obh_fdtable;

@@ -29,6 +29,7 @@ struct obh_semihost;
 struct obh_events;
 struct obh_timer;
 struct obh_syms;
+struct obh_mounts;
 
 /* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
 #define OBH_EXIT_DEADLOCK 124
@@ -50,6 +51,9 @@ struct obh_syms;
 /* Slices: a CPU-bound thread is preempted after at most this long. */
 #define OBH_SLICE_NS (10 * 1000 * 1000)
 
+/* fs mounts besides "/" (mounts.h): --mount, --mount-ro. */
+#define OBH_MAX_MOUNTS 16
+
 struct obh_options {
 	const char *program;            /* guest ELF path */
 	int guest_argc;
@@ -68,6 +72,9 @@ struct obh_options {
 	int plugin_timeout_ms;          /* handshake bound */
 	int call_timeout_ms;            /* deadline of blocking domain calls, 0 = none */
 	int time_limit_ms;              /* end the run after this long, 0 = none */
+	const char *mount_arg[OBH_MAX_MOUNTS]; /* "PATH=URL" (--mount, --mount-ro) */
+	bool mount_ro[OBH_MAX_MOUNTS];
+	unsigned n_mounts;
 };
 
 /* A fault that ends the run (fault.c). */
@@ -91,6 +98,7 @@ struct obh_host {
 	struct obh_events *events;      /* the guest's event queue (events.h) */
 	struct obh_timer *timers;       /* running guest timers (upcall.h) */
 	struct obh_syms *syms;          /* the image's function names (loader/syms.h) */
+	struct obh_mounts *mounts;      /* the fs namespace (mounts.h) */
 	struct obh_options opts;
 
 	uint32_t tls_slot;              /* guest address, 0 = unbound */

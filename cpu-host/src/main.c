@@ -24,6 +24,8 @@ static void usage(FILE *out)
 		"Runs an ARM guest program (ELF) on Unicorn, with its device calls served by\n"
 		"plugins. Usually started by `outboard run`.\n\n"
 		"  --plugin DOMAIN=URL   the plugin serving DOMAIN (fs, display, sound, input)\n"
+		"  --mount PATH=URL      the fs plugin serving paths under PATH (fs=URL: PATH /)\n"
+		"  --mount-ro PATH=URL   the same, read-only: every change fails with EROFS\n"
 		"  --control URL         the launcher's control endpoint\n"
 		"  --key FILE            shared key for tcp:// plugins (outboard-keygen)\n"
 		"  --trace LIST          print these calls: domains (kernel,fs,...,all) and\n"
@@ -95,7 +97,7 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 
 enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
        OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
-       OPT_KEY, OPT_TRACE_FILE, OPT_TRACE_TIME, OPT_TRACE_DURATIONS };
+       OPT_KEY, OPT_TRACE_FILE, OPT_TRACE_TIME, OPT_TRACE_DURATIONS, OPT_MOUNT, OPT_MOUNT_RO };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
@@ -114,6 +116,8 @@ static const struct option long_opts[] = {
 	{ "trace-file", required_argument, NULL, OPT_TRACE_FILE },
 	{ "trace-time", no_argument, NULL, OPT_TRACE_TIME },
 	{ "trace-durations", no_argument, NULL, OPT_TRACE_DURATIONS },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
+	{ "mount-ro", required_argument, NULL, OPT_MOUNT_RO },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -142,6 +146,15 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 		case OPT_TRACE_FILE: o->trace_file = optarg; break;
 		case OPT_TRACE_TIME: o->trace_time = true; break;
 		case OPT_TRACE_DURATIONS: o->trace_durations = true; break;
+		case OPT_MOUNT:
+		case OPT_MOUNT_RO:
+			if (o->n_mounts >= OBH_MAX_MOUNTS || !strchr(optarg, '=')) {
+				err = -EINVAL;
+				break;
+			}
+			o->mount_ro[o->n_mounts] = c == OPT_MOUNT_RO;
+			o->mount_arg[o->n_mounts++] = optarg;
+			break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_HEAP: err = parse_size(optarg, &o->heap_max); break;
 		case OPT_STACK: err = parse_size(optarg, &o->main_stack); break;

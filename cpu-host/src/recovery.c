@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fdtable.h"
+#include "mounts.h"
 #include "fs.pb-c.h"
 #include "input.pb-c.h"
 #include "outboard.pb-c.h"
@@ -30,6 +31,7 @@ struct restore {
 struct reopen {
 	struct restore *r;
 	int32_t fd;
+	unsigned route;             /* the fd's mount */
 	uint32_t handle;
 	uint32_t entries_left;      /* directories: readdirs still to skip */
 };
@@ -79,10 +81,10 @@ static void reopened(struct reopen *o)
 	free(o);
 }
 
-static int send(struct restore *r, enum obh_domain d, Ob__Request *req, ob_reply_fn fn,
+static int send(struct restore *r, unsigned route, Ob__Request *req, ob_reply_fn fn,
 		void *arg)
 {
-	return obh_router_send_restore(r->h->router, d, req, fn, arg);
+	return obh_router_send_restore(r->h->router, route, req, fn, arg);
 }
 
 static void on_readdir(void *arg, int status, const Ob__Reply *rep);
@@ -100,7 +102,7 @@ static void skip_entry(struct reopen *o)
 	rd.dir = o->handle;
 	req.call_case = OB__REQUEST__CALL_FS_READDIR;
 	req.fs_readdir = &rd;
-	if (send(o->r, OBH_DOMAIN_FS, &req, on_readdir, o))
+	if (send(o->r, o->route, &req, on_readdir, o))
 		lose(o, "the plugin went away again");
 }
 
@@ -148,7 +150,7 @@ static void on_open(void *arg, int status, const Ob__Reply *rep)
 	ls.whence = OB__WHENCE__WHENCE_SET;
 	req.call_case = OB__REQUEST__CALL_FS_LSEEK;
 	req.fs_lseek = &ls;
-	if (send(o->r, OBH_DOMAIN_FS, &req, on_lseek, o))
+	if (send(o->r, o->route, &req, on_lseek, o))
 		lose(o, "the plugin went away again");
 }
 
@@ -168,18 +170,20 @@ static void reopen_fd(struct restore *r, int32_t fd, const struct obh_fd *f)
 	}
 	o->r = r;
 	o->fd = fd;
+	o->route = f->route;
+	char *path = obh_mounts_rel(r->h, f->route, f->path); /* inside the fd's mount */
 	if (f->kind == OBH_FD_DIR) {
-		od.path = f->path;
+		od.path = path;
 		req.call_case = OB__REQUEST__CALL_FS_OPENDIR;
 		req.fs_opendir = &od;
 	} else {
-		op.path = f->path;
+		op.path = path;
 		op.flags = f->flags & ~(uint32_t)(OB__OPEN_FLAG__OPEN_CREAT | OB__OPEN_FLAG__OPEN_EXCL |
 						   OB__OPEN_FLAG__OPEN_TRUNC);
 		req.call_case = OB__REQUEST__CALL_FS_OPEN;
 		req.fs_open = &op;
 	}
-	if (!f->path || send(r, OBH_DOMAIN_FS, &req, on_open, o))
+	if (!f->path || send(r, o->route, &req, on_open, o))
 		lose(o, f->path ? "the plugin went away again" : "its path is unknown");
 }
 
@@ -206,24 +210,23 @@ static void reopen_sound(struct restore *r)
 	}
 }
 
-int obh_recovery_restore(struct obh_host *h, uint32_t domain_mask, void (*done)(void *arg),
+int obh_recovery_restore(struct obh_host *h, uint64_t route_mask, void (*done)(void *arg),
 			 void *arg)
 {
 	struct restore *r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	*r = (struct restore){ .h = h, .outstanding = 1, .done = done, .arg = arg };
-	if (domain_mask & (1u << OBH_DOMAIN_FS)) {
-		for (int32_t fd = obh_fd_next_remote(h->fds, 0); fd >= 0;
-		     fd = obh_fd_next_remote(h->fds, fd + 1)) {
-			const struct obh_fd *f = obh_fd_get(h->fds, fd);
-			if (!f->stale)
-				reopen_fd(r, fd, f);
-		}
+	/* Each fs mount restores the files opened on it, and only those. */
+	for (int32_t fd = obh_fd_next_remote(h->fds, 0); fd >= 0;
+	     fd = obh_fd_next_remote(h->fds, fd + 1)) {
+		const struct obh_fd *f = obh_fd_get(h->fds, fd);
+		if (!f->stale && f->route < 64 && (route_mask & (1ull << f->route)))
+			reopen_fd(r, fd, f);
 	}
-	if ((domain_mask & (1u << OBH_DOMAIN_SOUND)) && h->sound_stream.open)
+	if ((route_mask & (1ull << OBH_DOMAIN_SOUND)) && h->sound_stream.open)
 		reopen_sound(r);
-	if (domain_mask & (1u << OBH_DOMAIN_INPUT))
+	if (route_mask & (1ull << OBH_DOMAIN_INPUT))
 		obh_router_start_input(h->router);
 	finished_one(r); /* the initial count: done now if nothing is pending */
 	return 0;

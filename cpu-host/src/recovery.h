@@ -26,12 +26,13 @@
 void obh_recovery_note(struct obh_host *h, const struct obh_call *c, const uint32_t *v);
 
 /*
- * Restore the domains in domain_mask (bit d: enum obh_domain d) on their
- * freshly connected plugin, sending requests with obh_router_send_restore.
- * done(arg) runs once everything has been answered (at once if nothing was
- * needed). 0 or -ENOMEM.
+ * Restore the routes in route_mask (bit r: route r, router.h: a domain's
+ * number, or an fs mount's) on their freshly connected plugin, sending
+ * requests with obh_router_send_restore: an fs mount gets back the files
+ * opened on it. done(arg) runs once everything has been answered (at once
+ * if nothing was needed). 0 or -ENOMEM.
  */
-int obh_recovery_restore(struct obh_host *h, uint32_t domain_mask, void (*done)(void *arg),
+int obh_recovery_restore(struct obh_host *h, uint64_t route_mask, void (*done)(void *arg),
 			 void *arg);
 
 #endif /* OBH_RECOVERY_H */

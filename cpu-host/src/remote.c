@@ -10,6 +10,7 @@
 #include "fdtable.h"
 #include "fs.pb-c.h"
 #include "marshal.h"
+#include "mounts.h"
 #include "outboard.pb-c.h"
 #include "outboard/errno.h"
 #include "outboard/log.h"
@@ -33,10 +34,12 @@ struct pending {
 	void *result_arg;
 	bool free_result_arg;
 	int64_t start_ns;
+	struct obh_routed rt;       /* where it goes: route, plugin-side paths (owned) */
 };
 
 static void pending_free(struct pending *p)
 {
+	obh_routed_free(&p->rt);
 	if (p->free_result_arg)
 		free(p->result_arg);
 	for (int i = 0; i < OBH_MAX_ARGS; i++)
@@ -122,10 +125,12 @@ static int64_t bind_handle(struct obh_host *h, struct pending *p, int64_t ret)
 {
 	const struct obh_call *c = p->c;
 	bool file = c->result == OBH_R_FD;
-	int fd = obh_fd_alloc(h->fds, file ? OBH_FD_FILE : OBH_FD_DIR, (uint32_t)ret, p->str[0],
-			      file ? p->v[1] : 0);
+	int fd = obh_fd_alloc(h->fds, file ? OBH_FD_FILE : OBH_FD_DIR, (uint32_t)ret,
+			      p->rt.full ? p->rt.full : p->str[0], file ? p->v[1] : 0);
 	if (fd < 0)
 		OB_GUEST_ERROR(CAT, "thread %u: out of file descriptors", p->t->id);
+	else
+		obh_mounts_bound(h, fd, &p->rt);
 	return fd < 0 ? -ob_errno_to_abi(-fd) : fd;
 }
 
@@ -165,12 +170,12 @@ static bool retry_later(struct pending *p, int status)
 {
 	struct obh_host *h = p->h;
 	if ((status != ECANCELED && status != EIO) || !p->c->idempotent ||
-	    !obh_router_recovering(h->router, p->c->domain))
+	    !obh_router_recovering(h->router, p->rt.route))
 		return false;
 	OB_INFO(CAT, "thread %u: %s will be sent again to the restarted %s plugin", p->t->id,
 		p->c->name, obh_domain_name(p->c->domain));
 	h->pending_calls++;
-	obh_router_when_up(h->router, p->c->domain, resume_pending, p);
+	obh_router_when_up(h->router, p->rt.route, resume_pending, p);
 	return true;
 }
 
@@ -200,9 +205,15 @@ static void on_reply(void *arg, int status, const Ob__Reply *rep)
 		r0 = -(int64_t)rep->status;
 	else
 		r0 = obh_marshal_reply(h->mem, p->c, p->v, rep, &ret);
-	if (r0 >= 0 && (p->c->result == OBH_R_FD || p->c->result == OBH_R_DIR))
+	if (rep && p->c->num == OB__REQUEST__CALL_FS_READDIR)
+		r0 = obh_mounts_readdir_done(h, p->v,
+					     rep->result_case == OB__REPLY__RESULT_FS_READDIR
+						     ? rep->fs_readdir->name : NULL, r0);
+	/* A directory above a mount point that its mount lacks: the namespace's. */
+	bool virtual_dir = obh_mounts_above(h, p->c, p->v, &p->rt, &r0);
+	if (!virtual_dir && r0 >= 0 && (p->c->result == OBH_R_FD || p->c->result == OBH_R_DIR))
 		r0 = bind_handle(h, p, ret);
-	else if (r0 >= 0)
+	else if (!virtual_dir && r0 >= 0)
 		track_position(h, p, r0);
 	if (r0 >= 0)
 		obh_recovery_note(h, p->c, p->v);
@@ -223,11 +234,14 @@ static void send_pending(struct pending *p)
 		complete(p, r0);
 		return;
 	}
-	int err = obh_marshal_request(h->mem, p->c, mapped, p->str, &m);
+	char *str[OBH_MAX_ARGS]; /* the paths as the mount's plugin sees them */
+	for (int i = 0; i < OBH_MAX_ARGS; i++)
+		str[i] = p->rt.path[i] ? p->rt.path[i] : p->str[i];
+	int err = obh_marshal_request(h->mem, p->c, mapped, str, &m);
 	if (!err) {
 		m.req.thread = p->t->id;
 		m.req.deadline_ms = (uint32_t)h->opts.call_timeout_ms;
-		err = obh_router_call(h->router, p->c->domain, &m.req, on_reply, p, NULL);
+		err = obh_router_call(h->router, p->rt.route, &m.req, on_reply, p, NULL);
 	}
 	obh_marshal_done(&m);
 	if (!err) {
@@ -251,37 +265,39 @@ static void resume_pending(void *arg, int err)
 		send_pending(p);
 }
 
+/* Takes rt's paths (rt is left empty) once the call is parked. */
 static int64_t call_blocking(struct obh_host *h, struct obh_thread *t, const struct obh_call *c,
 			     const uint32_t *v, char **str, obh_result_fn result, void *result_arg,
-			     bool free_result_arg)
+			     bool free_result_arg, struct obh_routed *rt)
 {
 	struct pending *p = calloc(1, sizeof(*p));
 	if (!p)
 		return -OB_ABI_ENOMEM;
 	*p = (struct pending){ .h = h, .t = t, .c = c, .result = result,
 			       .result_arg = result_arg, .free_result_arg = free_result_arg,
-			       .start_ns = obh_now_ns() };
+			       .start_ns = obh_now_ns(), .rt = *rt };
+	memset(rt, 0, sizeof(*rt));
 	memcpy(p->v, v, sizeof(p->v));
 	memcpy(p->str, str, sizeof(p->str));
 	memset(str, 0, sizeof(p->str));
 	obh_sched_block(h, t, OBH_W_REPLY, NULL, -1, c->name);
 	t->wait_data = p;
-	if (obh_router_state(h->router, c->domain) == OBH_DOMAIN_UP) {
+	if (obh_router_state(h->router, p->rt.route) == OBH_DOMAIN_UP) {
 		send_pending(p);
 	} else {
 		/* Restarting: the call has run nowhere, so it can wait for the plugin. */
 		h->pending_calls++;
-		obh_router_when_up(h->router, c->domain, resume_pending, p);
+		obh_router_when_up(h->router, p->rt.route, resume_pending, p);
 	}
 	return OBH_BLOCKED;
 }
 
-static void log_not_served(struct obh_host *h, const struct obh_call *c)
+static void log_not_served(struct obh_host *h, const struct obh_call *c, unsigned route)
 {
 	static uint8_t logged[256 / 8];
 	if (c->num < 256 && !(logged[c->num / 8] & (1u << (c->num % 8)))) {
 		logged[c->num / 8] |= (uint8_t)(1u << (c->num % 8));
-		const char *b = obh_router_backend(h->router, c->domain);
+		const char *b = obh_router_backend(h->router, route);
 		OB_STUB(CAT, "%s: no %s plugin serves it%s%s; returning ENOSYS", c->name,
 			obh_domain_name(c->domain), b ? ", not even " : "", b ? b : "");
 	}
@@ -291,29 +307,45 @@ int64_t obh_remote_call(struct obh_host *h, struct obh_thread *t, const struct o
 			const uint32_t *v, char **str, obh_result_fn result, void *result_arg,
 			bool free_result_arg)
 {
-	enum obh_domain_state st = obh_router_state(h->router, c->domain);
+	struct obh_routed rt;
+	int64_t r0 = 0;
+	/* fs: which mount serves it (mounts.h); others: the domain's plugin. */
+	if (!obh_mounts_route(h, t, c, v, str, &rt, &r0))
+		return r0;
+	enum obh_domain_state st = obh_router_state(h->router, rt.route);
 	switch (st) {
 	case OBH_DOMAIN_FAILED:
-		return -OB_ABI_ENODEV;
+		r0 = -OB_ABI_ENODEV;
+		goto answered;
 	case OBH_DOMAIN_LOST:
-		return -OB_ABI_EIO;
+		r0 = -OB_ABI_EIO;
+		goto answered;
 	case OBH_DOMAIN_ABSENT:
-		log_not_served(h, c);
-		return -OB_ABI_ENOSYS;
+		log_not_served(h, c, rt.route);
+		r0 = -OB_ABI_ENOSYS;
+		goto answered;
 	case OBH_DOMAIN_DOWN:
 		if (c->mode == OBH_POSTED)
-			return 0; /* dropped: the plugin asks for a redraw when back */
+			goto answered; /* dropped: the plugin asks for a redraw when back */
 		if (c->num == OB__REQUEST__CALL_FS_CLOSE || c->num == OB__REQUEST__CALL_FS_CLOSEDIR)
-			return 0; /* its handle died with the plugin; no reopen will follow */
+			goto answered; /* its handle died with the plugin; no reopen will follow */
 		break;
 	case OBH_DOMAIN_UP:
-		if (!obh_router_serves(h->router, c->domain, c->num)) {
-			log_not_served(h, c);
-			return -OB_ABI_ENOSYS;
+		if (!obh_router_serves(h->router, rt.route, c->num)) {
+			log_not_served(h, c, rt.route);
+			r0 = -OB_ABI_ENOSYS;
+			goto answered;
 		}
 		break;
 	}
-	if (c->mode == OBH_POSTED)
+	if (c->mode == OBH_POSTED) {
+		obh_routed_free(&rt);
 		return post_call(h, t, c, v, str);
-	return call_blocking(h, t, c, v, str, result, result_arg, free_result_arg);
+	}
+	r0 = call_blocking(h, t, c, v, str, result, result_arg, free_result_arg, &rt);
+	obh_routed_free(&rt); /* empty unless the call failed before it was parked */
+	return r0;
+answered:
+	obh_routed_free(&rt);
+	return r0;
 }

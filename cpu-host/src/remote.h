@@ -17,6 +17,9 @@
  *
  * The guest fd table learns file offsets from the replies, so files can be
  * reopened where the guest left them.
+ *
+ * An fs call goes to the plugin of the mount that serves its path, or that
+ * opened its fd (mounts.h); the rest to their domain's plugin.
  */
 #ifndef OBH_REMOTE_H
 #define OBH_REMOTE_H

@@ -23,6 +23,11 @@ const char *obhr_link_name(const struct obh_link *l)
 	return l->backend ? l->backend : l->url;
 }
 
+enum obh_domain obhr_route_domain(unsigned route)
+{
+	return route < OBH_DOMAIN_COUNT ? (enum obh_domain)route : OBH_DOMAIN_FS;
+}
+
 /* ---- flow control ---- */
 
 static bool window_full(const struct obh_link *l)
@@ -141,15 +146,15 @@ static void on_plugin_error(void *arg, ob_conn *conn, int err, const char *what)
 bool obhr_hello_serves_link(const struct obh_router *r, const struct obh_link *l,
 			    const Ob__Hello *answer)
 {
-	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
-		if (r->route[d] != l)
+	for (unsigned rt = 1; rt < OBH_MAX_ROUTES; rt++) {
+		if (r->route[rt] != l)
 			continue;
 		bool served = false;
 		for (size_t i = 0; i < answer->n_domains; i++)
-			served |= (int)answer->domains[i] == d;
+			served |= (unsigned)answer->domains[i] == obhr_route_domain(rt);
 		if (!served) {
 			OB_ERROR(CAT, "plugin %s at %s does not serve the %s domain",
-				 answer->backend, l->url, obh_domain_name((enum obh_domain)d));
+				 answer->backend, l->url, obh_domain_name(obhr_route_domain(rt)));
 			return false;
 		}
 	}
@@ -189,14 +194,15 @@ static int handshake(struct obh_router *r, struct obh_link *l)
 	return l->backend ? 0 : -ENOMEM;
 }
 
-/* The link for url, shared with an earlier domain that names the same URL. */
-static struct obh_link *link_for(struct obh_router *r, enum obh_domain d, const char *url)
+/* The link for url, shared with an earlier route that names the same URL;
+ * name is the route's for messages ("display", "fs /tmp"). */
+static struct obh_link *link_for(struct obh_router *r, const char *name, const char *url)
 {
 	for (unsigned i = 0; i < r->nlinks; i++) {
 		struct obh_link *l = r->links[i];
 		if (strcmp(l->url, url) == 0) {
 			size_t n = strlen(l->domains);
-			snprintf(l->domains + n, sizeof(l->domains) - n, ",%s", obh_domain_name(d));
+			snprintf(l->domains + n, sizeof(l->domains) - n, ",%s", name);
 			return l;
 		}
 	}
@@ -207,7 +213,7 @@ static struct obh_link *link_for(struct obh_router *r, enum obh_domain d, const 
 	}
 	l->router = r;
 	l->waiters_tail = &l->waiters;
-	snprintf(l->domains, sizeof(l->domains), "%s", obh_domain_name(d));
+	snprintf(l->domains, sizeof(l->domains), "%s", name);
 	r->links[r->nlinks++] = l;
 	return l;
 }
@@ -280,10 +286,19 @@ int obh_router_create(struct obh_host *h, struct obh_router **out)
 	if (h->opts.control_url && (err = open_control(r, h->opts.control_url)))
 		goto fail;
 	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
-		if (!h->opts.plugin_url[d])
+		/* fs: every mount, "/" included, comes from the namespace (mounts.h). */
+		if (!h->opts.plugin_url[d] || (d == OBH_DOMAIN_FS && h->mounts))
 			continue;
-		r->route[d] = link_for(r, (enum obh_domain)d, h->opts.plugin_url[d]);
+		r->route[d] = link_for(r, obh_domain_name((enum obh_domain)d),
+				       h->opts.plugin_url[d]);
 		if (!r->route[d]) {
+			err = -ENOMEM;
+			goto fail;
+		}
+	}
+	for (unsigned i = 0; h->mounts && i < h->mounts->n; i++) {
+		const struct obh_mount *m = &h->mounts->m[i];
+		if (!(r->route[m->route] = link_for(r, m->label, m->url))) {
 			err = -ENOMEM;
 			goto fail;
 		}
@@ -367,29 +382,29 @@ void obh_router_process(struct obh_router *r)
 
 /* ---- calls ---- */
 
-enum obh_domain_state obh_router_state(const struct obh_router *r, enum obh_domain d)
+enum obh_domain_state obh_router_state(const struct obh_router *r, unsigned route)
 {
-	if ((unsigned)d >= OBH_DOMAIN_COUNT || !r->route[d])
+	if (route >= OBH_MAX_ROUTES || !r->route[route])
 		return OBH_DOMAIN_ABSENT;
-	return r->route[d]->state;
+	return r->route[route]->state;
 }
 
-bool obh_router_serves(const struct obh_router *r, enum obh_domain d, uint32_t num)
+bool obh_router_serves(const struct obh_router *r, unsigned route, uint32_t num)
 {
-	if ((unsigned)d >= OBH_DOMAIN_COUNT || !r->route[d] || num >= OBHR_MAX_CALL_NUM)
+	if (route >= OBH_MAX_ROUTES || !r->route[route] || num >= OBHR_MAX_CALL_NUM)
 		return false;
-	return r->route[d]->serves[num / 8] & (1u << (num % 8));
+	return r->route[route]->serves[num / 8] & (1u << (num % 8));
 }
 
-const char *obh_router_backend(const struct obh_router *r, enum obh_domain d)
+const char *obh_router_backend(const struct obh_router *r, unsigned route)
 {
-	return (unsigned)d < OBH_DOMAIN_COUNT && r->route[d] ? r->route[d]->backend : NULL;
+	return route < OBH_MAX_ROUTES && r->route[route] ? r->route[route]->backend : NULL;
 }
 
-int obh_router_call(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+int obh_router_call(struct obh_router *r, unsigned route, Ob__Request *req,
 		    ob_reply_fn fn, void *arg, uint64_t *id)
 {
-	switch (obh_router_state(r, d)) {
+	switch (obh_router_state(r, route)) {
 	case OBH_DOMAIN_ABSENT:
 		return -ENOSYS;
 	case OBH_DOMAIN_DOWN:
@@ -400,20 +415,20 @@ int obh_router_call(struct obh_router *r, enum obh_domain d, Ob__Request *req,
 	case OBH_DOMAIN_UP:
 		break;
 	}
-	return ob_conn_call(r->route[d]->conn, req, fn, arg, id);
+	return ob_conn_call(r->route[route]->conn, req, fn, arg, id);
 }
 
-int obh_router_post(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+int obh_router_post(struct obh_router *r, unsigned route, Ob__Request *req,
 		    struct obh_waitq **full)
 {
 	uint64_t id;
 	*full = NULL;
 	req->posted = true;
 	size_t bytes = protobuf_c_message_get_packed_size(&req->base);
-	int err = obh_router_call(r, d, req, NULL, NULL, &id);
+	int err = obh_router_call(r, route, req, NULL, NULL, &id);
 	if (err)
 		return err;
-	struct obh_link *l = r->route[d];
+	struct obh_link *l = r->route[route];
 	if (l->posted_count < OBHR_POSTED_WINDOW_CALLS) {
 		unsigned tail = (l->posted_head + l->posted_count) % OBHR_POSTED_WINDOW_CALLS;
 		l->posted[tail] = (struct obhr_posted){ .id = id, .bytes = (uint32_t)bytes };
@@ -494,12 +509,12 @@ unsigned obh_router_in_flight(const struct obh_router *r)
 	return n;
 }
 
-uint32_t obh_router_max_in_flight(const struct obh_router *r, enum obh_domain d)
+uint32_t obh_router_max_in_flight(const struct obh_router *r, unsigned route)
 {
 	struct ob_conn_stats st;
-	if (!r->route[d])
+	if (route >= OBH_MAX_ROUTES || !r->route[route])
 		return 0;
-	link_stats(r->route[d], &st);
+	link_stats(r->route[route], &st);
 	return st.max_in_flight;
 }
 

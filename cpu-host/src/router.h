@@ -15,6 +15,10 @@
  * Calls made meanwhile wait (obh_router_when_up) until the plugin is back
  * and restored (recovery.c), or fail with -EIO when it does not come back,
  * -ENODEV when the launcher gives up on it (docs/faults.md).
+ *
+ * Routes: calls are routed by route number, which is the domain's number
+ * for every domain, and another number for each fs mount besides "/"
+ * (mounts.h); a domain's enum value passes as its route.
  */
 #ifndef OBH_ROUTER_H
 #define OBH_ROUTER_H
@@ -63,32 +67,32 @@ enum obh_domain_state {
  * something will bring it back (the launcher restarts local plugins; a tcp
  * dialer reconnects to a remote one).
  */
-bool obh_router_recovering(const struct obh_router *r, enum obh_domain d);
+bool obh_router_recovering(const struct obh_router *r, unsigned route);
 
 /* Run fn(arg, 0) once the domain is up again (after its restore), or
  * fn(arg, errno) when it is lost (EIO) or failed (ENODEV). */
-void obh_router_when_up(struct obh_router *r, enum obh_domain d,
+void obh_router_when_up(struct obh_router *r, unsigned route,
 			void (*fn)(void *arg, int err), void *arg);
 
 /* Send a request to a domain's plugin while it is being restored (before
  * guest calls may reach it); fn NULL posts it. 0 or -errno. */
-int obh_router_send_restore(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+int obh_router_send_restore(struct obh_router *r, unsigned route, Ob__Request *req,
 			    ob_reply_fn fn, void *arg);
 
-enum obh_domain_state obh_router_state(const struct obh_router *r, enum obh_domain d);
+enum obh_domain_state obh_router_state(const struct obh_router *r, unsigned route);
 
 /* Whether the domain's plugin said in its Hello that it serves call num. */
-bool obh_router_serves(const struct obh_router *r, enum obh_domain d, uint32_t num);
+bool obh_router_serves(const struct obh_router *r, unsigned route, uint32_t num);
 
 /* The backend name the plugin gave in its Hello ("fs-hostdir"), or NULL. */
-const char *obh_router_backend(const struct obh_router *r, enum obh_domain d);
+const char *obh_router_backend(const struct obh_router *r, unsigned route);
 
 /*
  * Send a request to the domain's plugin (ownership as ob_conn_call: the
  * caller keeps req). fn gets the reply or a transport error.
  * Errors: -EIO (domain down), -ENOSYS (absent), or ob_conn_call's.
  */
-int obh_router_call(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+int obh_router_call(struct obh_router *r, unsigned route, Ob__Request *req,
 		    ob_reply_fn fn, void *arg, uint64_t *id);
 
 /*
@@ -98,7 +102,7 @@ int obh_router_call(struct obh_router *r, enum obh_domain d, Ob__Request *req,
  * should park on; its threads are woken with 0 as credit arrives, or with
  * -EIO if the plugin dies. Errors as obh_router_call.
  */
-int obh_router_post(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+int obh_router_post(struct obh_router *r, unsigned route, Ob__Request *req,
 		    struct obh_waitq **full);
 
 /* Tell the input plugin that the program starts (its script clock starts). */
@@ -114,6 +118,6 @@ unsigned obh_router_in_flight(const struct obh_router *r);
 void obh_router_print_stats(const struct obh_router *r, FILE *out);
 
 /* Largest number of calls in flight at once on a domain's connection. */
-uint32_t obh_router_max_in_flight(const struct obh_router *r, enum obh_domain d);
+uint32_t obh_router_max_in_flight(const struct obh_router *r, unsigned route);
 
 #endif /* OBH_ROUTER_H */

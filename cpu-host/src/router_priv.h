@@ -13,6 +13,7 @@
 #ifndef OBH_ROUTER_PRIV_H
 #define OBH_ROUTER_PRIV_H
 
+#include "mounts.h"
 #include "router.h"
 #include "outboard/key.h"
 
@@ -63,14 +64,16 @@ struct obh_router {
 	struct obh_host *h;
 	uint8_t key[OB_KEY_BYTES];
 	bool have_key;
-	struct obh_link *route[OBH_DOMAIN_COUNT]; /* NULL: no plugin */
-	struct obh_link *links[OBH_DOMAIN_COUNT];
+	struct obh_link *route[OBH_MAX_ROUTES]; /* NULL: no plugin (mounts.h for routes) */
+	struct obh_link *links[OBH_MAX_ROUTES];
 	unsigned nlinks;
 	ob_conn *control;
 };
 
 /* router.c */
 const char *obhr_link_name(const struct obh_link *l);
+/* The domain a route belongs to: its own number, or fs for a mount. */
+enum obh_domain obhr_route_domain(unsigned route);
 /* Wake threads parked on a full posted-call window: all of them with r0
  * (a negative errno) when r0 is set, else as many as the window allows. */
 void obhr_wake_credit_waiters(struct obh_host *h, struct obh_link *l, int32_t r0);

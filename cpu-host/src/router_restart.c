@@ -41,19 +41,22 @@ static void send_supervise(struct obh_router *r, struct obh_link *l,
 {
 	if (!r->control)
 		return;
-	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
-		if (r->route[d] != l)
+	for (unsigned rt = 1; rt < OBH_MAX_ROUTES; rt++) {
+		if (r->route[rt] != l)
 			continue;
 		Ob__Envelope env = OB__ENVELOPE__INIT;
 		Ob__Supervise sv;
 		ob__supervise__init(&sv);
-		sv.domain = (Ob__Domain)d;
+		sv.domain = (Ob__Domain)obhr_route_domain(rt);
 		sv.state = state;
-		char detail_buf[64], plugin_buf[64];
+		char detail_buf[64], plugin_buf[64], mount_buf[OBH_STR_MAX];
+		const struct obh_mount *m = obh_mounts_by_route(r->h->mounts, rt);
 		snprintf(detail_buf, sizeof(detail_buf), "%s", detail);
 		snprintf(plugin_buf, sizeof(plugin_buf), "%s", l->backend ? l->backend : "");
+		snprintf(mount_buf, sizeof(mount_buf), "%s", m && m->len > 1 ? m->point : "");
 		sv.detail = detail_buf;
 		sv.plugin = plugin_buf;
+		sv.mount = mount_buf;
 		env.body_case = OB__ENVELOPE__BODY_SUPERVISE;
 		env.supervise = &sv;
 		if (ob_conn_send(r->control, &env))
@@ -133,12 +136,12 @@ static void restored(void *arg)
 	obhr_release_waiters(l, 0);
 }
 
-static int link_mask(const struct obh_router *r, const struct obh_link *l)
+static uint64_t link_mask(const struct obh_router *r, const struct obh_link *l)
 {
-	int mask = 0;
-	for (int d = 1; d < OBH_DOMAIN_COUNT; d++)
-		if (r->route[d] == l)
-			mask |= 1 << d;
+	uint64_t mask = 0;
+	for (unsigned rt = 1; rt < OBH_MAX_ROUTES; rt++)
+		if (r->route[rt] == l)
+			mask |= 1ull << rt;
 	return mask;
 }
 
@@ -152,7 +155,7 @@ void obhr_on_reconnect_hello(struct obh_link *l, const Ob__Hello *answer)
 		return;
 	}
 	obhr_take_calls(l, answer);
-	if (obh_recovery_restore(r->h, (uint32_t)link_mask(r, l), restored, l))
+	if (obh_recovery_restore(r->h, link_mask(r, l), restored, l))
 		link_failed(r, l, "out of memory while restoring it");
 }
 
@@ -204,9 +207,18 @@ void obhr_on_control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 		return;
 	const Ob__Supervise *sv = env->supervise;
 	int d = (int)sv->domain;
-	if (d <= 0 || d >= OBH_DOMAIN_COUNT || !r->route[d])
+	if (d <= 0 || d >= OBH_DOMAIN_COUNT)
 		return;
-	struct obh_link *l = r->route[d];
+	unsigned rt = (unsigned)d;
+	if (d == OBH_DOMAIN_FS && sv->mount && *sv->mount) {
+		const struct obh_mount *m = obh_mounts_by_point(r->h->mounts, sv->mount);
+		if (!m)
+			return;
+		rt = m->route;
+	}
+	struct obh_link *l = r->route[rt];
+	if (!l)
+		return;
 	const char *detail = sv->detail && *sv->detail ? sv->detail : "exited";
 	switch (sv->state) {
 	case OB__SUPERVISE__STATE__STATE_DIED:
@@ -230,9 +242,9 @@ void obhr_on_control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 
 /* ---- calls while a plugin is away ---- */
 
-bool obh_router_recovering(const struct obh_router *r, enum obh_domain d)
+bool obh_router_recovering(const struct obh_router *r, unsigned route)
 {
-	const struct obh_link *l = (unsigned)d < OBH_DOMAIN_COUNT ? r->route[d] : NULL;
+	const struct obh_link *l = route < OBH_MAX_ROUTES ? r->route[route] : NULL;
 	if (!l)
 		return false;
 	if (l->state == OBH_DOMAIN_DOWN)
@@ -246,10 +258,10 @@ bool obh_router_recovering(const struct obh_router *r, enum obh_domain d)
 	return !st.up;
 }
 
-void obh_router_when_up(struct obh_router *r, enum obh_domain d,
+void obh_router_when_up(struct obh_router *r, unsigned route,
 			void (*fn)(void *arg, int err), void *arg)
 {
-	struct obh_link *l = r->route[d];
+	struct obh_link *l = r->route[route];
 	struct obhr_waiter *w = calloc(1, sizeof(*w));
 	if (!w) {
 		fn(arg, ENOMEM);
@@ -263,10 +275,10 @@ void obh_router_when_up(struct obh_router *r, enum obh_domain d,
 	obhr_link_hung(r, l);
 }
 
-int obh_router_send_restore(struct obh_router *r, enum obh_domain d, Ob__Request *req,
+int obh_router_send_restore(struct obh_router *r, unsigned route, Ob__Request *req,
 			    ob_reply_fn fn, void *arg)
 {
-	struct obh_link *l = r->route[d];
+	struct obh_link *l = route < OBH_MAX_ROUTES ? r->route[route] : NULL;
 	if (!l || !l->conn)
 		return -ENOTCONN;
 	req->posted = fn == NULL;

@@ -13,6 +13,7 @@
 #include "events.h"
 #include "fdtable.h"
 #include "kernel/kobjs.h"
+#include "mounts.h"
 #include "kernel/thread.h"
 #include "loader/elf.h"
 #include "loader/syms.h"
@@ -178,7 +179,7 @@ int obh_setup_image(struct obh_host *h, const uint8_t *data, size_t len)
 	    (err = obh_kobjs_create(&h->kobjs)) || (err = obh_fdtable_create(&h->fds)) ||
 	    (err = obh_events_create(&h->events)))
 		goto out;
-	if ((err = obh_router_create(h, &h->router)))
+	if ((err = obh_mounts_setup(h)) || (err = obh_router_create(h, &h->router)))
 		goto out;
 	if ((err = load_image(h, data, len, &img)))
 		goto out;
@@ -214,6 +215,7 @@ void obh_teardown(struct obh_host *h)
 	/* The router first: closing it completes calls whose threads still exist. */
 	h->exiting = true;
 	obh_router_destroy(h->router);
+	obh_mounts_teardown(h);
 	obh_semihost_fini(h);
 	obh_sched_destroy(h->sched);
 	obh_kobjs_destroy(h->kobjs);

@@ -218,12 +218,17 @@ static int config_handler(void *user, const char *section, const char *name,
 		return config_error(cp, -EINVAL, "'%s' outside a section", name);
 	if (strcmp(section, "run") == 0)
 		return run_key(cp, name, value);
+	if (strcmp(section, "mount") == 0) {
+		char why[400];
+		int rc = obl_mount_add(cp->o, name, value, why, sizeof(why));
+		return rc < 0 ? config_error(cp, rc, "%s", why) : 1;
+	}
 	int d = obl_domain_from_name(section);
 	if (d < 0) {
 		/* Name the header's line, not the key's. */
 		return config_error_at(cp, cp->section_line ? cp->section_line : cp->line,
 				       -EINVAL, "unknown section [%s] "
-				       "(run, fs, display, sound, input)", section);
+				       "(run, fs, display, sound, input, mount)", section);
 	}
 	return domain_key(cp, d, name, value);
 }

@@ -52,7 +52,8 @@ static void control_on_message(void *arg, ob_conn *conn, const Ob__Envelope *env
 	}
 	if (env->body_case == OB__ENVELOPE__BODY_SUPERVISE &&
 	    env->supervise->state == OB__SUPERVISE__STATE__STATE_HUNG) {
-		obl_revive_hung(s, (int)env->supervise->domain, env->supervise->detail);
+		obl_revive_hung(s, (int)env->supervise->domain, env->supervise->mount,
+				env->supervise->detail);
 		return;
 	}
 	OB_DEBUG(CAT, "control: ignoring a message of kind %d", (int)env->body_case);
@@ -104,6 +105,8 @@ void obl_sup_tell(struct obl_sup *s, const struct obl_child *c, Ob__Supervise__S
 		sv.detail = detail_buf;
 		sv.url = url_buf;
 		sv.plugin = c->label;
+		if (c->pp && c->pp->mount) /* an fs mount besides "/": which one */
+			sv.mount = c->pp->mount;
 		Ob__Envelope env;
 		ob__envelope__init(&env);
 		env.body_case = OB__ENVELOPE__BODY_SUPERVISE;

@@ -154,6 +154,7 @@ void obl_options_free(struct obl_options *o)
 	free(o->cpu);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
 		domain_conf_free(&o->dom[d]);
+	obl_mounts_free(o);
 	obl_options_init(o);
 }
 
@@ -224,6 +225,7 @@ enum {
 	OPT_TRACE_FILE,
 	OPT_TRACE_TIME,
 	OPT_TRACE_DURATIONS,
+	OPT_MOUNT,
 };
 
 static const struct option long_options[] = {
@@ -251,6 +253,7 @@ static const struct option long_options[] = {
 	{ "trace-file", required_argument, NULL, OPT_TRACE_FILE },
 	{ "trace-time", no_argument, NULL, OPT_TRACE_TIME },
 	{ "trace-durations", no_argument, NULL, OPT_TRACE_DURATIONS },
+	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -318,7 +321,9 @@ static int parse_plugin(struct obl_options *o, const char *value, char *err, siz
 	if (d < 0)
 		return fail(err, errlen,
 			    "--plugin: unknown domain '%s' (fs, display, sound, input)", domain);
-	return set_backend(&o->dom[d], eq + 1, strlen(eq + 1), NULL);
+	if (d == OBL_FS) /* fs=NAME:ARG[:ro], as --mount /=SPEC */
+		return obl_mount_add(o, "/", eq + 1, err, errlen);
+	return parse_name_arg(&o->dom[d], eq + 1);
 }
 
 static int parse_timeout(const char *value, int *out)
@@ -349,7 +354,7 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 	case OPT_CONFIG:
 		return set_str(&o->config_path, arg);
 	case OPT_FS:
-		return set_backend(&o->dom[OBL_FS], "hostdir", strlen("hostdir"), arg);
+		return obl_fs_option(o, arg, err, errlen);
 	case OPT_DISPLAY:
 		return parse_name_arg(&o->dom[OBL_DISPLAY], arg);
 	case OPT_SOUND:
@@ -425,6 +430,18 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 	case OPT_TRACE_DURATIONS:
 		o->run.trace_durations = true;
 		return 0;
+	case OPT_MOUNT: {
+		const char *eq = strchr(arg, '=');
+		if (!eq || eq == arg)
+			return fail(err, errlen, "--mount wants PATH=SPEC (e.g. /tmp=mem), got '%s'",
+				    arg);
+		char *point = strndup(arg, (size_t)(eq - arg));
+		if (!point)
+			return -ENOMEM;
+		int rc = obl_mount_add(o, point, eq + 1, err, errlen);
+		free(point);
+		return rc;
+	}
 	default:
 		return fail(err, errlen, "internal: unhandled option %d", opt);
 	}
@@ -479,6 +496,10 @@ static void merge_domain(struct obl_domain_conf *cli, struct obl_domain_conf *fi
 	if (!same)
 		return; /* the file's options were for another backend */
 	take_str(&cli->backend, &file->backend);
+	if (!cli->arg) { /* [mount] / = NAME:ARG[:ro] */
+		take_str(&cli->arg, &file->arg);
+		cli->read_only |= file->read_only;
+	}
 	/* A primary argument from the command line replaces the file's value for
 	 * the same key later, when the key is known (plan.c). */
 	cli->opts = file->opts;
@@ -506,4 +527,5 @@ void obl_options_merge(struct obl_options *cli, struct obl_options *file)
 	take_str(&cli->run.screen, &file->run.screen);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
 		merge_domain(&cli->dom[d], &file->dom[d]);
+	obl_mounts_merge(cli, file);
 }

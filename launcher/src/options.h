@@ -52,6 +52,15 @@ struct obl_domain_conf {
 	char *arg;           /* primary argument (NAME:ARG, --fs DIR); NULL = none */
 	struct obl_kv *opts; /* config file options, in file order, keys unique */
 	size_t n_opts;
+	bool read_only;      /* fs: SPEC:ro (--mount /=SPEC:ro, --fs SPEC:ro) */
+};
+
+/* An fs mount besides "/" (--mount PATH=SPEC, [mount] PATH = SPEC). */
+struct obl_mount_conf {
+	char *point;         /* normalised: "/tmp" */
+	char *backend;       /* "none", NAME, PATH or URL */
+	char *arg;           /* primary argument (hostdir:DIR), or NULL */
+	bool read_only;      /* SPEC:ro */
 };
 
 /* Settings that go to the CPU host (and the log level, to every child). */
@@ -92,6 +101,8 @@ struct obl_options {
 	bool help, version;
 	int guest_argc;          /* PROGRAM and its arguments */
 	char **guest_argv;       /* not owned: points into the parsed argv */
+	struct obl_mount_conf *mounts; /* in the order given, points unique */
+	size_t n_mounts;
 };
 
 #define OBL_PLUGIN_TIMEOUT_MS 10000
@@ -158,5 +169,26 @@ const char *obl_domain_get_opt(const struct obl_domain_conf *dc, const char *key
  * parser, so a bad one fails before any process starts. 0, or -EINVAL with
  * the reason in err ("'opne' is neither a domain ... nor a call ..."). */
 int obl_trace_check(const char *list, char *err, size_t errlen);
+/*
+ * (mounts.c) An fs mount: PATH=SPEC from --mount, or a [mount] line
+ * (PATH = SPEC). SPEC is none, NAME[:ARG], a path or a URL, with :ro at
+ * the end for a read-only mount. PATH "/" sets the fs domain (as --fs).
+ * Relative paths, "." or ".." in PATH, an empty SPEC or a point given
+ * twice are errors (-EINVAL with the reason in err); -ENOMEM.
+ */
+int obl_mount_add(struct obl_options *o, const char *point, const char *spec, char *err,
+		  size_t errlen);
+
+/* (mounts.c) --fs SPEC: NAME:ARG[:ro] when what comes before the first ':'
+ * is a backend name (letters, digits, '-', '_'), else a directory for
+ * hostdir. Errors as obl_mount_add. */
+int obl_fs_option(struct obl_options *o, const char *value, char *err, size_t errlen);
+
+/* (mounts.c) Free the mounts of o. */
+void obl_mounts_free(struct obl_options *o);
+
+/* (mounts.c) Add the file's mounts whose point the command line does not
+ * mount: moved out of file. */
+void obl_mounts_merge(struct obl_options *cli, struct obl_options *file);
 
 #endif /* OBL_OPTIONS_H */

@@ -406,6 +406,47 @@ static int plan_argv(const struct obl_options *o, struct obl_plan *plan, enum ob
 	return rc == 0 && pp->argv ? 0 : -ENOMEM;
 }
 
+/* ---- fs mounts (mounts.c plans them) ---- */
+
+int obl_plan_fs_plugin(const char *spec, const char *arg, const struct obl_domain_conf *opts,
+		       const struct obl_plan_env *env, struct obl_plan *plan,
+		       struct obl_plugin_plan *pp, char *err, size_t errlen)
+{
+	int rc = resolve_plugin(spec, false, env, pp, err, errlen);
+	if (rc < 0 || pp->kind != OBL_PLUGIN_LOCAL)
+		return rc;
+	/* Its own endpoint and a label naming the mount: "fs-mem@/tmp". */
+	char *url = str_printf("ipc://%s/mount-%d.sock", env->rundir, pp->slot);
+	char *label = str_printf("%s@%s", pp->label, pp->mount);
+	if (!url || !label) {
+		free(url);
+		free(label);
+		return -ENOMEM;
+	}
+	free(pp->url);
+	free(pp->label);
+	pp->url = url;
+	pp->label = label;
+	struct plugin_argv b = { 0 };
+	obl_strv_add(&b.argv, pp->exe);
+	obl_strv_add(&b.argv, "--listen");
+	obl_strv_add(&b.argv, pp->url);
+	if (plan->log_level >= 0) {
+		obl_strv_add(&b.argv, "--log-level");
+		obl_strv_add(&b.argv, ob_log_level_name((enum ob_log_level)plan->log_level));
+	}
+	const struct primary *p = find_primary(OBL_FS, spec);
+	if (arg)
+		add_opt(&b, p ? p->key : DEFAULT_PRIMARY_KEY, arg);
+	if (pp->read_only)
+		add_opt(&b, "read-only", "true");
+	if (opts)
+		add_file_opts(&b, opts);
+	free(b.keys);
+	pp->argv = obl_strv_finish(&b.argv);
+	return pp->argv ? 0 : -ENOMEM;
+}
+
 /* ---- the CPU host ---- */
 
 static int plan_cpu(const struct obl_options *o, const char *self_dir, struct obl_plan *plan,
@@ -436,8 +477,20 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
 		if (pp->kind == OBL_PLUGIN_NONE)
 			continue;
+		if (d == OBL_FS && pp->read_only) {
+			obl_strv_add(&argv, "--mount-ro");
+			obl_strv_addf(&argv, "/=%s", pp->url);
+			continue;
+		}
 		obl_strv_add(&argv, "--plugin");
 		obl_strv_addf(&argv, "%s=%s", obl_domain_name((enum obl_domain)d), pp->url);
+	}
+	for (int i = OBL_DOMAIN_COUNT; i < OBL_PLAN_SLOTS; i++) {
+		const struct obl_plugin_plan *pp = &plan->plugins[i];
+		if (pp->kind == OBL_PLUGIN_NONE || !pp->mount)
+			continue;
+		obl_strv_add(&argv, pp->read_only ? "--mount-ro" : "--mount");
+		obl_strv_addf(&argv, "%s=%s", pp->mount, pp->url);
 	}
 	obl_strv_add(&argv, "--control");
 	obl_strv_add(&argv, plan->control_url);
@@ -486,6 +539,7 @@ static int plan_plugins(const struct obl_options *o, const struct obl_plan_env *
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
 		struct obl_plugin_plan *pp = &plan->plugins[d];
 		pp->domain = (enum obl_domain)d;
+		pp->slot = d;
 		pp->chosen = o->dom[d].backend != NULL;
 		if (!pp->chosen)
 			continue;
@@ -493,6 +547,7 @@ static int plan_plugins(const struct obl_options *o, const struct obl_plan_env *
 		if (rc < 0)
 			return rc;
 	}
+	plan->plugins[OBL_FS].read_only = o->dom[OBL_FS].read_only;
 	int rc = share_domains(plan, env);
 	if (rc == 0)
 		rc = resolve_defaults(plan, env);
@@ -524,6 +579,8 @@ int obl_plan_build(const struct obl_options *o, const struct obl_plan_env *env,
 		goto oom;
 	int rc = plan_plugins(o, env, plan, err, errlen);
 	if (rc == 0)
+		rc = obl_plan_mounts(o, env, plan, err, errlen);
+	if (rc == 0)
 		rc = plan_cpu(o, env->self_dir, plan, err, errlen);
 	if (rc == -ENOMEM)
 		goto oom;
@@ -537,13 +594,14 @@ void obl_plan_free(struct obl_plan *plan)
 {
 	if (!plan)
 		return;
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		struct obl_plugin_plan *pp = &plan->plugins[d];
 		free(pp->label);
 		free(pp->exe);
 		free(pp->url);
 		free(pp->output);
 		free(pp->mkdir);
+		free(pp->mount);
 		obl_strv_free(pp->argv);
 	}
 	free(plan->cpu_exe);

@@ -9,6 +9,11 @@
  * (the owner), with every domain it serves in .domains; the other domains'
  * entries are OBL_PLUGIN_SHARED and only carry the owner's URL and label.
  *
+ * fs mounts (docs/launcher.md, "Mounts"): the mount at "/" is the fs
+ * domain's entry; every other mount has an entry of its own after the
+ * domains' (slots OBL_DOMAIN_COUNT and up), with domain OBL_FS and its
+ * mount point, each its own process, supervised and restarted alone.
+ *
  * Ownership: a plan owns every string and argv array in it; obl_plan_free
  * releases them (and accepts a half-built plan).
  */
@@ -40,10 +45,17 @@ struct obl_plugin_plan {
 	char **argv;  /* local: NULL-terminated */
 	char *output; /* where this domain's backend writes (png, wav), or NULL */
 	char *mkdir;  /* a directory to create before the start (a default output's), or NULL */
+	int slot;     /* its index in plan->plugins (and the supervisor's children) */
+	char *mount;  /* fs mounts besides "/": the mount point ("/tmp"), else NULL */
+	bool read_only; /* fs: the host refuses every change with EROFS (SPEC:ro) */
 };
 
+/* fs mounts besides "/" a run may have, and the plan's entries in all. */
+#define OBL_MAX_MOUNTS 15
+#define OBL_PLAN_SLOTS (OBL_DOMAIN_COUNT + OBL_MAX_MOUNTS)
+
 struct obl_plan {
-	struct obl_plugin_plan plugins[OBL_DOMAIN_COUNT];
+	struct obl_plugin_plan plugins[OBL_PLAN_SLOTS]; /* domains, then mounts */
 	char *cpu_exe;
 	char **cpu_argv;    /* NULL-terminated */
 	char *control_url;  /* ipc://RUNDIR/control.sock */
@@ -79,6 +91,19 @@ struct obl_plan_env {
 int obl_plan_build(const struct obl_options *o, const struct obl_plan_env *env,
 		   struct obl_plan *plan, char *err, size_t errlen);
 void obl_plan_free(struct obl_plan *plan);
+
+/* (mounts.c) Plan the fs mounts besides "/" (slots OBL_DOMAIN_COUNT and up),
+ * the default /tmp included, once the domains are planned. Errors as
+ * obl_plan_build. */
+int obl_plan_mounts(const struct obl_options *o, const struct obl_plan_env *env,
+		    struct obl_plan *plan, char *err, size_t errlen);
+
+/* (plan.c, for mounts.c) Resolve a local or remote fs backend spec into pp
+ * (kind, exe, URL, label), and build a local one's command line with its
+ * primary argument arg (or none) and the options opts. */
+int obl_plan_fs_plugin(const char *spec, const char *arg, const struct obl_domain_conf *opts,
+		       const struct obl_plan_env *env, struct obl_plan *plan,
+		       struct obl_plugin_plan *pp, char *err, size_t errlen);
 
 /* 0 when path is an executable regular file; -ENOENT when there is no
  * such file, -EACCES when it is not executable. */

@@ -160,12 +160,12 @@ static int wait_answers(struct obl_sup *s, const struct obl_plan *plan, struct o
 
 int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan)
 {
-	struct obl_probe probes[OBL_DOMAIN_COUNT];
-	ob_conn *conns[OBL_DOMAIN_COUNT];
+	struct obl_probe probes[OBL_PLAN_SLOTS];
+	ob_conn *conns[OBL_PLAN_SLOTS];
 	int n = 0, rc = 0;
 	uint8_t key[OB_KEY_BYTES];
 	bool have_key = plan->key_file && ob_key_load(plan->key_file, key) == 0;
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
 		/* One probe per process: a shared domain is its owner's. */
 		if (pp->kind != OBL_PLUGIN_LOCAL && pp->kind != OBL_PLUGIN_REMOTE)
@@ -188,7 +188,7 @@ int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan)
 		if (probes[i].result < 0)
 			report(&probes[i]);
 		else if (probes[i].result > 0 && probes[i].pp->kind == OBL_PLUGIN_LOCAL)
-			s->plugins[probes[i].pp->domain].ready = true;
+			s->plugins[probes[i].pp->slot].ready = true;
 		obl_probe_close(&probes[i]);
 	}
 	return rc;

@@ -154,7 +154,7 @@ void obl_revive_tick(struct obl_sup *s)
 	if (!restarts_allowed(s))
 		return;
 	int64_t now = s->os->now_ms();
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		struct obl_child *c = &s->plugins[d];
 		if (!is_plugin(c))
 			continue;
@@ -170,7 +170,7 @@ int obl_revive_timeout(const struct obl_sup *s, int timeout_ms)
 	if (!restarts_allowed(s))
 		return timeout_ms;
 	int64_t now = s->os->now_ms();
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		const struct obl_child *c = &s->plugins[d];
 		if (!is_plugin(c) || (c->life != OBL_LIFE_WAITING && c->life != OBL_LIFE_CHECKING))
 			continue;
@@ -185,7 +185,7 @@ int obl_revive_timeout(const struct obl_sup *s, int timeout_ms)
 int obl_revive_conns(struct obl_sup *s, ob_conn **conns, int n)
 {
 	int k = 0;
-	for (int d = 0; d < OBL_DOMAIN_COUNT && k < n; d++)
+	for (int d = 0; d < OBL_PLAN_SLOTS && k < n; d++)
 		if (s->plugins[d].probe.conn)
 			conns[k++] = s->plugins[d].probe.conn;
 	return k;
@@ -193,20 +193,26 @@ int obl_revive_conns(struct obl_sup *s, ob_conn **conns, int n)
 
 void obl_revive_stop(struct obl_sup *s)
 {
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		obl_probe_close(&s->plugins[d].probe);
 }
 
-/* The local plugin serving domain d, or NULL. */
-static struct obl_child *serving(struct obl_sup *s, int d)
+/* The local plugin serving domain d (at mount point mount, for an fs mount
+ * besides "/"), or NULL. */
+static struct obl_child *serving(struct obl_sup *s, int d, const char *mount)
 {
-	for (int e = 0; e < OBL_DOMAIN_COUNT; e++)
-		if (is_plugin(&s->plugins[e]) && (s->plugins[e].domains & OBL_DOMAIN_BIT(d)))
+	bool mounted = mount && *mount;
+	for (int e = 0; e < OBL_PLAN_SLOTS; e++) {
+		const struct obl_child *c = &s->plugins[e];
+		const char *at = c->pp ? c->pp->mount : NULL;
+		if (is_plugin(c) && (c->domains & OBL_DOMAIN_BIT(d)) && mounted == (at != NULL) &&
+		    (!mounted || strcmp(at, mount) == 0))
 			return &s->plugins[e];
+	}
 	return NULL;
 }
 
-void obl_revive_hung(struct obl_sup *s, int wire, const char *detail)
+void obl_revive_hung(struct obl_sup *s, int wire, const char *mount, const char *detail)
 {
 	int d = obl_domain_from_wire(wire);
 	if (d < 0) {
@@ -215,7 +221,12 @@ void obl_revive_hung(struct obl_sup *s, int wire, const char *detail)
 		return;
 	}
 	const char *why = detail && *detail ? detail : "no reason given";
-	struct obl_child *c = serving(s, d);
+	struct obl_child *c = serving(s, d, mount);
+	if (!c && mount && *mount) {
+		OB_WARN(CAT, "control: the CPU host says the plugin of mount %s stopped answering, "
+			     "but the launcher runs none there", mount);
+		return;
+	}
 	if (!c) {
 		const struct obl_plugin_plan *pp = s->plan ? &s->plan->plugins[d] : NULL;
 		if (pp && pp->kind == OBL_PLUGIN_SHARED)

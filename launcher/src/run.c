@@ -158,7 +158,7 @@ static int prepare_outputs(const struct obl_plan *plan)
 /* Start every local plugin and check that every plugin answers. */
 static int start_plugins(struct obl_sup *sup, const struct obl_plan *plan)
 {
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
 		if (pp->kind != OBL_PLUGIN_LOCAL)
 			continue;
@@ -184,7 +184,7 @@ static void log_command(const char *what, char *const *argv)
 /* Everything after the options are known; returns the exit status. */
 static int run_plan(struct obl_sup *sup, const struct obl_plan *plan)
 {
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		if (plan->plugins[d].argv)
 			log_command(plan->plugins[d].label, plan->plugins[d].argv);
 	log_command("CPU host", plan->cpu_argv);

@@ -47,7 +47,8 @@ int obl_revive_conns(struct obl_sup *s, ob_conn **conns, int n);
 /* Close every check in progress (the run is ending). */
 void obl_revive_stop(struct obl_sup *s);
 
-/* The host says the plugin serving wire domain wire stopped answering. */
-void obl_revive_hung(struct obl_sup *s, int wire, const char *detail);
+/* The host says the plugin serving wire domain wire (and, for an fs mount
+ * besides "/", mount point mount; "" or NULL otherwise) stopped answering. */
+void obl_revive_hung(struct obl_sup *s, int wire, const char *mount, const char *detail);
 
 #endif /* OBL_SUP_INTERNAL_H */

@@ -16,7 +16,7 @@
 #include "sup_internal.h"
 
 #define CAT "launcher"
-#define MAX_POLLFDS 64
+#define MAX_POLLFDS 192 /* relays and connections of every plugin, mounts too */
 /* How long leftover output of stopped plugins is still relayed. */
 #define DRAIN_MS 500
 
@@ -32,7 +32,7 @@ int obl_sup_init(struct obl_sup *s, const struct obl_os *os)
 	memset(s, 0, sizeof(*s));
 	s->os = os;
 	s->phase = OBL_STARTING;
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		child_reset(&s->plugins[d]);
 	child_reset(&s->host);
 	s->signal_fd = os->catch_signals();
@@ -43,7 +43,7 @@ int obl_sup_init(struct obl_sup *s, const struct obl_os *os)
 
 int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp)
 {
-	struct obl_child *c = &s->plugins[pp->domain];
+	struct obl_child *c = &s->plugins[pp->slot];
 	char dn[64];
 	obl_domain_list(pp->domains, dn, sizeof(dn));
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
@@ -122,7 +122,7 @@ void obl_sup_signal(struct obl_sup *s, struct obl_child *c, int signo)
 void obl_sup_kill_all(struct obl_sup *s)
 {
 	obl_sup_signal(s, &s->host, SIGKILL);
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		obl_sup_signal(s, &s->plugins[d], SIGKILL);
 }
 
@@ -160,7 +160,7 @@ static struct obl_child *find_child(struct obl_sup *s, pid_t pid)
 {
 	if (s->host.running && s->host.pid == pid)
 		return &s->host;
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		if (s->plugins[d].running && s->plugins[d].pid == pid)
 			return &s->plugins[d];
 	return NULL;
@@ -214,7 +214,7 @@ static void stop_signal(struct obl_sup *s, const struct obl_signal *sig)
 		}
 		break;
 	case OBL_STOPPING:
-		for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+		for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 			obl_sup_signal(s, &s->plugins[d], SIGKILL);
 		break;
 	}
@@ -268,15 +268,15 @@ int obl_sup_step(struct obl_sup *s, ob_conn *const *extra, int n_extra, int time
 	struct poll_set ps = { .n = 0, .timeout = timeout_ms };
 	ps.pfds[ps.n] = (struct pollfd){ .fd = s->signal_fd, .events = POLLIN };
 	ps.relays[ps.n++] = NULL;
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		add_relay(&ps, &s->plugins[d].out);
 		add_relay(&ps, &s->plugins[d].err);
 	}
 	add_conn(&ps, s->control);
 	for (int i = 0; i < n_extra; i++)
 		add_conn(&ps, extra[i]);
-	ob_conn *checks[OBL_DOMAIN_COUNT];
-	int n_checks = obl_revive_conns(s, checks, OBL_DOMAIN_COUNT);
+	ob_conn *checks[OBL_PLAN_SLOTS];
+	int n_checks = obl_revive_conns(s, checks, OBL_PLAN_SLOTS);
 	for (int i = 0; i < n_checks; i++)
 		add_conn(&ps, checks[i]);
 	ps.timeout = obl_revive_timeout(s, ps.timeout);
@@ -305,7 +305,7 @@ int obl_sup_step(struct obl_sup *s, ob_conn *const *extra, int n_extra, int time
 
 static bool any_plugin_running(const struct obl_sup *s)
 {
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		if (s->plugins[d].running)
 			return true;
 	return false;
@@ -313,7 +313,7 @@ static bool any_plugin_running(const struct obl_sup *s)
 
 static bool any_relay_open(const struct obl_sup *s)
 {
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		if (s->plugins[d].out.fd >= 0 || s->plugins[d].err.fd >= 0)
 			return true;
 	return false;
@@ -344,10 +344,10 @@ void obl_sup_stop_plugins(struct obl_sup *s, int grace_ms)
 {
 	s->phase = OBL_STOPPING;
 	obl_revive_stop(s);
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		obl_sup_signal(s, &s->plugins[d], SIGTERM);
 	step_until(s, any_plugin_running, grace_ms);
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		struct obl_child *c = &s->plugins[d];
 		char dn[64];
 		if (c->running)
@@ -358,7 +358,7 @@ void obl_sup_stop_plugins(struct obl_sup *s, int grace_ms)
 	}
 	/* A grandchild may hold a pipe open: relay for a moment, then drop. */
 	step_until(s, any_relay_open, DRAIN_MS);
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		obl_relay_close(&s->plugins[d].out);
 		obl_relay_close(&s->plugins[d].err);
 	}
@@ -372,7 +372,7 @@ void obl_sup_destroy(struct obl_sup *s)
 	obl_revive_stop(s);
 	obl_sup_kill_all(s);
 	reap_blocking(s, &s->host);
-	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		reap_blocking(s, &s->plugins[d]);
 		obl_relay_close(&s->plugins[d].out);
 		obl_relay_close(&s->plugins[d].err);

@@ -80,7 +80,7 @@ struct obl_sup {
 	const struct obl_os *os;
 	int signal_fd;
 	enum obl_phase phase;
-	struct obl_child plugins[OBL_DOMAIN_COUNT];
+	struct obl_child plugins[OBL_PLAN_SLOTS]; /* by plan slot: domains, then mounts */
 	struct obl_child host;
 	ob_conn *control;
 	int stop_signals;     /* SIGINT/SIGTERM/SIGHUP received while RUNNING */

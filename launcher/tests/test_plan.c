@@ -170,7 +170,7 @@ static void test_plan_defaults(void **state)
 	assert_int_equal(f->plan.restart.cap_ms, OBL_RESTART_CAP_MS);
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
-			    "--control ipc:///run/x/control.sock -- prog a1");
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock -- prog a1");
 	char cpu[128];
 	snprintf(cpu, sizeof(cpu), "%s/outboard-cpu", f->dir);
 	assert_string_equal(f->plan.cpu_exe, cpu);
@@ -214,7 +214,7 @@ static void test_plan_default_outputs(void **state)
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
 			    "--plugin sound=ipc:///run/x/sound.sock --plugin input=ipc:///run/x/input.sock "
-			    "--control ipc:///run/x/control.sock -- p");
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock -- p");
 }
 
 /* A value from the config file replaces the default output, and --screen
@@ -263,7 +263,7 @@ static void test_plan_primary_options(void **state)
 			    "--plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
 			    "--plugin sound=ipc:///run/x/sound.sock "
 			    "--plugin input=ipc:///run/x/input.sock "
-			    "--control ipc:///run/x/control.sock --log-level info -- prog");
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock --log-level info -- prog");
 	obl_plan_free(&f->plan);
 	obl_options_free(&f->o);
 	/* no known primary option: --arg; and no --screen when not asked */
@@ -330,7 +330,8 @@ static void test_plan_path_and_url_and_none(void **state)
 	assert_int_equal(f->plan.plugins[OBL_INPUT].kind, OBL_PLUGIN_NONE);
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--plugin fs=ipc:///run/x/fs.sock --plugin display=tcp://10.0.0.2:7000 "
-			    "--plugin sound=ipc:///run/x/sound.sock --control ipc:///run/x/control.sock "
+			    "--plugin sound=ipc:///run/x/sound.sock "
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock "
 			    "--trace all --stats --heap-max 1M --stack 2M -- prog --x");
 }
 
@@ -358,7 +359,7 @@ static void test_plan_two_domains(void **state)
 			    "--plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
 			    "--plugin sound=ipc:///run/x/sound.sock "
 			    "--plugin input=ipc:///run/x/display.sock "
-			    "--control ipc:///run/x/control.sock -- p");
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock -- p");
 	assert_int_equal(describe_calls, 1);
 }
 
@@ -463,7 +464,7 @@ static void test_plan_remote_same_url(void **state)
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--plugin fs=tcp://h:2 --plugin display=tcp://h:1 "
 			    "--plugin sound=ipc:///run/x/sound.sock --plugin input=tcp://h:1 "
-			    "--control ipc:///run/x/control.sock -- p");
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock -- p");
 }
 
 static void test_plan_errors(void **state)
@@ -510,6 +511,198 @@ static void test_plan_exe_label(void **state)
 	assert_string_equal(obl_exe_label("outboard-"), "outboard-");
 }
 
+/* ---- fs mounts ---- */
+
+static const struct obl_plugin_plan *find_mount(const struct obl_plan *plan, const char *point)
+{
+	for (int i = OBL_DOMAIN_COUNT; i < OBL_PLAN_SLOTS; i++)
+		if (plan->plugins[i].mount && strcmp(plan->plugins[i].mount, point) == 0)
+			return &plan->plugins[i];
+	return NULL;
+}
+
+/* The plan of the mount at point; the test fails when there is none. */
+static const struct obl_plugin_plan *mount_at(const struct obl_plan *plan, const char *point)
+{
+	static const struct obl_plugin_plan none;
+	const struct obl_plugin_plan *pp = find_mount(plan, point);
+	if (!pp)
+		fail_msg("no mount at %s in the plan", point);
+	return pp ? pp : &none;
+}
+
+/* Each mount is its own process on its own endpoint; :ro reaches the
+ * plugin and the host; /tmp is a fresh fs-mem unless it is mounted. */
+static void test_plan_mounts(void **state)
+{
+	struct fixture *f = *state;
+	char rom[300], cli[400];
+	snprintf(rom, sizeof(rom), "/rom/=hostdir:%s:ro", f->dir);
+	assert_int_equal(build(f, ARGV("run", "--mount", rom, "--mount", "//data=mem", "p")), 0);
+	const struct obl_plugin_plan *r = mount_at(&f->plan, "/rom");
+	const struct obl_plugin_plan *d = mount_at(&f->plan, "/data");
+	const struct obl_plugin_plan *t = mount_at(&f->plan, "/tmp");
+	assert_non_null(r);
+	assert_non_null(d);
+	assert_non_null(t);
+	assert_int_equal(r->kind, OBL_PLUGIN_LOCAL);
+	assert_int_equal(r->domain, OBL_FS);
+	assert_true(r->read_only);
+	assert_string_equal(r->label, "fs-hostdir@/rom");
+	snprintf(cli, sizeof(cli), "--listen ipc:///run/x/mount-4.sock --root %s --read-only", f->dir);
+	assert_string_equal(joined(r->argv, 1), cli);
+	assert_false(d->read_only);
+	assert_string_equal(joined(d->argv, 1), "--listen ipc:///run/x/mount-5.sock");
+	assert_false(t->chosen);
+	assert_string_equal(t->label, "fs-mem@/tmp");
+	assert_string_equal(joined(f->plan.cpu_argv, 1),
+			    "--plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
+			    "--mount-ro /rom=ipc:///run/x/mount-4.sock "
+			    "--mount /data=ipc:///run/x/mount-5.sock "
+			    "--mount /tmp=ipc:///run/x/mount-6.sock "
+			    "--control ipc:///run/x/control.sock -- p");
+
+	/* /tmp replaced, then turned off; no /tmp without a filesystem at all */
+	obl_options_free(&f->o);
+	obl_plan_free(&f->plan);
+	assert_int_equal(build(f, ARGV("run", "--mount", "/tmp=tcp://h:9", "p")), 0);
+	assert_int_equal(mount_at(&f->plan, "/tmp")->kind, OBL_PLUGIN_REMOTE);
+	obl_options_free(&f->o);
+	obl_plan_free(&f->plan);
+	assert_int_equal(build(f, ARGV("run", "--mount", "/tmp=none", "p")), 0);
+	assert_null(find_mount(&f->plan, "/tmp"));
+	obl_options_free(&f->o);
+	obl_plan_free(&f->plan);
+	assert_int_equal(build(f, ARGV("run", "--plugin", "fs=none", "p")), 0);
+	assert_null(find_mount(&f->plan, "/tmp"));
+}
+
+/* --fs NAME:ARG, --plugin fs=NAME:ARG and --mount /=SPEC all set "/". */
+static void test_plan_fs_name_arg(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *argv[5];
+		const char *fs_argv;
+		const char *cpu_fs;
+	} cases[] = {
+		{ { "run", "--fs", "mem:/seed", "p" }, "--listen ipc:///run/x/fs.sock --seed /seed",
+		  "--plugin fs=" },
+		{ { "run", "--plugin", "fs=mem:/seed", "p" },
+		  "--listen ipc:///run/x/fs.sock --seed /seed", "--plugin fs=" },
+		{ { "run", "--fs", "/srv/a:b", "p" }, "--listen ipc:///run/x/fs.sock --root /srv/a:b",
+		  "--plugin fs=" },
+		{ { "run", "--fs", "data", "p" }, "--listen ipc:///run/x/fs.sock --root data",
+		  "--plugin fs=" },
+		{ { "run", "--mount", "/=hostdir:/srv:ro", "p" },
+		  "--listen ipc:///run/x/fs.sock --root /srv --read-only", "--mount-ro /=" },
+		{ { "run", "--fs", "hostdir:/srv:ro", "p" },
+		  "--listen ipc:///run/x/fs.sock --root /srv --read-only", "--mount-ro /=" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		obl_options_free(&f->o);
+		obl_plan_free(&f->plan);
+		assert_int_equal(build(f, cases[i].argv), 0);
+		const char *got = joined(f->plan.plugins[OBL_FS].argv, 1);
+		if (strcmp(got, cases[i].fs_argv) != 0)
+			fail_msg("case %zu: fs plugin gets '%s', not '%s'", i, got, cases[i].fs_argv);
+		if (!strstr(joined(f->plan.cpu_argv, 1), cases[i].cpu_fs))
+			fail_msg("case %zu: no '%s' for the CPU host", i, cases[i].cpu_fs);
+	}	/* --plugin takes NAME:ARG for every domain, as --display does. */
+	obl_options_free(&f->o);
+	obl_plan_free(&f->plan);
+	touch_exe(f->dir, "outboard-input-null", 0755);
+	assert_int_equal(build(f, ARGV("run", "--plugin", "input=script:keys:1.txt", "p")), 0);
+	assert_string_equal(joined(f->plan.plugins[OBL_INPUT].argv, 1),
+			    "--listen ipc:///run/x/input.sock --script keys:1.txt");
+}
+
+/* Bad mounts fail before anything starts, with the reason. */
+static void test_plan_mount_errors(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *spec;
+		const char *message;
+	} parse_cases[] = {
+		{ "tmp=mem", "'tmp' is not an absolute path" },
+		{ "/a/../b=mem", "'.' or '..'" },
+		{ "/x=", "names no backend" },
+		{ "/x=:ro", "names no backend" },
+		{ "/x=mem:", "nothing after ':'" },
+		{ "/x=none:ro", "none takes nothing more" },
+		{ "/x", "--mount wants PATH=SPEC" },
+	};
+	for (size_t i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
+		obl_options_free(&f->o);
+		char **argv = argv_copy(ARGV("run", "--mount", parse_cases[i].spec, "p"));
+		assert_int_equal(obl_parse_run_args(held_argc, argv, &f->o, f->err,
+						    sizeof(f->err)), -EINVAL);
+		if (!strstr(f->err, parse_cases[i].message))
+			fail_msg("'%s': '%s' does not say '%s'", parse_cases[i].spec, f->err,
+				 parse_cases[i].message);
+	}
+	obl_options_free(&f->o);
+	char **argv = argv_copy(ARGV("run", "--mount", "/x=mem", "--mount", "/x/=hostdir:/", "p"));
+	assert_int_equal(obl_parse_run_args(held_argc, argv, &f->o, f->err, sizeof(f->err)),
+			 -EINVAL);
+	assert_non_null(strstr(f->err, "mount point /x is given twice"));
+
+	static const struct {
+		const char *spec;
+		int rc;
+		const char *message;
+	} plan_cases[] = {
+		{ "/x=nosuch", -ENOENT, "mount /x: fs backend 'nosuch': no executable outboard-fs-nosuch" },
+		{ "/x=hostdir", -EINVAL, "mount /x: hostdir needs a directory" },
+		{ "/x=hostdir:/nonexistent/dir", -EINVAL, "/nonexistent/dir: No such file" },
+		{ "/x=hostdir:/etc/passwd", -EINVAL, "/etc/passwd is not a directory" },
+		{ "/x=mem:/nonexistent/seed", -EINVAL, "seed directory /nonexistent/seed" },
+	};
+	for (size_t i = 0; i < sizeof(plan_cases) / sizeof(plan_cases[0]); i++) {
+		obl_options_free(&f->o);
+		obl_plan_free(&f->plan);
+		assert_int_equal(build(f, ARGV("run", "--mount", plan_cases[i].spec, "p")),
+				 plan_cases[i].rc);
+		if (!strstr(f->err, plan_cases[i].message))
+			fail_msg("'%s': '%s' does not say '%s'", plan_cases[i].spec, f->err,
+				 plan_cases[i].message);
+	}
+}
+
+/* [mount] in the config file; the command line wins for the same point. */
+static void test_plan_mount_config(void **state)
+{
+	struct fixture *f = *state;
+	char path[300];
+	snprintf(path, sizeof(path), "%s/run.ini", f->dir);
+	FILE *ini = fopen(path, "w");
+	assert_non_null(ini);
+	fprintf(ini, "[mount]\n/tmp = none\n/data = mem\n/rom = hostdir:%s:ro\n", f->dir);
+	fclose(ini);
+	struct obl_options file;
+	obl_options_init(&file);
+	assert_int_equal(obl_config_load(path, &file, f->err, sizeof(f->err)), 0);
+	char **argv = argv_copy(ARGV("run", "--mount", "/data=hostdir:/", "p"));
+	assert_int_equal(obl_parse_run_args(held_argc, argv, &f->o, f->err, sizeof(f->err)), 0);
+	obl_options_merge(&f->o, &file);
+	obl_options_free(&file);
+	struct obl_plan_env env = { .self_dir = f->dir, .rundir = "/run/x", .cwd = "/home/me" };
+	assert_int_equal(obl_plan_build(&f->o, &env, &f->plan, f->err, sizeof(f->err)), 0);
+	assert_null(find_mount(&f->plan, "/tmp"));
+	assert_string_equal(mount_at(&f->plan, "/data")->label, "fs-hostdir@/data");
+	assert_true(mount_at(&f->plan, "/rom")->read_only);
+
+	/* A duplicate in the file names its line. */
+	ini = fopen(path, "w");
+	fprintf(ini, "[mount]\n/a = mem\n/a = none\n");
+	fclose(ini);
+	obl_options_init(&file);
+	assert_int_equal(obl_config_load(path, &file, f->err, sizeof(f->err)), -EINVAL);
+	assert_non_null(strstr(f->err, "run.ini:3: mount point /a is given twice"));
+	obl_options_free(&file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,6 +724,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_plan_remote_same_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_mounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_fs_name_arg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_mount_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_mount_config, setup, teardown),
 		cmocka_unit_test(test_plan_exe_label),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

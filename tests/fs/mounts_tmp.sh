@@ -1,0 +1,39 @@
+#!/bin/bash
+# mounts_tmp: /tmp is a fresh in-memory mount by default. A guest's
+# tmpnam() file (/tmp/t1.0) is written, read back and removed through
+# semihosting and through the SDK, and nothing appears on the host: not in
+# the fs root, not in the host's /tmp. With `--mount /tmp=none` the same
+# program fails, as its "/" has no tmp; `--mount /tmp=hostdir:DIR` puts it
+# in DIR.
+. "$(dirname "$0")/../cpu/cpu_lib.sh"
+
+mkdir "$WORK/root" "$WORK/hosttmp"
+host_tmp_before=$(ls -A /tmp/t1.0 2>/dev/null || true)
+for guest in mounts_rdimon mounts; do
+	run_outboard "$guest" --fs "$WORK/root" --display none --sound none --input none \
+		"$(guest_path "$guest")" tmp write /tmp/keep.txt K read /tmp/keep.txt
+	expect_status "$guest" 0
+	expect_line "$guest" out '^tmp /tmp/t[0-9.]+: ok$' "a tmpnam file written, read and removed"
+	expect_line "$guest" out '^read /tmp/keep.txt: K$' "a file kept in /tmp"
+done
+[ -z "$(ls -A "$WORK/root")" ] || fail "the guest's /tmp reached the fs root: $(ls -A "$WORK/root")"
+[ "$(ls -A /tmp/t1.0 2>/dev/null || true)" = "$host_tmp_before" ] ||
+	fail "the guest's tmpnam file reached the host's /tmp"
+[ ! -e /tmp/keep.txt ] || fail "the guest's /tmp/keep.txt reached the host's /tmp"
+
+# Each run's /tmp is its own: the file kept by the last run is gone.
+run_outboard fresh --fs "$WORK/root" --display none --sound none --input none \
+	"$(guest_path mounts)" read /tmp/keep.txt
+expect_line fresh out '^read /tmp/keep.txt: ENOENT$' "a fresh /tmp for each run"
+
+run_outboard off --fs "$WORK/root" --mount /tmp=none --display none --sound none --input none \
+	"$(guest_path mounts_rdimon)" tmp
+expect_status off 0
+expect_line off out '^tmp /tmp/t[0-9.]+: ENOENT$' "no /tmp with --mount /tmp=none"
+
+run_outboard dir --fs "$WORK/root" --mount "/tmp=hostdir:$WORK/hosttmp" --display none \
+	--sound none --input none "$(guest_path mounts)" write /tmp/here.txt H
+expect_line dir out '^write /tmp/here.txt: ok$' "a write to /tmp on a host directory"
+[ "$(cat "$WORK/hosttmp/here.txt" 2>/dev/null)" = H ] || fail "/tmp=hostdir:DIR did not write into DIR"
+[ "$CHECK_FAILURES" -eq 0 ] || { show mounts; show mounts_rdimon; show off; fail "$CHECK_FAILURES checks failed"; }
+note "passed"
