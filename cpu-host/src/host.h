@@ -28,6 +28,7 @@ struct obh_sched;
 struct obh_semihost;
 struct obh_events;
 struct obh_timer;
+struct obh_console_in;
 
 /* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
 #define OBH_EXIT_DEADLOCK 124
@@ -85,6 +86,7 @@ struct obh_host {
 	struct obh_semihost *semihost;
 	struct obh_events *events;      /* the guest's event queue (events.h) */
 	struct obh_timer *timers;       /* running guest timers (upcall.h) */
+	struct obh_console_in *console_in; /* readers waiting on stdin (console.h) */
 	struct obh_options opts;
 
 	uint32_t tls_slot;              /* guest address, 0 = unbound */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console.h"
 #include "engine.h"
 #include "events.h"
 #include "fdtable.h"
@@ -202,6 +203,7 @@ void obh_teardown(struct obh_host *h)
 	h->exiting = true;
 	obh_router_destroy(h->router);
 	obh_semihost_fini(h);
+	obh_console_fini(h);
 	obh_sched_destroy(h->sched);
 	obh_kobjs_destroy(h->kobjs);
 	obh_fdtable_destroy(h->fds);
