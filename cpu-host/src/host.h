@@ -64,6 +64,9 @@ struct obh_options {
 	int plugin_timeout_ms;          /* handshake bound */
 	int call_timeout_ms;            /* deadline of blocking domain calls, 0 = none */
 	int time_limit_ms;              /* end the run after this long, 0 = none */
+	char **env;                     /* the guest's environment, "NAME=VALUE", NULL-ended;
+					 * NULL = empty. Owned array, strings in argv */
+	int n_env;
 };
 
 /* A fault that ends the run (fault.c). */

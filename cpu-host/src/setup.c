@@ -126,11 +126,12 @@ static int start_main(struct obh_host *h, const struct obh_image *img)
 		return err;
 	}
 	static const char *const no_env[] = { NULL };
+	const char *const *env = h->opts.env ? (const char *const *)h->opts.env : no_env;
 	struct obh_entry_stack es;
 	err = obh_stack_build(h->mem, t->stack_lo, t->stack_hi,
-			      (const char *const *)h->opts.guest_argv, no_env, &es);
+			      (const char *const *)h->opts.guest_argv, env, &es);
 	if (err) {
-		OB_ERROR(CAT, "the arguments do not fit the main stack (--stack)");
+		OB_ERROR(CAT, "the arguments and environment do not fit the main stack (--stack)");
 		return err;
 	}
 	obh_thread_set_reg(h, t, UC_ARM_REG_SP, es.sp);

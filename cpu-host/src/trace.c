@@ -14,27 +14,6 @@
 #define STR_SHOWN 64
 #define BUF_SHOWN 24
 
-int obh_trace_parse(const char *list, uint32_t *mask)
-{
-	char buf[128];
-	if (strlen(list) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, list);
-	*mask = 0;
-	char *save = NULL;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (strcmp(tok, "all") == 0) {
-			*mask = (1u << OBH_DOMAIN_COUNT) - 1;
-			continue;
-		}
-		int d = obh_domain_from_name(tok);
-		if (d < 0)
-			return -EINVAL;
-		*mask |= 1u << d;
-	}
-	return 0;
-}
-
 const char *obh_errno_name(int abi_errno)
 {
 	return strerrorname_np(ob_errno_from_abi(abi_errno));

@@ -15,8 +15,7 @@
 #include "host.h"
 #include "scheduler.h"
 
-/* Parse "kernel,fs,display,sound,input" or "all" into a mask. 0 or -EINVAL. */
-int obh_trace_parse(const char *list, uint32_t *mask);
+/* --trace lists are parsed by ob_trace_parse (outboard/host_options.h). */
 
 /* One finished call. str holds host copies of STR args (may be all NULL:
  * then strings are read from guest memory again). */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "calls.h"
+#include "outboard/host_options.h"
 
 static const struct obh_call *by_name_or_fail(const char *name)
 {
@@ -229,6 +230,17 @@ static void test_domain_names(void **state)
 	assert_int_equal(obh_domain_from_name("network"), -1);
 }
 
+/* --trace (outboard/host_options.h) names the domains bit by bit in this
+ * table's order: bit d traces domain d. */
+static void test_trace_names_are_the_domains(void **state)
+{
+	(void)state;
+	int d = 0;
+	for (; ob_trace_names[d]; d++)
+		assert_string_equal(ob_trace_names[d], obh_domain_name((enum obh_domain)d));
+	assert_int_equal(d, OBH_DOMAIN_COUNT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_arg_len_plain),
 		cmocka_unit_test(test_arg_len_rows),
 		cmocka_unit_test(test_domain_names),
+		cmocka_unit_test(test_trace_names_are_the_domains),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * the CPU host's command line,
  *
  *   fake-host --plugin D=URL... --control URL [--log-level L] [--trace T]
- *             [--stats] [--heap-max S] [--stack S] -- COMMAND [ARGS...]...
+ *             [--stats] [--heap-max S] [--stack S] [--call-timeout MS]
+ *             [--time-limit MS] [--env NAME=VALUE]... -- COMMAND [ARGS...]...
  *
  * dials every plugin and the control endpoint and does the Hello handshake
  * (role "host") with each, as the real host does, then runs the "guest
@@ -487,6 +488,9 @@ static const struct option long_options[] = {
 	{ "stats", no_argument, NULL, 's' },
 	{ "heap-max", required_argument, NULL, 'H' },
 	{ "stack", required_argument, NULL, 'S' },
+	{ "call-timeout", required_argument, NULL, 'C' },
+	{ "time-limit", required_argument, NULL, 'T' },
+	{ "env", required_argument, NULL, 'E' },
 	{ NULL, 0, NULL, 0 },
 };
 

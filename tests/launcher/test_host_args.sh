@@ -7,19 +7,25 @@ source "$(dirname "$0")/lib.sh" "$@"
 
 cat >"$T/outboard.ini" <<INI
 [run]
-trace = from-file
+trace = fs
 stats = true
 heap_max = 8M
 stack = 64K
 log_level = info
+call_timeout = 5000
+time_limit = 60000
+[env]
+FROM_FILE = 1
+SHARED = file
 INI
-run_ob run --config "$T/outboard.ini" --trace from-cli -v --cpu "$FAKE" --plugin fs="$ECHO" \
-	print-args --fs x -v
+run_ob run --config "$T/outboard.ini" --trace kernel,fs -v --cpu "$FAKE" --plugin fs="$ECHO" \
+	--time-limit 0 --env SHARED=cli --env 'SPACED=a b' print-args --fs x -v
 assert_rc 0
 args=$(sed -n 's/^arg: //p' "$T/out" | tr '\n' ' ')
 re="^--plugin fs=ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/fs.sock"
 re="$re --control ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/control.sock"
-re="$re --log-level debug --trace from-cli --stats --heap-max 8M --stack 64K"
+re="$re --log-level debug --trace kernel,fs --stats --heap-max 8M --stack 64K"
+re="$re --call-timeout 5000 --time-limit 0 --env FROM_FILE=1 --env SHARED=cli --env SPACED=a b"
 re="$re -- print-args --fs x -v \$"
 [[ "$args" =~ $re ]] || fail "host arguments '$args' do not match '$re'"
 # info + one -v = debug, for the plugin as well.
