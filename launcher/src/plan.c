@@ -463,6 +463,10 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, "--key");
 		obl_strv_add(&argv, o->run.key);
 	}
+	if (o->plugin_timeout_ms) { /* the host's own Hello, at the start and after a restart */
+		obl_strv_add(&argv, "--plugin-timeout");
+		obl_strv_addf(&argv, "%d", o->plugin_timeout_ms);
+	}
 	if (o->run.call_timeout_ms >= 0) {
 		obl_strv_add(&argv, "--call-timeout");
 		obl_strv_addf(&argv, "%d", o->run.call_timeout_ms);

@@ -3,7 +3,7 @@
  * the CPU host's command line,
  *
  *   fake-host --plugin D=URL... --control URL [--log-level L] [--trace T]
- *             [--stats] [--heap-max S] [--stack S] [--call-timeout MS]
+ *             [--stats] [--heap-max S] [--stack S] [--plugin-timeout MS] [--call-timeout MS]
  *             [--time-limit MS] [--env NAME=VALUE]... -- COMMAND [ARGS...]...
  *
  * dials every plugin and the control endpoint and does the Hello handshake
@@ -489,6 +489,7 @@ static const struct option long_options[] = {
 	{ "heap-max", required_argument, NULL, 'H' },
 	{ "stack", required_argument, NULL, 'S' },
 	{ "call-timeout", required_argument, NULL, 'C' },
+	{ "plugin-timeout", required_argument, NULL, 'P' },
 	{ "time-limit", required_argument, NULL, 'T' },
 	{ "env", required_argument, NULL, 'E' },
 	{ NULL, 0, NULL, 0 },

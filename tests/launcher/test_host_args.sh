@@ -19,13 +19,13 @@ FROM_FILE = 1
 SHARED = file
 INI
 run_ob run --config "$T/outboard.ini" --trace kernel,fs -v --cpu "$FAKE" --plugin fs="$ECHO" \
-	--time-limit 0 --env SHARED=cli --env 'SPACED=a b' print-args --fs x -v
+	--time-limit 0 --plugin-timeout 7000 --env SHARED=cli --env 'SPACED=a b' print-args --fs x -v
 assert_rc 0
 args=$(sed -n 's/^arg: //p' "$T/out" | tr '\n' ' ')
 re="^--plugin fs=ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/fs.sock"
 re="$re --control ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/control.sock"
 re="$re --log-level debug --trace kernel,fs --stats --heap-max 8M --stack 64K"
-re="$re --call-timeout 5000 --time-limit 0 --env FROM_FILE=1 --env SHARED=cli --env SPACED=a b"
+re="$re --plugin-timeout 7000 --call-timeout 5000 --time-limit 0 --env FROM_FILE=1 --env SHARED=cli --env SPACED=a b"
 re="$re -- print-args --fs x -v \$"
 [[ "$args" =~ $re ]] || fail "host arguments '$args' do not match '$re'"
 # info + one -v = debug, for the plugin as well.
