@@ -91,6 +91,10 @@ static int64_t stdin_read(struct obh_mem *mem, uint32_t addr, uint32_t len)
 {
 	if (len > READ_CHUNK)
 		len = READ_CHUNK; /* a short read, as from any pipe */
+	/* Checked again here: the buffer may have gone while the thread
+	 * waited, and input read into nowhere would be lost. */
+	if (obh_mem_check(mem, addr, len, OBH_PROT_W))
+		return -OB_ABI_EFAULT;
 	void *direct = obh_mem_host_ptr(mem, addr, len, OBH_PROT_W);
 	void *buf = direct ? direct : malloc(len);
 	if (!buf)
