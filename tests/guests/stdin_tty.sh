@@ -7,6 +7,7 @@
 
 TMUX_BIN=$1
 ELF=$(guest_path stdin_echo)
+RDIMON=$(guest_path stdin_echo_rdimon)
 SOCK=ob-stdin-tty-$$
 tmux_() { "$TMUX_BIN" -L "$SOCK" -f /dev/null "$@"; }
 trap 'tmux_ kill-server 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
@@ -49,6 +50,17 @@ printf '> hello world\ngot: hello world\n> a second line\ngot: a second line\n>\
 	>expected
 grep -v '^$' pane.txt >got
 cmp -s expected got || { diff expected got >&2; fail "the pane is not as expected"; }
+
+# The same through semihosting (SYS_READ on ":tt").
+start rdimon "'$OB_BIN/outboard' run '$RDIMON' prompt"
+wait_pane '^>$'
+tmux_ send-keys -t "$S" 'typed' Enter
+wait_pane '^got: typed$'
+tmux_ send-keys -t "$S" C-d
+wait_pane 'EXIT=[0-9]+$'
+printf '> typed\ngot: typed\n>\nbye\nEXIT=0\n' >expected
+grep -v '^$' pane.txt >got
+cmp -s expected got || { diff expected got >&2; fail "rdimon: the pane is not as expected"; }
 
 # ^C while the guest waits on the terminal: the run ends at once, 130,
 # without an error from outboard.
