@@ -15,7 +15,7 @@ packages=(
 	libspng-dev libsdl2-dev libsndfile1-dev libfreetype-dev xfonts-base
 	xvfb xauth x11-apps imagemagick
 	clang libclang-rt-14-dev
-	iproute2 procps psmisc socat valgrind python3-xlib
+	iproute2 procps psmisc socat valgrind python3-xlib tmux
 )
 
 unicorn_min=2.1

@@ -157,7 +157,13 @@ void obh_dispatch(struct obh_host *h, struct obh_thread *t, const struct obh_cal
 		memcpy(a.str, str, sizeof(a.str));
 		r0 = c->local(h, t, &a);
 	} else if (console) {
-		r0 = obh_console_call(h->mem, c, console, v);
+		struct obh_console_done done = { result, result_arg, free_result_arg, start };
+		r0 = obh_console_call(h, t, c, console, v, &done);
+		if (r0 == OBH_BLOCKED) {
+			obh_trace_blocked(h, t, c, v, str);
+			free_strs(str);
+			return; /* the console owns result_arg now */
+		}
 	} else {
 		r0 = obh_remote_call(h, t, c, v, str, result, result_arg, free_result_arg);
 		release_closed(h, c, v);

@@ -30,6 +30,7 @@ struct obh_events;
 struct obh_timer;
 struct obh_syms;
 struct obh_mounts;
+struct obh_console_in;
 
 /* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
 #define OBH_EXIT_DEADLOCK 124
@@ -75,6 +76,9 @@ struct obh_options {
 	const char *mount_arg[OBH_MAX_MOUNTS]; /* "PATH=URL" (--mount, --mount-ro) */
 	bool mount_ro[OBH_MAX_MOUNTS];
 	unsigned n_mounts;
+	char **env;                     /* the guest's environment, "NAME=VALUE", NULL-ended;
+					 * NULL = empty. Owned array, strings in argv */
+	int n_env;
 };
 
 /* A fault that ends the run (fault.c). */
@@ -99,6 +103,7 @@ struct obh_host {
 	struct obh_timer *timers;       /* running guest timers (upcall.h) */
 	struct obh_syms *syms;          /* the image's function names (loader/syms.h) */
 	struct obh_mounts *mounts;      /* the fs namespace (mounts.h) */
+	struct obh_console_in *console_in; /* readers waiting on stdin (console.h) */
 	struct obh_options opts;
 
 	uint32_t tls_slot;              /* guest address, 0 = unbound */

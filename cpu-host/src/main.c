@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "host.h"
+#include "outboard/host_options.h"
 #include "outboard/log.h"
+#include "scheduler.h"
 #include "setup.h"
 #include "trace.h"
 
@@ -40,40 +42,53 @@ static void usage(FILE *out)
 		"  --call-timeout MS     deadline of each blocking device call (default none)\n"
 		"  --time-limit MS       stop the program after this long (exit status 142)\n"
 		"  --log-level LEVEL     error, guest, stub, warn, info, debug\n"
+		"  --env NAME=VALUE      set a variable of the guest's environment (repeatable;\n"
+		"                        it starts empty)\n"
+		"  --unset-env NAME      drop a variable set by an earlier --env\n"
 		"  --help, --version\n\n"
 		"Exit status: the guest's; 128+signal for a guest fault; %d for a deadlock;\n"
 		"%d when the program cannot be started; %d past --time-limit.\n",
 		OBH_EXIT_DEADLOCK, OBH_EXIT_HOST_ERROR, OBH_EXIT_TIME_LIMIT);
 }
 
-/* "64M", "512k", "4096" -> bytes. 0 or -EINVAL. */
-static int parse_size(const char *s, uint32_t *out)
+/* --env NAME=VALUE: set (replacing an earlier NAME); --unset-env NAME:
+ * drop. The strings stay in argv; o->env is NULL-terminated. */
+static int env_find(const struct obh_options *o, const char *name, size_t len)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || end == s || *s == '-')
+	for (int i = 0; i < o->n_env; i++)
+		if (strncmp(o->env[i], name, len) == 0 && o->env[i][len] == '=')
+			return i;
+	return -1;
+}
+
+static int env_set(struct obh_options *o, char *assignment)
+{
+	const char *eq = strchr(assignment, '=');
+	if (!eq || ob_env_name_check(assignment, (size_t)(eq - assignment)))
 		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	default: break;
+	int i = env_find(o, assignment, (size_t)(eq - assignment));
+	if (i >= 0) {
+		o->env[i] = assignment;
+		return 0;
 	}
-	if (*end || v == 0 || v > 0x7fffffffull)
-		return -EINVAL;
-	*out = (uint32_t)v;
+	char **grown = realloc(o->env, sizeof(*grown) * (size_t)(o->n_env + 2));
+	if (!grown)
+		return -ENOMEM;
+	o->env = grown;
+	o->env[o->n_env++] = assignment;
+	o->env[o->n_env] = NULL;
 	return 0;
 }
 
-static int parse_ms(const char *s, int *out)
+static int env_unset(struct obh_options *o, const char *name)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > 3600000)
+	if (ob_env_name_check(name, strlen(name)))
 		return -EINVAL;
-	*out = (int)v;
+	int i = env_find(o, name, strlen(name));
+	if (i >= 0) {
+		memmove(&o->env[i], &o->env[i + 1], sizeof(*o->env) * (size_t)(o->n_env - i));
+		o->n_env--;
+	}
 	return 0;
 }
 
@@ -97,7 +112,8 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 
 enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
        OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
-       OPT_KEY, OPT_TRACE_FILE, OPT_TRACE_TIME, OPT_TRACE_DURATIONS, OPT_MOUNT, OPT_MOUNT_RO };
+       OPT_KEY, OPT_TRACE_FILE, OPT_TRACE_TIME, OPT_TRACE_DURATIONS, OPT_MOUNT, OPT_MOUNT_RO,
+       OPT_ENV, OPT_UNSET_ENV };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
@@ -118,6 +134,8 @@ static const struct option long_opts[] = {
 	{ "trace-durations", no_argument, NULL, OPT_TRACE_DURATIONS },
 	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ "mount-ro", required_argument, NULL, OPT_MOUNT_RO },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "unset-env", required_argument, NULL, OPT_UNSET_ENV },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -156,11 +174,13 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 			o->mount_arg[o->n_mounts++] = optarg;
 			break;
 		case OPT_STATS: o->stats = true; break;
-		case OPT_HEAP: err = parse_size(optarg, &o->heap_max); break;
-		case OPT_STACK: err = parse_size(optarg, &o->main_stack); break;
-		case OPT_PLUGIN_TIMEOUT: err = parse_ms(optarg, &o->plugin_timeout_ms); break;
-		case OPT_CALL_TIMEOUT: err = parse_ms(optarg, &o->call_timeout_ms); break;
-		case OPT_TIME_LIMIT: err = parse_ms(optarg, &o->time_limit_ms); break;
+		case OPT_HEAP: err = ob_size_parse(optarg, &o->heap_max); break;
+		case OPT_STACK: err = ob_size_parse(optarg, &o->main_stack); break;
+		case OPT_PLUGIN_TIMEOUT: err = ob_ms_parse(optarg, &o->plugin_timeout_ms); break;
+		case OPT_CALL_TIMEOUT: err = ob_ms_parse(optarg, &o->call_timeout_ms); break;
+		case OPT_TIME_LIMIT: err = ob_ms_parse(optarg, &o->time_limit_ms); break;
+		case OPT_ENV: err = env_set(o, optarg); break;
+		case OPT_UNSET_ENV: err = env_unset(o, optarg); break;
 		case OPT_LOG:
 			err = ob_log_parse_level(optarg, &level);
 			if (!err)
@@ -221,5 +241,6 @@ int main(int argc, char **argv)
 	obh_teardown(&h);
 	if (h.trace_out && h.trace_out != stderr)
 		fclose(h.trace_out);
+	free(h.opts.env);
 	return status;
 }

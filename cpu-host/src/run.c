@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "console.h"
 #include "engine.h"
 #include "fault.h"
 #include "mem.h"
@@ -83,11 +84,19 @@ static void note_engine_error(struct obh_host *h, uc_err err)
 	h->fault.kind = err == UC_ERR_INSN_INVALID ? "undefined instruction" : uc_strerror(err);
 }
 
+/* What wakes the idle loop or ends a slice early: the plugin fds, and
+ * stdin while a thread waits on it. */
+static int gather_pollfds(struct obh_host *h, struct pollfd *pfds)
+{
+	int n = obh_console_pollfds(h, pfds, MAX_POLLFDS);
+	return n + obh_router_pollfds(h->router, pfds + n, MAX_POLLFDS - n);
+}
+
 static void run_slice(struct obh_host *h, struct obh_thread *t)
 {
 	struct obh_sched *s = h->sched;
 	struct pollfd pfds[MAX_POLLFDS];
-	int n = obh_router_pollfds(h->router, pfds, MAX_POLLFDS);
+	int n = gather_pollfds(h, pfds);
 	int64_t deadline = next_wakeup(h);
 	if (s->slice_end_ns < deadline)
 		deadline = s->slice_end_ns;
@@ -145,7 +154,8 @@ static void after_slice(struct obh_host *h, struct obh_thread *t)
 /* Could a waiting thread still be woken by something outside the kernel? */
 static bool may_wake_later(struct obh_host *h)
 {
-	if (obhs_next_deadline(h->sched) != INT64_MAX || h->pending_calls > 0)
+	if (obhs_next_deadline(h->sched) != INT64_MAX || h->pending_calls > 0 ||
+	    obh_console_waiting(h))
 		return true;
 	bool events_possible = obh_router_state(h->router, OBH_DOMAIN_INPUT) == OBH_DOMAIN_UP ||
 			       obh_router_state(h->router, OBH_DOMAIN_DISPLAY) == OBH_DOMAIN_UP;
@@ -156,11 +166,12 @@ static bool may_wake_later(struct obh_host *h)
 	return false;
 }
 
-/* Nothing is runnable: sleep until a plugin frame or the next deadline. */
+/* Nothing is runnable: sleep until a plugin frame, input on stdin for a
+ * waiting reader, or the next deadline. */
 static void idle_wait(struct obh_host *h)
 {
 	struct pollfd pfds[MAX_POLLFDS];
-	int n = obh_router_pollfds(h->router, pfds, MAX_POLLFDS);
+	int n = gather_pollfds(h, pfds);
 	int timeout = ms_until(next_wakeup(h), obh_now_ns());
 	int rt = obh_router_timeout(h->router);
 	if (rt >= 0 && (timeout < 0 || rt < timeout))
@@ -174,6 +185,7 @@ int obh_sched_run(struct obh_host *h)
 	struct obh_sched *s = h->sched;
 	for (;;) {
 		obh_router_process(h->router);
+		obh_console_process(h);
 		int64_t now = obh_now_ns();
 		obhs_expire_deadlines(h, now);
 		obh_timers_expire(h, now);

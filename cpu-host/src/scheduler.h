@@ -42,6 +42,7 @@ enum obh_wait {
 	OBH_W_REPLY,    /* a domain call's reply */
 	OBH_W_EVENT,    /* input_wait: an event from a plugin */
 	OBH_W_CREDIT,   /* a posted call over the window: the plugin's Credit */
+	OBH_W_STDIN,    /* a read of the console's stdin (console.h) */
 };
 
 struct obh_thread;

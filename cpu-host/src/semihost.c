@@ -55,13 +55,13 @@ struct obh_semihost {
 
 /* A rewrite of a dispatched call's result into semihosting's convention.
  * AS_REMOVE is remove(3), as qemu-arm calls it: unlink, and rmdir when
- * that says EISDIR. */
-enum shape { AS_HANDLE, AS_ZERO, AS_NOT_DONE, AS_FLEN, AS_REMOVE };
+ * that says EISDIR. AS_CHAR is SYS_READC's byte. */
+enum shape { AS_HANDLE, AS_ZERO, AS_NOT_DONE, AS_FLEN, AS_REMOVE, AS_CHAR };
 
 struct rewrite {
 	enum shape shape;
 	uint32_t len;               /* AS_NOT_DONE: bytes asked for */
-	uint32_t scratch;           /* AS_FLEN: where fstat wrote */
+	uint32_t scratch;           /* AS_FLEN, AS_CHAR: where the call wrote */
 	uint32_t path;              /* AS_REMOVE: the guest's path string */
 };
 
@@ -127,6 +127,12 @@ static int64_t rewrite_result(struct obh_host *h, struct obh_thread *t, void *ar
 		if (obh_mem_read(h->mem, rw->scratch + off, &size, 8))
 			return fail(s, EFAULT);
 		return size > INT32_MAX ? fail(s, EOVERFLOW) : (int64_t)size;
+	}
+	case AS_CHAR: {
+		uint8_t ch;
+		if (r0 == 0)
+			return -1; /* end of file */
+		return obh_mem_read(h->mem, rw->scratch, &ch, 1) ? fail(s, EFAULT) : ch;
 	}
 	}
 	return r0;
@@ -437,9 +443,15 @@ void obh_semihost(struct obh_host *h, struct obh_thread *t)
 	case SYS_WRITE0:
 		r0 = sys_write_console(h, op, r1);
 		break;
-	case SYS_READC:
-		r0 = -1; /* the console's stdin is at end of file */
+	case SYS_READC: {
+		/* A one-byte read of fd 0 (the console's stdin): it may wait for
+		 * input like any read, without holding up other threads. */
+		uint32_t scratch = SCRATCH_ADDR + (t->id % SCRATCH_SLOTS) * SCRATCH_SLOT;
+		uint32_t args[3] = { 0, scratch, 1 };
+		call_fs(h, t, OB__REQUEST__CALL_FS_READ, args, 3, AS_CHAR, 0, scratch);
+		r0 = OBH_BLOCKED;
 		break;
+	}
 	case SYS_CLOCK:
 		r0 = sys_clock();
 		break;

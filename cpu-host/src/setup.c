@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console.h"
 #include "engine.h"
 #include "events.h"
 #include "fdtable.h"
@@ -137,11 +138,12 @@ static int start_main(struct obh_host *h, const struct obh_image *img)
 		return err;
 	}
 	static const char *const no_env[] = { NULL };
+	const char *const *env = h->opts.env ? (const char *const *)h->opts.env : no_env;
 	struct obh_entry_stack es;
 	err = obh_stack_build(h->mem, t->stack_lo, t->stack_hi,
-			      (const char *const *)h->opts.guest_argv, no_env, &es);
+			      (const char *const *)h->opts.guest_argv, env, &es);
 	if (err) {
-		OB_ERROR(CAT, "the arguments do not fit the main stack (--stack)");
+		OB_ERROR(CAT, "the arguments and environment do not fit the main stack (--stack)");
 		return err;
 	}
 	obh_thread_set_reg(h, t, UC_ARM_REG_SP, es.sp);
@@ -217,6 +219,7 @@ void obh_teardown(struct obh_host *h)
 	obh_router_destroy(h->router);
 	obh_mounts_teardown(h);
 	obh_semihost_fini(h);
+	obh_console_fini(h);
 	obh_sched_destroy(h->sched);
 	obh_kobjs_destroy(h->kobjs);
 	obh_fdtable_destroy(h->fds);

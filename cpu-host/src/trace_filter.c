@@ -1,6 +1,7 @@
 /*
  * The trace's call filter (see trace_filter.h).
  */
+#define _DEFAULT_SOURCE /* strsep */
 #include "trace_filter.h"
 
 #include <errno.h>
@@ -20,9 +21,18 @@ int obh_trace_parse_filter(const char *list, uint32_t *mask, uint8_t calls[32], 
 	strcpy(buf, list);
 	*mask = 0;
 	memset(calls, 0, 32);
-	char *save = NULL;
+	if (!*list) {
+		snprintf(bad, badlen, "the list is empty");
+		return -EINVAL;
+	}
+	char *rest = buf;
 	bool any = false;
-	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	for (char *tok = strsep(&rest, ","); tok; tok = strsep(&rest, ",")) {
+		/* "fs,,kernel" and "fs," are typos, not shorter lists: say so. */
+		if (!*tok) {
+			snprintf(bad, badlen, "an empty name in the list; got '%s'", list);
+			return -EINVAL;
+		}
 		any = true;
 		if (strcmp(tok, "all") == 0) {
 			*mask = (1u << OBH_DOMAIN_COUNT) - 1;

@@ -61,6 +61,10 @@ static void test_errors(void **state)
 	assert_int_equal(obh_trace_parse_filter("", &mask, calls, bad, sizeof(bad)), -EINVAL);
 	assert_string_equal(bad, "the list is empty");
 	assert_int_equal(obh_trace_parse_filter(",,", &mask, calls, bad, sizeof(bad)), -EINVAL);
+	assert_int_equal(obh_trace_parse_filter("fs,,kernel", &mask, calls, bad, sizeof(bad)),
+			 -EINVAL);
+	assert_string_equal(bad, "an empty name in the list; got 'fs,,kernel'");
+	assert_int_equal(obh_trace_parse_filter("fs,", &mask, calls, bad, sizeof(bad)), -EINVAL);
 	char longlist[2000];
 	memset(longlist, 'a', sizeof(longlist) - 1);
 	longlist[sizeof(longlist) - 1] = '\0';

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "outboard/host_options.h"
 #include "outboard/log.h"
 #include "restart.h"
 
@@ -130,10 +131,20 @@ static int run_key(struct config_parse *cp, const char *name, const char *value)
 			return config_error(cp, -EINVAL, "trace: %s", why);
 		return copy_to(cp, &run->trace, value);
 	}
-	if (strcmp(name, "heap_max") == 0)
-		return copy_to(cp, &run->heap_max, value);
-	if (strcmp(name, "stack") == 0)
-		return copy_to(cp, &run->stack, value);
+	uint32_t v;
+	if (strcmp(name, "heap_max") == 0 || strcmp(name, "stack") == 0) {
+		if (ob_size_parse(value, &v) < 0)
+			return config_error(cp, -EINVAL, "%s wants %s; got '%s'", name,
+					    OB_SIZE_HELP, value);
+		return copy_to(cp, name[0] == 'h' ? &run->heap_max : &run->stack, value);
+	}
+	if (strcmp(name, "call_timeout") == 0 || strcmp(name, "time_limit") == 0) {
+		int *slot = name[0] == 'c' ? &run->call_timeout_ms : &run->time_limit_ms;
+		if (ob_ms_parse(value, slot) < 0)
+			return config_error(cp, -EINVAL, "%s wants milliseconds from 0 (none) to "
+					    "%d; got '%s'", name, OB_MS_MAX, value);
+		return 1;
+	}
 	if (strcmp(name, "key") == 0)
 		return copy_to(cp, &run->key, value);
 	if (strcmp(name, "out") == 0) {
@@ -162,7 +173,8 @@ static int run_key(struct config_parse *cp, const char *name, const char *value)
 		return 1;
 	}
 	return config_error(cp, -EINVAL, "unknown key '%s' in [run] (log_level, trace, stats, "
-			    "heap_max, stack, key, out, screen, restart_max, restart_window)", name);
+			    "heap_max, stack, key, out, screen, restart_max, restart_window, "
+			    "call_timeout, time_limit)", name);
 }
 
 /* A plugin option key: letters, digits, '_' and '-'; '_' becomes '-'. */
@@ -223,12 +235,20 @@ static int config_handler(void *user, const char *section, const char *name,
 		int rc = obl_mount_add(cp->o, name, value, why, sizeof(why));
 		return rc < 0 ? config_error(cp, rc, "%s", why) : 1;
 	}
+	if (strcmp(section, "env") == 0) {
+		/* NAME = VALUE: one variable of the guest's environment. */
+		int rc = obl_env_add(&cp->o->run, name, strlen(name), value);
+		if (rc < 0)
+			return config_error(cp, rc, rc == -ENOMEM ? "out of memory" :
+					    "[env]: bad variable name '%s'", name);
+		return 1;
+	}
 	int d = obl_domain_from_name(section);
 	if (d < 0) {
 		/* Name the header's line, not the key's. */
 		return config_error_at(cp, cp->section_line ? cp->section_line : cp->line,
 				       -EINVAL, "unknown section [%s] "
-				       "(run, fs, display, sound, input, mount)", section);
+				       "(run, env, fs, display, sound, input, mount)", section);
 	}
 	return domain_key(cp, d, name, value);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outboard/host_options.h"
 #include "outboard/log.h"
 #include "restart.h"
 
@@ -125,6 +126,8 @@ void obl_options_init(struct obl_options *o)
 	o->run.stats = -1;
 	o->run.restart_max = -1;
 	o->run.restart_window_s = -1;
+	o->run.call_timeout_ms = -1;
+	o->run.time_limit_ms = -1;
 }
 
 static void domain_conf_free(struct obl_domain_conf *dc)
@@ -152,6 +155,7 @@ void obl_options_free(struct obl_options *o)
 	free(o->run.out);
 	free(o->run.screen);
 	free(o->cpu);
+	obl_env_ops_free(&o->run);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
 		domain_conf_free(&o->dom[d]);
 	obl_mounts_free(o);
@@ -226,6 +230,10 @@ enum {
 	OPT_TRACE_TIME,
 	OPT_TRACE_DURATIONS,
 	OPT_MOUNT,
+	OPT_CALL_TIMEOUT,
+	OPT_TIME_LIMIT,
+	OPT_ENV,
+	OPT_UNSET_ENV,
 };
 
 static const struct option long_options[] = {
@@ -254,6 +262,10 @@ static const struct option long_options[] = {
 	{ "trace-time", no_argument, NULL, OPT_TRACE_TIME },
 	{ "trace-durations", no_argument, NULL, OPT_TRACE_DURATIONS },
 	{ "mount", required_argument, NULL, OPT_MOUNT },
+	{ "call-timeout", required_argument, NULL, OPT_CALL_TIMEOUT },
+	{ "time-limit", required_argument, NULL, OPT_TIME_LIMIT },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "unset-env", required_argument, NULL, OPT_UNSET_ENV },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -346,6 +358,42 @@ static int parse_level(const char *value, int *out)
 	return 0;
 }
 
+int obl_check_host_value(const char *key, const char *value, char *err, size_t errlen)
+{
+	uint32_t v;
+	if (strcmp(key, "trace") == 0) {
+		char why[200];
+		if (obl_trace_check(value, why, sizeof(why)) < 0)
+			return fail(err, errlen, "--trace: %s", why);
+	} else if (ob_size_parse(value, &v) < 0) {
+		return fail(err, errlen, "--%s wants %s; got '%s'", key, OB_SIZE_HELP, value);
+	}
+	return 0;
+}
+
+int obl_check_host_ms(const char *key, const char *value, int *out, char *err, size_t errlen)
+{
+	if (ob_ms_parse(value, out) < 0)
+		return fail(err, errlen, "--%s wants milliseconds from 0 (none) to %d; got '%s'",
+			    key, OB_MS_MAX, value);
+	return 0;
+}
+
+/* --env NAME=VALUE (set) or --unset-env NAME. */
+static int env_option(struct obl_options *o, const char *arg, bool set, char *err,
+		      size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+	if (set && !eq)
+		return fail(err, errlen, "--env wants NAME=VALUE, got '%s'", arg);
+	size_t len = set ? (size_t)(eq - arg) : strlen(arg);
+	int rc = obl_env_add(&o->run, arg, len, set ? eq + 1 : NULL);
+	if (rc == -EINVAL)
+		return fail(err, errlen, "--%s: bad variable name '%.*s' (it must not be empty "
+			    "or contain '=')", set ? "env" : "unset-env", (int)len, arg);
+	return rc;
+}
+
 /* One option; returns 0, -EINVAL with err filled, or -ENOMEM. */
 static int apply_option(struct obl_options *o, int opt, const char *arg, char *err,
 			size_t errlen)
@@ -387,8 +435,12 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 		o->run.stats = 1;
 		return 0;
 	case OPT_HEAP_MAX:
+		if (obl_check_host_value("heap-max", arg, err, errlen) < 0)
+			return -EINVAL;
 		return set_str(&o->run.heap_max, arg);
 	case OPT_STACK:
+		if (obl_check_host_value("stack", arg, err, errlen) < 0)
+			return -EINVAL;
 		return set_str(&o->run.stack, arg);
 	case OPT_KEY:
 		return set_str(&o->run.key, arg);
@@ -442,6 +494,14 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 		free(point);
 		return rc;
 	}
+	case OPT_CALL_TIMEOUT:
+		return obl_check_host_ms("call-timeout", arg, &o->run.call_timeout_ms, err, errlen);
+	case OPT_TIME_LIMIT:
+		return obl_check_host_ms("time-limit", arg, &o->run.time_limit_ms, err, errlen);
+	case OPT_ENV:
+		return env_option(o, arg, true, err, errlen);
+	case OPT_UNSET_ENV:
+		return env_option(o, arg, false, err, errlen);
 	default:
 		return fail(err, errlen, "internal: unhandled option %d", opt);
 	}
@@ -525,6 +585,11 @@ void obl_options_merge(struct obl_options *cli, struct obl_options *file)
 	take_str(&cli->run.key, &file->run.key);
 	take_str(&cli->run.out, &file->run.out);
 	take_str(&cli->run.screen, &file->run.screen);
+	if (cli->run.call_timeout_ms < 0)
+		cli->run.call_timeout_ms = file->run.call_timeout_ms;
+	if (cli->run.time_limit_ms < 0)
+		cli->run.time_limit_ms = file->run.time_limit_ms;
+	obl_env_merge(&cli->run, &file->run);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
 		merge_domain(&cli->dom[d], &file->dom[d]);
 	obl_mounts_merge(cli, file);

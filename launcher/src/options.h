@@ -63,6 +63,13 @@ struct obl_mount_conf {
 	bool read_only;      /* SPEC:ro */
 };
 
+/* One change to the guest's environment: set NAME to value, or unset it
+ * (value NULL). Both owned. */
+struct obl_env_op {
+	char *name;
+	char *value;
+};
+
 /* Settings that go to the CPU host (and the log level, to every child). */
 struct obl_run_conf {
 	int log_level;  /* enum ob_log_level, or -1 when not given */
@@ -83,6 +90,13 @@ struct obl_run_conf {
 	char *trace_file;
 	bool trace_time;
 	bool trace_durations;
+	/* CPU host time bounds in ms (--call-timeout, --time-limit): -1 = not given. */
+	int call_timeout_ms;
+	int time_limit_ms;
+	/* The guest's environment, as changes to an empty one in order:
+	 * [env] entries, then --env and --unset-env (obl_env_resolve). */
+	struct obl_env_op *env;
+	size_t n_env;
 };
 
 /* Where the default png and wav backends write, under the current
@@ -190,5 +204,37 @@ void obl_mounts_free(struct obl_options *o);
 /* (mounts.c) Add the file's mounts whose point the command line does not
  * mount: moved out of file. */
 void obl_mounts_merge(struct obl_options *cli, struct obl_options *file);
+/*
+ * Append a change to run's environment: name is the first name_len bytes
+ * of name, value NULL to unset. -EINVAL for a bad name (empty, or with
+ * '='), -ENOMEM.
+ */
+int obl_env_add(struct obl_run_conf *run, const char *name, size_t name_len,
+		const char *value);
+
+/*
+ * The environment run's changes leave, applied in order to an empty one:
+ * "NAME=VALUE" strings (malloc'd) in first-set order, NULL-terminated, in
+ * *out (free with obl_env_free). 0 or -ENOMEM.
+ */
+int obl_env_resolve(const struct obl_run_conf *run, char ***out);
+void obl_env_free(char **env);
+
+/* Free run's environment changes. */
+void obl_env_ops_free(struct obl_run_conf *run);
+
+/*
+ * Check a CPU host option's value as outboard-cpu will parse it
+ * (outboard/host_options.h): key "trace", "heap-max" or "stack" (sizes).
+ * 0, or -EINVAL with a message naming the option and the valid values.
+ */
+int obl_check_host_value(const char *key, const char *value, char *err, size_t errlen);
+/* The same for milliseconds (--call-timeout, --time-limit), into *out. */
+int obl_check_host_ms(const char *key, const char *value, int *out, char *err,
+		      size_t errlen);
+
+/* Put file's changes before cli's (the command line applies last, so it
+ * wins), moving them out of file. */
+void obl_env_merge(struct obl_run_conf *cli, struct obl_run_conf *file);
 
 #endif /* OBL_OPTIONS_H */

@@ -524,6 +524,26 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, "--key");
 		obl_strv_add(&argv, o->run.key);
 	}
+	if (o->plugin_timeout_ms) { /* the host's own Hello, at the start and after a restart */
+		obl_strv_add(&argv, "--plugin-timeout");
+		obl_strv_addf(&argv, "%d", o->plugin_timeout_ms);
+	}
+	if (o->run.call_timeout_ms >= 0) {
+		obl_strv_add(&argv, "--call-timeout");
+		obl_strv_addf(&argv, "%d", o->run.call_timeout_ms);
+	}
+	if (o->run.time_limit_ms >= 0) {
+		obl_strv_add(&argv, "--time-limit");
+		obl_strv_addf(&argv, "%d", o->run.time_limit_ms);
+	}
+	char **env = NULL;
+	if (obl_env_resolve(&o->run, &env) < 0)
+		argv.oom = true; /* fails the argv below */
+	for (size_t i = 0; env && env[i]; i++) {
+		obl_strv_add(&argv, "--env");
+		obl_strv_add(&argv, env[i]);
+	}
+	obl_env_free(env);
 	obl_strv_add(&argv, "--");
 	for (int i = 0; i < o->guest_argc; i++)
 		obl_strv_add(&argv, o->guest_argv[i]);

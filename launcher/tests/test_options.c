@@ -521,6 +521,125 @@ static void test_merge_options_without_backend(void **state)
 	obl_options_free(&file);
 }
 
+/* ---- CPU host options and the guest environment ---- */
+
+/* Every CPU host option's bad value is refused while parsing, before any
+ * process starts, naming the option and the valid values. */
+static void test_host_option_rejections(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	static const struct {
+		const char *argv[6];
+		const char *message;
+	} cases[] = {
+		{ { "run", "--trace", "bogus", "p" },
+		  "--trace: 'bogus' is neither a domain (kernel, fs, display, sound, input, all)" },
+		{ { "run", "--trace", "fs,", "p" }, "got 'fs,'" },
+		{ { "run", "--trace=", "p" }, "--trace: the list is empty" },
+		{ { "run", "--heap-max", "lots", "p" },
+		  "--heap-max wants a size like 4096, 512k, 64M or 1G (at most 2G - 1); got 'lots'" },
+		{ { "run", "--heap-max", "0", "p" }, "--heap-max wants a size" },
+		{ { "run", "--heap-max", "4G", "p" }, "--heap-max wants a size" },
+		{ { "run", "--heap-max", "-1M", "p" }, "--heap-max wants a size" },
+		{ { "run", "--stack", "64MB", "p" }, "--stack wants a size" },
+		{ { "run", "--call-timeout", "-1", "p" },
+		  "--call-timeout wants milliseconds from 0 (none) to 3600000; got '-1'" },
+		{ { "run", "--call-timeout", "1s", "p" }, "--call-timeout wants milliseconds" },
+		{ { "run", "--time-limit", "3600001", "p" }, "--time-limit wants milliseconds" },
+		{ { "run", "--time-limit", "", "p" }, "--time-limit wants milliseconds" },
+		{ { "run", "--time-limit" }, "needs an argument" },
+		{ { "run", "--env", "NOVALUE", "p" }, "--env wants NAME=VALUE, got 'NOVALUE'" },
+		{ { "run", "--env", "=x", "p" }, "--env: bad variable name ''" },
+		{ { "run", "--unset-env", "A=B", "p" }, "--unset-env: bad variable name 'A=B'" },
+		{ { "run", "--unset-env", "", "p" }, "--unset-env: bad variable name ''" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(cases[i].argv, &o), -EINVAL);
+		if (!strstr(err, cases[i].message))
+			fail_msg("case %zu: '%s' does not say '%s'", i, err, cases[i].message);
+		obl_options_free(&o);
+	}
+}
+
+static void test_host_options_accepted(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	assert_int_equal(parse(ARGV("run", "p"), &o), 0);
+	assert_int_equal(o.run.call_timeout_ms, -1);
+	assert_int_equal(o.run.time_limit_ms, -1);
+	assert_int_equal(o.run.n_env, 0);
+	obl_options_free(&o);
+	assert_int_equal(parse(ARGV("run", "--call-timeout", "0", "--time-limit", "3600000",
+				    "--trace", "all", "--heap-max", "0x1000", "p"), &o), 0);
+	assert_int_equal(o.run.call_timeout_ms, 0);
+	assert_int_equal(o.run.time_limit_ms, 3600000);
+	obl_options_free(&o);
+}
+
+static void assert_env(const struct obl_run_conf *run, const char *const *want)
+{
+	char **env;
+	assert_int_equal(obl_env_resolve(run, &env), 0);
+	size_t i = 0;
+	for (; want[i]; i++) {
+		assert_non_null(env[i]);
+		assert_string_equal(env[i], want[i]);
+	}
+	assert_null(env[i]);
+	obl_env_free(env);
+}
+
+/* [env] first, the command line over it, each in order; a name keeps the
+ * place it was first set at. */
+static void test_env_order(void **state)
+{
+	(void)state;
+	struct obl_options cli, file;
+	assert_int_equal(load("[env]\nA = file\nB = b\nGONE = x\nEMPTY =\n", &file), 0);
+	assert_int_equal(parse(ARGV("run", "--env", "C=1", "--env", "A=x=y", "--unset-env", "GONE",
+				    "--unset-env", "NEVER", "--env", "C=2", "p"), &cli), 0);
+	obl_options_merge(&cli, &file);
+	assert_env(&cli.run, (const char *const[]){ "A=x=y", "B=b", "EMPTY=", "C=2", NULL });
+	obl_options_free(&cli);
+	obl_options_free(&file);
+
+	/* A later set after an unset comes back at the end. */
+	assert_int_equal(parse(ARGV("run", "--env", "A=1", "--env", "B=2", "--unset-env", "A",
+				    "--env", "A=3", "p"), &cli), 0);
+	assert_env(&cli.run, (const char *const[]){ "B=2", "A=3", NULL });
+	obl_options_free(&cli);
+}
+
+static void test_config_host_options(void **state)
+{
+	(void)state;
+	struct obl_options o;
+	assert_int_equal(load("[run]\ncall_timeout = 2500\ntime_limit = 0\n", &o), 0);
+	assert_int_equal(o.run.call_timeout_ms, 2500);
+	assert_int_equal(o.run.time_limit_ms, 0);
+	obl_options_free(&o);
+
+	static const struct {
+		const char *text;
+		const char *message;
+	} cases[] = {
+		{ "[run]\ntrace = files\n", ":2: trace: 'files' is neither a domain" },
+		{ "[run]\nheap_max = lots\n", ":2: heap_max wants a size like" },
+		{ "[run]\n\nstack = 0\n", ":3: stack wants a size" },
+		{ "[run]\ncall_timeout = -5\n", ":2: call_timeout wants milliseconds" },
+		{ "[run]\ntime_limit = 1h\n", ":2: time_limit wants milliseconds from 0" },
+		{ "[env]\nA = 1\n= x\n", ":3: [env]: bad variable name ''" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(load(cases[i].text, &o), -EINVAL);
+		if (!strstr(err, cases[i].message))
+			fail_msg("case %zu: '%s' does not say '%s'", i, err, cases[i].message);
+		obl_options_free(&o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +664,10 @@ int main(void)
 		cmocka_unit_test(test_merge_domain_same_backend),
 		cmocka_unit_test(test_merge_domain_other_backend),
 		cmocka_unit_test(test_merge_options_without_backend),
+		cmocka_unit_test(test_host_option_rejections),
+		cmocka_unit_test(test_host_options_accepted),
+		cmocka_unit_test(test_env_order),
+		cmocka_unit_test(test_config_host_options),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	argv_release();

@@ -3,7 +3,8 @@
  * the CPU host's command line,
  *
  *   fake-host --plugin D=URL... --control URL [--log-level L] [--trace T]
- *             [--stats] [--heap-max S] [--stack S] -- COMMAND [ARGS...]...
+ *             [--stats] [--heap-max S] [--stack S] [--plugin-timeout MS] [--call-timeout MS]
+ *             [--time-limit MS] [--env NAME=VALUE]... -- COMMAND [ARGS...]...
  *
  * dials every plugin and the control endpoint and does the Hello handshake
  * (role "host") with each, as the real host does, then runs the "guest
@@ -490,6 +491,10 @@ static const struct option long_options[] = {
 	{ "trace-file", required_argument, NULL, 'f' },
 	{ "trace-time", no_argument, NULL, 'T' },
 	{ "trace-durations", no_argument, NULL, 'D' },
+	{ "call-timeout", required_argument, NULL, 'C' },
+	{ "plugin-timeout", required_argument, NULL, 'P' },
+	{ "time-limit", required_argument, NULL, 'L' },
+	{ "env", required_argument, NULL, 'E' },
 	{ NULL, 0, NULL, 0 },
 };
 

@@ -12,15 +12,22 @@ stats = true
 heap_max = 8M
 stack = 64K
 log_level = info
+call_timeout = 5000
+time_limit = 60000
+[env]
+FROM_FILE = 1
+SHARED = file
 INI
 run_ob run --config "$T/outboard.ini" --trace fs,display_present -v --cpu "$FAKE" \
-	--plugin fs="$ECHO" --trace-file tf.txt --trace-durations --trace-time print-args --fs x -v
+	--plugin fs="$ECHO" --trace-file tf.txt --trace-durations --trace-time \
+	--time-limit 0 --plugin-timeout 7000 --env SHARED=cli --env 'SPACED=a b' print-args --fs x -v
 assert_rc 0
 args=$(sed -n 's/^arg: //p' "$T/out" | tr '\n' ' ')
 re="^--plugin fs=ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/fs.sock"
 re="$re --control ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/control.sock"
 re="$re --log-level debug --trace fs,display_present --trace-file $T/work/tf.txt --trace-time"
 re="$re --trace-durations --stats --heap-max 8M --stack 64K"
+re="$re --plugin-timeout 7000 --call-timeout 5000 --time-limit 0 --env FROM_FILE=1 --env SHARED=cli --env SPACED=a b"
 re="$re -- print-args --fs x -v \$"
 [[ "$args" =~ $re ]] || fail "host arguments '$args' do not match '$re'"
 # The trace file is made (empty) before anything starts, given absolute.
