@@ -28,6 +28,7 @@ struct obh_sched;
 struct obh_semihost;
 struct obh_events;
 struct obh_timer;
+struct obh_gdb;
 
 /* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
 #define OBH_EXIT_DEADLOCK 124
@@ -63,6 +64,7 @@ struct obh_options {
 	int plugin_timeout_ms;          /* handshake bound */
 	int call_timeout_ms;            /* deadline of blocking domain calls, 0 = none */
 	int time_limit_ms;              /* end the run after this long, 0 = none */
+	const char *gdb_addr;           /* --gdb [HOST:]PORT, or NULL (gdb/gdb.h) */
 };
 
 /* A fault that ends the run (fault.c). */
@@ -101,6 +103,7 @@ struct obh_host {
 	bool want_slicing;              /* upcalls need it: install between slices */
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
 
+	struct obh_gdb *gdb;            /* the gdb stub, or NULL (gdb/gdb.h) */
 	FILE *trace_out;
 	int64_t start_ns;               /* when the guest started */
 };

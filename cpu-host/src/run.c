@@ -13,6 +13,7 @@
 
 #include "engine.h"
 #include "fault.h"
+#include "gdb/gdb.h"
 #include "mem.h"
 #include "outboard/log.h"
 #include "preempt.h"
@@ -87,6 +88,7 @@ static void run_slice(struct obh_host *h, struct obh_thread *t)
 	struct obh_sched *s = h->sched;
 	struct pollfd pfds[MAX_POLLFDS];
 	int n = obh_router_pollfds(h->router, pfds, MAX_POLLFDS);
+	n += obh_gdb_pollfds(h, pfds + n, MAX_POLLFDS - n);
 	int64_t deadline = next_wakeup(h);
 	if (s->slice_end_ns < deadline)
 		deadline = s->slice_end_ns;
@@ -156,6 +158,7 @@ static void idle_wait(struct obh_host *h)
 {
 	struct pollfd pfds[MAX_POLLFDS];
 	int n = obh_router_pollfds(h->router, pfds, MAX_POLLFDS);
+	n += obh_gdb_pollfds(h, pfds + n, MAX_POLLFDS - n);
 	int timeout = ms_until(next_wakeup(h), obh_now_ns());
 	int rt = obh_router_timeout(h->router);
 	if (rt >= 0 && (timeout < 0 || rt < timeout))
@@ -168,6 +171,7 @@ int obh_sched_run(struct obh_host *h)
 {
 	struct obh_sched *s = h->sched;
 	for (;;) {
+		obh_gdb_check(h);
 		obh_router_process(h->router);
 		int64_t now = obh_now_ns();
 		obhs_expire_deadlines(h, now);
@@ -197,6 +201,7 @@ int obh_sched_run(struct obh_host *h)
 		if (obh_upcall_begin(h, t) == 0)
 			run_slice(h, t);
 		if (h->fault.pending) {
+			obh_gdb_fault(h, t);
 			obh_fault_report(h, t);
 			return 128 + h->fault.signal;
 		}
