@@ -12,14 +12,31 @@
  *   debuggee: done
  *
  * and exits with 0.
+ *
+ * `debuggee spin` prints the guest clock when main starts ("started at N
+ * ms": a debugger that kept it stopped at its entry must not count), then
+ * computes without calls until a debugger sets spin_stop, prints "spun"
+ * and exits with 3 (for Ctrl-C and memory writes).
  */
 #include <outboard.h>
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 volatile int last_result; /* a watchpoint target */
 static int sem;
+volatile uint32_t spin_stop; /* set by the debugger */
+volatile uint32_t spins;
+
+static int spin(void)
+{
+	printf("started at %u ms\n", (unsigned)(ob_monotonic_ns() / 1000000));
+	while (!spin_stop)
+		spins++;
+	printf("spun\n");
+	return 3;
+}
 
 /* Thumb code (the program is ARM): steps and breakpoints in both states. */
 __attribute__((noinline, target("thumb"))) int thumb_sum(int n)
@@ -55,8 +72,10 @@ static int waiter(void *arg)
 	return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "spin"))
+		return spin();
 	sem = ob_sem_create(0, 1);
 	int w = ob_thread_spawn(waiter, NULL, OB_PRIO_DEFAULT, 0);
 	int k = ob_thread_spawn(worker, (void *)(intptr_t)7, OB_PRIO_DEFAULT, 0);

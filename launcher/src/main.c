@@ -53,6 +53,8 @@ void obl_usage_run(FILE *f)
 		"  --log-level LEVEL      error, guest, stub, warn, info, debug (all processes)\n"
 		"  --trace LIST           trace guest calls (CPU host)\n"
 		"  --stats                print IPC statistics at exit (CPU host)\n"
+		"  -g, --gdb [HOST:]PORT  start the program stopped and wait for gdb on\n"
+		"                         localhost:PORT (or HOST:PORT); docs/debugging.md\n"
 		"  --heap-max SIZE        guest heap limit (CPU host)\n"
 		"  --stack SIZE           guest main stack size (CPU host)\n"
 		"  --key FILE             shared key for tcp:// plugins (outboard-keygen)\n"

@@ -145,6 +145,7 @@ void obl_options_free(struct obl_options *o)
 		return;
 	free(o->config_path);
 	free(o->run.trace);
+	free(o->run.gdb);
 	free(o->run.heap_max);
 	free(o->run.stack);
 	free(o->run.key);
@@ -220,6 +221,7 @@ enum {
 	OPT_SCREEN,
 	OPT_RESTART_MAX,
 	OPT_RESTART_WINDOW,
+	OPT_GDB = 'g',
 };
 
 static const struct option long_options[] = {
@@ -244,6 +246,7 @@ static const struct option long_options[] = {
 	{ "screen", required_argument, NULL, OPT_SCREEN },
 	{ "restart-max", required_argument, NULL, OPT_RESTART_MAX },
 	{ "restart-window", required_argument, NULL, OPT_RESTART_WINDOW },
+	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -255,6 +258,18 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
+}
+
+/* --gdb PORT or HOST:PORT: the port is checked here, the host by the CPU
+ * host when it binds (docs/debugging.md). */
+static bool gdb_addr_ok(const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+	const char *port = colon ? colon + 1 : arg;
+	char *end;
+	errno = 0;
+	long v = strtol(port, &end, 10);
+	return *port && !*end && !errno && v >= 0 && v <= 65535 && colon != arg;
 }
 
 /* Replace *slot with a copy of value. */
@@ -367,6 +382,11 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 		return 0;
 	case OPT_TRACE:
 		return set_str(&o->run.trace, arg);
+	case OPT_GDB:
+		if (!gdb_addr_ok(arg))
+			return fail(err, errlen, "--gdb: '%s' is not PORT or HOST:PORT "
+				    "(PORT 0-65535)", arg);
+		return set_str(&o->run.gdb, arg);
 	case OPT_STATS:
 		o->run.stats = 1;
 		return 0;
@@ -418,7 +438,7 @@ int obl_parse_run_args(int argc, char **argv, struct obl_options *o, char *err,
 	optind = 0;
 	opterr = 0;
 	for (;;) {
-		int opt = getopt_long(argc, argv, "+:hv", long_options, NULL);
+		int opt = getopt_long(argc, argv, "+:hvg:", long_options, NULL);
 		if (opt == -1)
 			break;
 		if (opt == '?') {

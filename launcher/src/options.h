@@ -68,6 +68,7 @@ struct obl_run_conf {
 	 * up, and the window in seconds. -1: not given. */
 	int restart_max;
 	int restart_window_s;
+	char *gdb;      /* --gdb [HOST:]PORT / -g PORT for the CPU host; NULL = none */
 };
 
 /* Where the default png and wav backends write, under the current

@@ -23,6 +23,7 @@
 #include "symbols.h"
 
 #define CAT "gdb"
+#define MAX_POLLFDS 16
 #define EXIT_KILLED (128 + SIGKILL) /* as a shell reports a killed program */
 
 int obh_gdb_parse_addr(const char *spec, char *host, size_t cap, char *port, size_t pcap)
@@ -226,14 +227,21 @@ static void serve(struct obh_gdb *g)
 	struct obh_host *h = g->h;
 	int64_t t0 = obh_now_ns();
 	enum obg_action act = OBG_ACT_NONE;
+	/* The plugins' heartbeats go on; their replies and events wait. */
+	obh_router_hold(h->router, true);
 	while (act == OBG_ACT_NONE) {
-		struct pollfd pfd = { .fd = g->fd, .events = POLLIN };
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+		struct pollfd pfds[MAX_POLLFDS];
+		pfds[0] = (struct pollfd){ .fd = g->fd, .events = POLLIN };
+		int n = 1 + obh_router_pollfds(h->router, pfds + 1, MAX_POLLFDS - 1);
+		if (poll(pfds, (nfds_t)n, obh_router_timeout(h->router)) < 0 && errno != EINTR) {
 			act = OBG_ACT_CLOSE;
 			break;
 		}
-		bool interrupted = false; /* a Ctrl-C while stopped means nothing */
-		act = read_client(g, &interrupted);
+		obh_router_process(h->router);
+		if (pfds[0].revents) {
+			bool interrupted = false; /* a Ctrl-C while stopped means nothing */
+			act = read_client(g, &interrupted);
+		}
 	}
 	g->stop = OBG_STOP_NONE;
 	switch (act) {
@@ -259,6 +267,7 @@ static void serve(struct obh_gdb *g)
 		break;
 	}
 	resume_clock(h, obh_now_ns() - t0);
+	obh_router_hold(h->router, false);
 }
 
 static void report_and_serve(struct obh_gdb *g, const char *reply)
