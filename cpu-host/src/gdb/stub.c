@@ -322,6 +322,12 @@ void obh_gdb_check(struct obh_host *h)
 			 g->stop == OBG_STOP_INTERRUPT ? SIGINT : SIGTRAP, tid);
 	}
 	g->session.g_tid = tid;
+	if (g->stop == OBG_STOP_ENTRY) {
+		/* Nothing ran yet: the client asks with '?' when it connects. */
+		snprintf(g->session.last_stop, sizeof(g->session.last_stop), "%s", reply);
+		serve(g);
+		return;
+	}
 	report_and_serve(g, reply);
 }
 
