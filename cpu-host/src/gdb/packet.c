@@ -75,13 +75,14 @@ enum obg_event obg_framer_feed(struct obg_framer *f, uint8_t byte)
 	case OBG_F_CS1:
 		v = hex_val(byte);
 		f->cs = (uint8_t)((v < 0 ? 0 : v) << 4);
-		f->state = v < 0 ? OBG_F_IDLE : OBG_F_CS2;
-		return v < 0 ? OBG_EV_BAD_CHECKSUM : OBG_EV_NONE;
+		f->cs_bad = v < 0;
+		f->state = OBG_F_CS2; /* the packet ends after two chars, hex or not */
+		return OBG_EV_NONE;
 	case OBG_F_CS2:
 		v = hex_val(byte);
 		f->state = OBG_F_IDLE;
 		f->body[f->len] = '\0';
-		if (v < 0 || (uint8_t)(f->cs | v) != f->sum)
+		if (v < 0 || f->cs_bad || (uint8_t)(f->cs | v) != f->sum)
 			return OBG_EV_BAD_CHECKSUM;
 		if (f->overlong)
 			return OBG_EV_OVERLONG;

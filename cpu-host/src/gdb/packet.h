@@ -34,6 +34,7 @@ enum obg_event {
 struct obg_framer {
 	enum { OBG_F_IDLE, OBG_F_BODY, OBG_F_CS1, OBG_F_CS2 } state;
 	bool overlong;
+	bool cs_bad;        /* the first checksum char was not hex */
 	uint8_t sum;        /* running sum of the body bytes */
 	uint8_t cs;         /* the checksum the sender wrote */
 	size_t len;
