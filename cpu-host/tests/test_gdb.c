@@ -203,6 +203,8 @@ static void test_memory(void **state)
 	assert_memory_equal(fake.mem + 4, "a}b", 3);
 	ask("X10004,5:ab", r, sizeof(r));
 	assert_string_equal(r, "E16");
+	ask("m0,0", r, sizeof(r)); /* zero bytes of unmapped memory (found by fuzz_gdb) */
+	assert_string_equal(r, "");
 	ask("mxyz", r, sizeof(r));
 	assert_string_equal(r, "E16");
 }

@@ -175,8 +175,10 @@ static int handle_read_mem(struct obg_session *s, const char *p, const char *end
 	if (len > OBG_PACKET_MAX / 2)
 		len = OBG_PACKET_MAX / 2; /* gdb asks again for the rest */
 	uint8_t buf[OBG_PACKET_MAX / 2];
+	if (len == 0)
+		return 0; /* nothing asked: the empty answer, mapped or not */
 	long got = s->ops->read_mem(s->ctx, addr, buf, len);
-	if (got <= 0 && len > 0)
+	if (got <= 0 || got > (long)len)
 		return -EFAULT;
 	put_hex(r, buf, (size_t)got);
 	return 0;
