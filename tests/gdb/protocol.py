@@ -8,7 +8,8 @@
 - a computing guest (debuggee spin) stopped with Ctrl-C (0x03), released by
   a memory write, and its exit status reported (W03);
 - the guest clock stands still while the guest is stopped;
-- vKill ends the run (status 137); a bad --gdb address is refused.
+- vKill ends the run (status 137); a guest fault stops in gdb (T0b), then
+  ends the run (X0b, status 139); a bad --gdb address is refused.
 
 usage: protocol.py ARM_NM   (OB_BIN, OB_EXAMPLES from ctest)
 """
@@ -199,6 +200,28 @@ def session_kill():
         fail("no word about the kill on stderr")
 
 
+def session_fault():
+    """A guest fault stops in gdb first (SIGSEGV), then ends the run (X0b)."""
+    elf = os.path.join(os.environ["OB_EXAMPLES"], "fault_null.elf")
+    p, port, out, err = start("--gdb", "0", elf)
+    c = Client(port)
+    c.raw(b"$c#63")
+    c.ack()
+    stop = c.packet()
+    if not stop.startswith("T0bthread:1;"):
+        fail("a NULL read answered %r, not T0b (SIGSEGV) for thread 1" % stop)
+    if not re.fullmatch(r"[0-9a-f]{136}", c.cmd("g")):
+        fail("registers of the faulting thread")
+    c.raw(b"$c#63")
+    c.ack()
+    if c.packet() != "X0b":
+        fail("the fault's end not reported as X0b")
+    status = p.wait(timeout=30)
+    err.seek(0)
+    if status != 139 or "guest fault (SIGSEGV)" not in err.read():
+        fail("the fault ended the run with %d, not 139 and a fault report" % status)
+
+
 def bad_address():
     for spec in ("localhost:", "70000", ":1234", "x:y"):
         r = subprocess.run([os.path.join(BIN, "outboard"), "run", "--gdb", spec, ELF],
@@ -209,5 +232,6 @@ def bad_address():
 
 session_spin()
 session_kill()
+session_fault()
 bad_address()
 print("gdb_protocol: passed")
