@@ -7,7 +7,8 @@
   unmapped memory answered with an error, a register written and read back;
 - a computing guest (debuggee spin) stopped with Ctrl-C (0x03), released by
   a memory write, and its exit status reported (W03);
-- the guest clock stands still while the guest is stopped;
+- the guest clock stands still while the guest is stopped, and the
+  plugins' heartbeats go on (stopped longer than a connection's dead time);
 - vKill ends the run (status 137); a guest fault stops in gdb (T0b), then
   ends the run (X0b, status 139); a bad --gdb address is refused.
 
@@ -158,7 +159,10 @@ def session_spin():
     if c.cmd("m%x,4" % stop_addr) != "00000000":
         fail("spin_stop is not 0 at the start")
 
-    time.sleep(1.5)  # stopped: the guest clock must not count this
+    # Stopped for longer than a connection's dead time (3 s, ipc.h): the
+    # heartbeats must keep the fs plugin and the host up, and the guest clock
+    # must not count it.
+    time.sleep(3.5)
     c.raw(b"$c#63")
     if c.ack() != "+":
         fail("c not acked")
@@ -183,8 +187,12 @@ def session_spin():
     if not m:
         fail("output %r" % text)
     if int(m.group(1)) >= 1000:
-        fail("the guest clock read %s ms at main: it counted the 1.5 s stopped at entry"
+        fail("the guest clock read %s ms at main: it counted the 3.5 s stopped at entry"
              % m.group(1))
+    err.seek(0)
+    log = err.read()
+    if "silent" in log or "declaring it down" in log:
+        fail("a connection went down while the guest was stopped: " + log)
 
 
 def session_kill():
