@@ -83,6 +83,9 @@ static int listen_on(const char *spec, char *shown, size_t cap)
 		OB_ERROR(CAT, "cannot listen on %s:%s: %s", host, port, strerror(-err));
 		return err;
 	}
+	if (strcmp(host, "127.0.0.1") && strcmp(host, "localhost") && strcmp(host, "::1"))
+		OB_WARN(CAT, "the gdb stub listens on %s: it has no authentication, anyone who "
+			     "reaches it controls the guest", host);
 	/* The port actually bound (PORT 0 picks a free one). */
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
@@ -94,6 +97,35 @@ static int listen_on(const char *spec, char *shown, size_t cap)
 	else
 		snprintf(shown, cap, "%s:%s", host, port);
 	return fd;
+}
+
+/* Guest time stands still while stopped: push every deadline the program
+ * sees back by the stopped time. */
+static void resume_clock(struct obh_host *h, int64_t stopped_ns)
+{
+	h->start_ns += stopped_ns;
+	for (struct obh_thread *t = obh_sched_first(h); t; t = t->next_all)
+		if (t->state == OBH_T_WAITING && t->deadline_ns != INT64_MAX)
+			t->deadline_ns += stopped_ns;
+	for (struct obh_timer *tm = h->timers; tm; tm = tm->next)
+		tm->next_ns += stopped_ns;
+}
+
+/* Wait until fd is readable while the guest is stopped: the plugins are
+ * held (heartbeats go on, replies and events wait). 0, or -errno when
+ * poll fails. */
+static int wait_stopped(struct obh_host *h, int fd)
+{
+	for (;;) {
+		struct pollfd pfds[MAX_POLLFDS];
+		pfds[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		int n = 1 + obh_router_pollfds(h->router, pfds + 1, MAX_POLLFDS - 1);
+		if (poll(pfds, (nfds_t)n, obh_router_timeout(h->router)) < 0 && errno != EINTR)
+			return -errno;
+		obh_router_process(h->router);
+		if (pfds[0].revents)
+			return 0;
+	}
 }
 
 int obh_gdb_start(struct obh_host *h, const char *spec)
@@ -112,9 +144,15 @@ int obh_gdb_start(struct obh_host *h, const char *spec)
 	}
 	fprintf(stderr, "outboard-cpu: waiting for gdb on %s (target remote %s)\n", shown, shown);
 	fflush(stderr);
+	/* Stopped at the entry already: the wait does not count as guest time. */
+	int64_t t0 = obh_now_ns();
+	obh_router_hold(h->router, true);
 	do
-		g->fd = accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	while (g->fd < 0 && errno == EINTR);
+		g->fd = wait_stopped(h, g->listen_fd) ? -1
+						      : accept4(g->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	while (g->fd < 0 && (errno == EINTR || errno == EAGAIN || errno == ECONNABORTED));
+	obh_router_hold(h->router, false);
+	resume_clock(h, obh_now_ns() - t0);
 	close(g->listen_fd);
 	g->listen_fd = -1;
 	if (g->fd < 0) {
@@ -182,18 +220,6 @@ static uint32_t report_tid(struct obh_gdb *g)
 	return obg_host_ops.threads(g, ids, 1) > 0 ? ids[0] : 1;
 }
 
-/* Guest time stands still while stopped: push every deadline the program
- * sees back by the stopped time. */
-static void resume_clock(struct obh_host *h, int64_t stopped_ns)
-{
-	h->start_ns += stopped_ns;
-	for (struct obh_thread *t = obh_sched_first(h); t; t = t->next_all)
-		if (t->state == OBH_T_WAITING && t->deadline_ns != INT64_MAX)
-			t->deadline_ns += stopped_ns;
-	for (struct obh_timer *tm = h->timers; tm; tm = tm->next)
-		tm->next_ns += stopped_ns;
-}
-
 /* Read what the client sent. Returns the action asked for; *interrupted on 0x03. */
 static enum obg_action read_client(struct obh_gdb *g, bool *interrupted)
 {
@@ -230,18 +256,12 @@ static void serve(struct obh_gdb *g)
 	/* The plugins' heartbeats go on; their replies and events wait. */
 	obh_router_hold(h->router, true);
 	while (act == OBG_ACT_NONE) {
-		struct pollfd pfds[MAX_POLLFDS];
-		pfds[0] = (struct pollfd){ .fd = g->fd, .events = POLLIN };
-		int n = 1 + obh_router_pollfds(h->router, pfds + 1, MAX_POLLFDS - 1);
-		if (poll(pfds, (nfds_t)n, obh_router_timeout(h->router)) < 0 && errno != EINTR) {
+		if (wait_stopped(h, g->fd)) {
 			act = OBG_ACT_CLOSE;
 			break;
 		}
-		obh_router_process(h->router);
-		if (pfds[0].revents) {
-			bool interrupted = false; /* a Ctrl-C while stopped means nothing */
-			act = read_client(g, &interrupted);
-		}
+		bool interrupted = false; /* a Ctrl-C while stopped means nothing */
+		act = read_client(g, &interrupted);
 	}
 	g->stop = OBG_STOP_NONE;
 	switch (act) {
