@@ -16,6 +16,7 @@ packages=(
 	xvfb xauth x11-apps imagemagick
 	clang libclang-rt-14-dev
 	iproute2 procps psmisc socat valgrind python3-xlib tmux
+	gdb-multiarch
 )
 
 unicorn_min=2.1

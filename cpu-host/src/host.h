@@ -31,6 +31,7 @@ struct obh_timer;
 struct obh_syms;
 struct obh_mounts;
 struct obh_console_in;
+struct obh_gdb;
 
 /* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
 #define OBH_EXIT_DEADLOCK 124
@@ -79,6 +80,7 @@ struct obh_options {
 	char **env;                     /* the guest's environment, "NAME=VALUE", NULL-ended;
 					 * NULL = empty. Owned array, strings in argv */
 	int n_env;
+	const char *gdb_addr;           /* --gdb [HOST:]PORT, or NULL (gdb/gdb.h) */
 };
 
 /* A fault that ends the run (fault.c). */
@@ -127,6 +129,7 @@ struct obh_host {
 	} slice;
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
 
+	struct obh_gdb *gdb;            /* the gdb stub, or NULL (gdb/gdb.h) */
 	FILE *trace_out;
 	unsigned trace_pending;         /* threads with a device call in flight not yet
 					 * printed (trace.c) */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gdb/gdb.h"
 #include "host.h"
 #include "outboard/host_options.h"
 #include "outboard/log.h"
@@ -45,6 +46,9 @@ static void usage(FILE *out)
 		"  --env NAME=VALUE      set a variable of the guest's environment (repeatable;\n"
 		"                        it starts empty)\n"
 		"  --unset-env NAME      drop a variable set by an earlier --env\n"
+		"  --gdb [HOST:]PORT, -g PORT\n"
+		"                        start stopped and wait for gdb (target remote) on\n"
+		"                        localhost:PORT, or HOST:PORT (docs/debugging.md)\n"
 		"  --help, --version\n\n"
 		"Exit status: the guest's; 128+signal for a guest fault; %d for a deadlock;\n"
 		"%d when the program cannot be started; %d past --time-limit.\n",
@@ -110,10 +114,20 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 	return 0;
 }
 
+static int parse_gdb(struct obh_options *o, const char *arg)
+{
+	char host[256], port[8];
+	if (obh_gdb_parse_addr(arg, host, sizeof(host), port, sizeof(port)))
+		return -EINVAL;
+	o->gdb_addr = arg;
+	return 0;
+}
+
 enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
        OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
        OPT_KEY, OPT_TRACE_FILE, OPT_TRACE_TIME, OPT_TRACE_DURATIONS, OPT_MOUNT, OPT_MOUNT_RO,
-       OPT_ENV, OPT_UNSET_ENV };
+       OPT_ENV, OPT_UNSET_ENV,
+       OPT_GDB = 'g' };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
@@ -136,6 +150,7 @@ static const struct option long_opts[] = {
 	{ "mount-ro", required_argument, NULL, OPT_MOUNT_RO },
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "unset-env", required_argument, NULL, OPT_UNSET_ENV },
+	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -148,11 +163,12 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 	enum ob_log_level level;
 	char bad[160];
 	/* '+': stop at the program name; its own options belong to the guest. */
-	while ((c = getopt_long(argc, argv, "+", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+g:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PLUGIN: err = parse_plugin(o, optarg); break;
 		case OPT_CONTROL: o->control_url = optarg; break;
 		case OPT_KEY: o->key_file = optarg; break;
+		case OPT_GDB: err = parse_gdb(o, optarg); break;
 		case OPT_TRACE:
 			err = obh_trace_parse_filter(optarg, &o->trace_mask, o->trace_calls, bad,
 						     sizeof(bad));
@@ -234,10 +250,15 @@ int main(int argc, char **argv)
 	}
 
 	status = obh_setup(&h);
-	if (status == 0)
+	if (status == 0 && h.opts.gdb_addr)
+		status = obh_gdb_start(&h, h.opts.gdb_addr);
+	if (status == 0) {
 		status = obh_sched_run(&h);
-	else
+		obh_gdb_exit(&h, status);
+	} else {
 		status = OBH_EXIT_HOST_ERROR;
+	}
+	obh_gdb_destroy(&h);
 	obh_teardown(&h);
 	if (h.trace_out && h.trace_out != stderr)
 		fclose(h.trace_out);

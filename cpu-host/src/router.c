@@ -380,6 +380,15 @@ void obh_router_process(struct obh_router *r)
 	}
 }
 
+void obh_router_hold(struct obh_router *r, bool hold)
+{
+	if (r->control)
+		ob_conn_hold(r->control, hold);
+	for (unsigned i = 0; i < r->nlinks; i++)
+		if (r->links[i]->conn)
+			ob_conn_hold(r->links[i]->conn, hold);
+}
+
 /* ---- calls ---- */
 
 enum obh_domain_state obh_router_state(const struct obh_router *r, unsigned route)

@@ -105,6 +105,11 @@ int obh_router_call(struct obh_router *r, unsigned route, Ob__Request *req,
 int obh_router_post(struct obh_router *r, unsigned route, Ob__Request *req,
 		    struct obh_waitq **full);
 
+/* Hold (true) or release every connection (ob_conn_hold): while a debugger
+ * has the guest stopped, replies and events wait and heartbeats go on.
+ * Releasing delivers what waited, in order. */
+void obh_router_hold(struct obh_router *r, bool hold);
+
 /* Tell the input plugin that the program starts (its script clock starts). */
 void obh_router_start_input(struct obh_router *r);
 

@@ -14,6 +14,7 @@
 #include "console.h"
 #include "engine.h"
 #include "fault.h"
+#include "gdb/gdb.h"
 #include "mem.h"
 #include "outboard/log.h"
 #include "preempt.h"
@@ -89,7 +90,8 @@ static void note_engine_error(struct obh_host *h, uc_err err)
 static int gather_pollfds(struct obh_host *h, struct pollfd *pfds)
 {
 	int n = obh_console_pollfds(h, pfds, MAX_POLLFDS);
-	return n + obh_router_pollfds(h->router, pfds + n, MAX_POLLFDS - n);
+	n += obh_router_pollfds(h->router, pfds + n, MAX_POLLFDS - n);
+	return n + obh_gdb_pollfds(h, pfds + n, MAX_POLLFDS - n);
 }
 
 static void run_slice(struct obh_host *h, struct obh_thread *t)
@@ -184,6 +186,7 @@ int obh_sched_run(struct obh_host *h)
 {
 	struct obh_sched *s = h->sched;
 	for (;;) {
+		obh_gdb_check(h);
 		obh_router_process(h->router);
 		obh_console_process(h);
 		int64_t now = obh_now_ns();
@@ -212,6 +215,7 @@ int obh_sched_run(struct obh_host *h)
 		if (obh_upcall_begin(h, t) == 0)
 			run_slice(h, t);
 		if (h->fault.pending) {
+			obh_gdb_fault(h, t);
 			obh_fault_report(h, t);
 			return 128 + h->fault.signal;
 		}

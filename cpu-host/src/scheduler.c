@@ -191,6 +191,7 @@ struct obh_thread *obh_thread_new(struct obh_host *h, uint32_t entry, uint32_t a
 	uint32_t lr = OBH_BACKSTOP_THREAD_EXIT;
 	t->fresh = true;
 	t->start_pc = entry;
+	t->start_arg = arg;
 	uc_context_reg_write(t->ctx, UC_ARM_REG_SP, &sp);
 	uc_context_reg_write(t->ctx, UC_ARM_REG_LR, &lr);
 	uc_context_reg_write(t->ctx, UC_ARM_REG_R0, &arg);

@@ -67,6 +67,7 @@ struct obh_thread {
 	uc_context *ctx;
 	bool fresh;                     /* never run: starts at start_pc (bit 0: Thumb) */
 	uint32_t start_pc;
+	uint32_t start_arg;             /* r0 at start (gdb names threads from it) */
 
 	uint32_t stack_lo, stack_hi;    /* guest stack, guard below stack_lo */
 	uint32_t tls_value;

@@ -20,8 +20,10 @@ static bool woken_from_outside(const struct obh_thread *u)
 bool obh_slicing_urgent(struct obh_host *h)
 {
 	uint32_t fn, arg;
+	/* A gdb client's Ctrl-C must stop a thread that computes without calls. */
 	return h->sched->ready_mask != 0 || h->timers != NULL ||
-	       obh_events_handler(h->events, &fn, &arg) != NULL || h->opts.time_limit_ms > 0;
+	       obh_events_handler(h->events, &fn, &arg) != NULL || h->opts.time_limit_ms > 0 ||
+	       h->gdb != NULL;
 }
 
 bool obh_slicing_needed(struct obh_host *h, const struct obh_thread *t)

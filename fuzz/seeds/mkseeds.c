@@ -9,6 +9,7 @@
  *   fuzz_auth      the same envelopes sealed after the harness's handshake
  *   fuzz_guest     seeds_guest.c: ARM code making each syscall
  *   fuzz_elf       seeds_guest.c: minimal executables
+ *   fuzz_gdb       seeds_gdb.c: gdb connection transcripts, bad packets
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -145,5 +146,6 @@ int main(int argc, char **argv)
 	seeds_auth(argv[1]);
 	obz_seeds_guest(argv[1]);
 	obz_seeds_elf(argv[1]);
+	obz_seeds_gdb(argv[1]);
 	return 0;
 }

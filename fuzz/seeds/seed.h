@@ -52,6 +52,7 @@ void obz_seed_write(struct obz_seed *s, const char *dir, const char *target, con
 void obz_seeds_plugins(const char *dir);
 /* seeds_guest.c: ARM code for fuzz_guest, executables for fuzz_elf. */
 void obz_seeds_guest(const char *dir);
+void obz_seeds_gdb(const char *dir);
 void obz_seeds_elf(const char *dir);
 
 #endif /* OBZ_SEED_H */

@@ -245,6 +245,13 @@ int64_t obi_calls_next_deadline(const struct obi_calls *t)
 	return t->heap_len ? t->heap[0]->deadline : INT64_MAX;
 }
 
+void obi_calls_shift(struct obi_calls *t, int64_t ms)
+{
+	for (uint32_t i = 0; i < t->heap_len; i++)
+		if (t->heap[i]->deadline < INT64_MAX - ms)
+			t->heap[i]->deadline += ms;
+}
+
 struct obi_call *obi_calls_drain(struct obi_calls *t)
 {
 	struct obi_call *list = NULL;

@@ -245,6 +245,7 @@ void ob_conn_close(ob_conn *c, int flush_ms)
 	c->closed = true;
 	obi_calls_fail_all(c, ECANCELED);
 	obi_calls_fini(&c->calls);
+	obi_hold_fini(c);
 	obi_sendq_clear(&c->sendq);
 	if (c->hs.answer)
 		ob__hello__free_unpacked(c->hs.answer, NULL);

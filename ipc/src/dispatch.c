@@ -59,10 +59,27 @@ static void deliver(struct ob_conn *c, const Ob__Envelope *env)
 		c->cbs.on_message(c->arg, c, env);
 }
 
-/* The one dispatch switch: what the connection consumes itself, and what
- * goes on to on_message. */
-static void dispatch(struct ob_conn *c, Ob__Envelope *env)
+/* Replies, requests and events wait while the connection is held
+ * (hold.c); the connection's own traffic never does. */
+static bool held_back(struct ob_conn *c, Ob__Envelope *env)
 {
+	switch (env->body_case) {
+	case OB__ENVELOPE__BODY_PING:
+	case OB__ENVELOPE__BODY_PONG:
+	case OB__ENVELOPE__BODY_HELLO:
+	case OB__ENVELOPE__BODY_GOODBYE:
+		return false;
+	default:
+		return obi_hold_keep(c, env);
+	}
+}
+
+/* The one dispatch switch: what the connection consumes itself, and what
+ * goes on to on_message. Takes ownership of env. */
+void obi_dispatch(struct ob_conn *c, Ob__Envelope *env)
+{
+	if (held_back(c, env))
+		return;
 	switch (env->body_case) {
 	case OB__ENVELOPE__BODY_PING:
 		obi_hb_ping_received(c, env->ping);
@@ -96,6 +113,7 @@ static void dispatch(struct ob_conn *c, Ob__Envelope *env)
 		deliver(c, env);
 		break;
 	}
+	ob__envelope__free_unpacked(env, NULL);
 }
 
 int obi_receive_frame(struct ob_conn *c, const void *data, size_t len)
@@ -121,7 +139,6 @@ int obi_receive_frame(struct ob_conn *c, const void *data, size_t len)
 	/* Only a valid envelope proves the peer is alive and speaking our
 	 * protocol; garbage does not revive a dead peer. */
 	obi_hb_frame_received(c, env, ob_now_ms());
-	dispatch(c, env);
-	ob__envelope__free_unpacked(env, NULL);
+	obi_dispatch(c, env);
 	return 1;
 }

@@ -80,6 +80,8 @@ struct obi_call *obi_calls_take(struct obi_calls *t, uint64_t id);
 struct obi_call *obi_calls_take_expired(struct obi_calls *t, int64_t now);
 /* The earliest deadline, or INT64_MAX. */
 int64_t obi_calls_next_deadline(const struct obi_calls *t);
+/* Push every deadline back by ms (the heap order is unchanged). */
+void obi_calls_shift(struct obi_calls *t, int64_t ms);
 /* Empties the table and returns its calls as a list linked by next. */
 struct obi_call *obi_calls_drain(struct obi_calls *t);
 
@@ -294,6 +296,14 @@ struct ob_conn {
 	struct obi_auth auth;
 
 	struct ob_conn_stats st;
+
+	/* hold.c: envelopes held back by ob_conn_hold, in arrival order. */
+	bool held;
+	struct {
+		Ob__Envelope **q;
+		uint32_t len, cap;
+		int64_t since;    /* ob_now_ms when the hold began */
+	} hold;
 };
 
 /* ---------------------------------------------------------------- dispatch.c */
@@ -307,6 +317,16 @@ void obi_drop(struct ob_conn *c, const char *fmt, ...) __attribute__((format(pri
 /* Whether the n-th event of a kind is worth a log line: the first ten,
  * then powers of two, so a flood cannot fill the log. */
 bool obi_worth_logging(uint64_t n);
+
+/* Dispatch one unpacked envelope; takes ownership of env (dispatch.c). */
+void obi_dispatch(struct ob_conn *c, Ob__Envelope *env);
+
+/* ------------------------------------------------------------------ hold.c */
+
+/* While held: keep env (taking ownership) and return true. */
+bool obi_hold_keep(struct ob_conn *c, Ob__Envelope *env);
+/* Free what is still held (close). */
+void obi_hold_fini(struct ob_conn *c);
 
 /* -------------------------------------------------------------- requests.c */
 

@@ -54,7 +54,7 @@ int ob_conn_timeout(ob_conn *c)
 
 	if (!obi_usable(c))
 		return -1;
-	due = obi_calls_next_deadline(&c->calls);
+	due = c->held ? INT64_MAX : obi_calls_next_deadline(&c->calls);
 	hb = obi_hb_next_due(c);
 	if (hb < due)
 		due = hb;
@@ -104,7 +104,8 @@ int ob_conn_process(ob_conn *c)
 	if (dispatched < 0)
 		return dispatched;
 	now = ob_now_ms();
-	obi_calls_expire(c, now);
+	if (!c->held) /* deadlines stand still while held */
+		obi_calls_expire(c, now);
 	obi_hb_tick(c, now);
 	/* Last: it may replace the socket (a listener dropping a peer). */
 	obi_auth_tick(c, now);

@@ -383,6 +383,60 @@ static bool two_events(void *arg)
 	return c->n_events >= 2;
 }
 
+static bool never(void *arg)
+{
+	(void)arg;
+	return false;
+}
+
+/* ob_conn_hold: replies and events wait, deadlines stand still; release
+ * delivers them in order. */
+static void test_hold(void **state)
+{
+	struct fixture *f = *state;
+	struct slot slot = {0};
+	struct tu_read_req r;
+	struct ob_conn_stats st;
+	Ob__Event ev = OB__EVENT__INIT;
+	Ob__DisplayVsync vs = OB__DISPLAY_VSYNC__INIT;
+	uint64_t id;
+
+	assert_int_equal(ob_conn_hold(NULL, true), -EINVAL);
+	assert_int_equal(ob_conn_hold(f->cli.conn, true), 0);
+	assert_int_equal(ob_conn_hold(f->cli.conn, true), 0); /* twice is once */
+	f->srv.auto_reply = true;
+	tu_read_req_init(&r, 3, 64);
+	r.req.deadline_ms = 100;
+	assert_int_equal(ob_conn_call(f->cli.conn, &r.req, on_reply, &slot, &id), 0);
+	vs.frame = 9;
+	ev.event_case = OB__EVENT__EVENT_VSYNC;
+	ev.vsync = &vs;
+	assert_int_equal(ob_conn_event(f->srv.conn, &ev), 0);
+
+	/* Well past the deadline: the reply and the event arrive and wait. */
+	assert_false(tu_pump2(f->cli.conn, f->srv.conn, never, NULL, 400));
+	assert_int_equal(f->srv.n_requests, 1);
+	assert_int_equal(slot.calls, 0);
+	assert_int_equal(f->cli.n_events, 0);
+	assert_int_equal(ob_conn_timeout(f->cli.conn) == 0, false); /* no deadline due */
+	ob_conn_get_stats(f->cli.conn, &st);
+	assert_int_equal(st.timeouts, 0);
+	assert_int_equal(st.in_flight, 1);
+	assert_true(st.up);
+
+	/* Released: both delivered now, the reply with its data. */
+	assert_int_equal(ob_conn_hold(f->cli.conn, false), 0);
+	assert_int_equal(f->cli.n_events, 1);
+	assert_int_equal(f->cli.event_values[0], 9);
+	assert_int_equal(slot.calls, 1);
+	assert_int_equal(slot.status, 0);
+	assert_int_equal(slot.reply_id, id);
+	assert_memory_equal(slot.data, "hello", 5);
+	ob_conn_get_stats(f->cli.conn, &st);
+	assert_int_equal(st.timeouts, 0);
+	assert_int_equal(st.in_flight, 0);
+}
+
 static void test_events(void **state)
 {
 	struct fixture *f = *state;
@@ -520,6 +574,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipelined_shuffled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_expires, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_posted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),

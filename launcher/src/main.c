@@ -57,6 +57,8 @@ void obl_usage_run(FILE *f)
 		"  --trace-time           prefix trace lines with seconds since the start\n"
 		"  --trace-durations      end trace lines with the call's time in ms\n"
 		"  --stats                print IPC statistics at exit (CPU host)\n"
+		"  -g, --gdb [HOST:]PORT  start the program stopped and wait for gdb on\n"
+		"                         localhost:PORT (or HOST:PORT); docs/debugging.md\n"
 		"  --heap-max SIZE        guest heap limit, like 64M (CPU host)\n"
 		"  --stack SIZE           guest main stack size, like 1M (CPU host)\n"
 		"  --key FILE             shared key for tcp:// plugins (outboard-keygen)\n"

@@ -149,6 +149,7 @@ void obl_options_free(struct obl_options *o)
 	free(o->config_path);
 	free(o->run.trace);
 	free(o->run.trace_file);
+	free(o->run.gdb);
 	free(o->run.heap_max);
 	free(o->run.stack);
 	free(o->run.key);
@@ -234,6 +235,7 @@ enum {
 	OPT_TIME_LIMIT,
 	OPT_ENV,
 	OPT_UNSET_ENV,
+	OPT_GDB = 'g',
 };
 
 static const struct option long_options[] = {
@@ -266,6 +268,7 @@ static const struct option long_options[] = {
 	{ "time-limit", required_argument, NULL, OPT_TIME_LIMIT },
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "unset-env", required_argument, NULL, OPT_UNSET_ENV },
+	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -277,6 +280,18 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
+}
+
+/* --gdb PORT or HOST:PORT: the port is checked here, the host by the CPU
+ * host when it binds (docs/debugging.md). */
+static bool gdb_addr_ok(const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+	const char *port = colon ? colon + 1 : arg;
+	char *end;
+	errno = 0;
+	long v = strtol(port, &end, 10);
+	return *port && !*end && !errno && v >= 0 && v <= 65535 && colon != arg;
 }
 
 /* Replace *slot with a copy of value. */
@@ -431,6 +446,11 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 			return fail(err, errlen, "--trace: %s", why);
 		return set_str(&o->run.trace, arg);
 	}
+	case OPT_GDB:
+		if (!gdb_addr_ok(arg))
+			return fail(err, errlen, "--gdb: '%s' is not PORT or HOST:PORT "
+				    "(PORT 0-65535)", arg);
+		return set_str(&o->run.gdb, arg);
 	case OPT_STATS:
 		o->run.stats = 1;
 		return 0;
@@ -516,7 +536,7 @@ int obl_parse_run_args(int argc, char **argv, struct obl_options *o, char *err,
 	optind = 0;
 	opterr = 0;
 	for (;;) {
-		int opt = getopt_long(argc, argv, "+:hv", long_options, NULL);
+		int opt = getopt_long(argc, argv, "+:hvg:", long_options, NULL);
 		if (opt == -1)
 			break;
 		if (opt == '?') {

@@ -97,6 +97,7 @@ struct obl_run_conf {
 	 * [env] entries, then --env and --unset-env (obl_env_resolve). */
 	struct obl_env_op *env;
 	size_t n_env;
+	char *gdb;      /* --gdb [HOST:]PORT / -g PORT for the CPU host; NULL = none */
 };
 
 /* Where the default png and wav backends write, under the current

@@ -512,6 +512,10 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, "--trace-durations");
 	if (o->run.stats == 1)
 		obl_strv_add(&argv, "--stats");
+	if (o->run.gdb) {
+		obl_strv_add(&argv, "--gdb");
+		obl_strv_add(&argv, o->run.gdb);
+	}
 	if (o->run.heap_max) {
 		obl_strv_add(&argv, "--heap-max");
 		obl_strv_add(&argv, o->run.heap_max);

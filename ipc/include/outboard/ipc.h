@@ -233,6 +233,17 @@ int ob_conn_timeout(ob_conn *conn);
 int ob_conn_process(ob_conn *conn);
 
 /*
+ * Hold (hold true) or release a connection. While held, ob_conn_process
+ * still receives, answers Pings and sends heartbeats, but replies,
+ * requests and events wait in arrival order and call deadlines stand
+ * still; releasing delivers what waited, in order (from this call), and
+ * pushes every deadline back by the time held. The CPU host holds its
+ * plugins while a debugger has the guest stopped. 0, -EINVAL or
+ * -ENOTCONN.
+ */
+int ob_conn_hold(ob_conn *conn, bool hold);
+
+/*
  * Blocking helper for simple loops (tests, launcher): poll and process for
  * up to timeout_ms (-1: forever) or until *stop becomes true (stop may be
  * NULL; checked at least every 100 ms, so another thread may set it).
