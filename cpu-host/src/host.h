@@ -28,6 +28,7 @@ struct obh_sched;
 struct obh_semihost;
 struct obh_events;
 struct obh_timer;
+struct obh_fcache;
 
 /* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
 #define OBH_EXIT_DEADLOCK 124
@@ -63,6 +64,7 @@ struct obh_options {
 	int plugin_timeout_ms;          /* handshake bound */
 	int call_timeout_ms;            /* deadline of blocking domain calls, 0 = none */
 	int time_limit_ms;              /* end the run after this long, 0 = none */
+	uint64_t fs_cache;              /* file cache bytes (--fs-cache), 0 = off */
 };
 
 /* A fault that ends the run (fault.c). */
@@ -85,6 +87,7 @@ struct obh_host {
 	struct obh_semihost *semihost;
 	struct obh_events *events;      /* the guest's event queue (events.h) */
 	struct obh_timer *timers;       /* running guest timers (upcall.h) */
+	struct obh_fcache *fcache;      /* read-ahead, write-behind (fcache.h); NULL: off */
 	struct obh_options opts;
 
 	uint32_t tls_slot;              /* guest address, 0 = unbound */
@@ -100,6 +103,7 @@ struct obh_host {
 	bool slicing;                   /* the block hook is installed (engine.c) */
 	bool want_slicing;              /* upcalls need it: install between slices */
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
+	uint64_t fcache_lost;           /* written bytes the file cache could not deliver */
 
 	FILE *trace_out;
 	int64_t start_ns;               /* when the guest started */

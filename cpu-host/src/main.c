@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fcache.h"
 #include "host.h"
 #include "outboard/log.h"
 #include "setup.h"
@@ -34,6 +35,8 @@ static void usage(FILE *out)
 		"  --call-timeout MS     deadline of each blocking device call (default none)\n"
 		"  --time-limit MS       stop the program after this long (exit status 142)\n"
 		"  --log-level LEVEL     error, guest, stub, warn, info, debug\n"
+		"  --fs-cache SIZE       file cache: read-ahead, write-behind (default 64M;\n"
+		"                        0 turns it off; at least 256K otherwise)\n"
 		"  --help, --version\n\n"
 		"Exit status: the guest's; 128+signal for a guest fault; %d for a deadlock;\n"
 		"%d when the program cannot be started; %d past --time-limit.\n",
@@ -57,6 +60,20 @@ static int parse_size(const char *s, uint32_t *out)
 	if (*end || v == 0 || v > 0x7fffffffull)
 		return -EINVAL;
 	*out = (uint32_t)v;
+	return 0;
+}
+
+/* --fs-cache: 0 (off) or a size of at least four blocks. */
+static int parse_cache_size(const char *s, uint64_t *out)
+{
+	uint32_t v;
+	if (strcmp(s, "0") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (parse_size(s, &v) || v < (256u << 10))
+		return -EINVAL;
+	*out = v;
 	return 0;
 }
 
@@ -91,7 +108,7 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 
 enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
        OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
-       OPT_KEY };
+       OPT_KEY, OPT_FS_CACHE };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
@@ -107,6 +124,7 @@ static const struct option long_opts[] = {
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "time-limit", required_argument, NULL, OPT_TIME_LIMIT },
 	{ "key", required_argument, NULL, OPT_KEY },
+	{ "fs-cache", required_argument, NULL, OPT_FS_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -114,7 +132,7 @@ static const struct option long_opts[] = {
 static int parse_args(int argc, char **argv, struct obh_options *o)
 {
 	*o = (struct obh_options){ .heap_max = DEFAULT_HEAP_MAX, .main_stack = DEFAULT_STACK,
-				   .plugin_timeout_ms = 10000 };
+				   .plugin_timeout_ms = 10000, .fs_cache = OBH_FC_DEFAULT_LIMIT };
 	int c, err = 0;
 	enum ob_log_level level;
 	/* '+': stop at the program name; its own options belong to the guest. */
@@ -130,6 +148,7 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 		case OPT_PLUGIN_TIMEOUT: err = parse_ms(optarg, &o->plugin_timeout_ms); break;
 		case OPT_CALL_TIMEOUT: err = parse_ms(optarg, &o->call_timeout_ms); break;
 		case OPT_TIME_LIMIT: err = parse_ms(optarg, &o->time_limit_ms); break;
+		case OPT_FS_CACHE: err = parse_cache_size(optarg, &o->fs_cache); break;
 		case OPT_LOG:
 			err = ob_log_parse_level(optarg, &level);
 			if (!err)
@@ -174,5 +193,8 @@ int main(int argc, char **argv)
 	else
 		status = OBH_EXIT_HOST_ERROR;
 	obh_teardown(&h);
+	/* Data the guest was told it wrote did not reach the plugin (logged). */
+	if (h.fcache_lost && status == 0)
+		status = OBH_EXIT_HOST_ERROR;
 	return status;
 }

@@ -11,6 +11,7 @@
 
 #include "engine.h"
 #include "events.h"
+#include "fcache.h"
 #include "fdtable.h"
 #include "kernel/kobjs.h"
 #include "kernel/thread.h"
@@ -169,6 +170,8 @@ int obh_setup_image(struct obh_host *h, const uint8_t *data, size_t len)
 		goto out;
 	if ((err = obh_router_create(h, &h->router)))
 		goto out;
+	if ((err = obh_fcache_create(h)))
+		goto out;
 	if ((err = load_image(h, data, len, &img)))
 		goto out;
 	err = obh_mem_heap_init(h->mem, obh_image_heap_start(&img), h->opts.heap_max);
@@ -196,11 +199,16 @@ out:
 void obh_teardown(struct obh_host *h)
 {
 	obh_preempt_destroy(h->preempt);
+	if (h->router)
+		h->fcache_lost = obh_fcache_drain(h);
 	if (h->opts.stats && h->router)
 		obh_router_print_stats(h->router, stderr);
+	if (h->opts.stats)
+		obh_fcache_print_stats(h, stderr);
 	/* The router first: closing it completes calls whose threads still exist. */
 	h->exiting = true;
 	obh_router_destroy(h->router);
+	obh_fcache_destroy(h);
 	obh_semihost_fini(h);
 	obh_sched_destroy(h->sched);
 	obh_kobjs_destroy(h->kobjs);

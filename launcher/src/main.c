@@ -56,6 +56,7 @@ void obl_usage_run(FILE *f)
 		"  --heap-max SIZE        guest heap limit (CPU host)\n"
 		"  --stack SIZE           guest main stack size (CPU host)\n"
 		"  --key FILE             shared key for tcp:// plugins (outboard-keygen)\n"
+		"  --fs-cache SIZE        file cache of the CPU host (64M; 0: off)\n"
 		"  -h, --help             this text\n"
 		"  --version              the version\n"
 		"\n"

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* getopt_long */
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -147,6 +148,7 @@ void obl_options_free(struct obl_options *o)
 	free(o->run.trace);
 	free(o->run.heap_max);
 	free(o->run.stack);
+	free(o->run.fs_cache);
 	free(o->run.key);
 	free(o->run.out);
 	free(o->run.screen);
@@ -220,6 +222,7 @@ enum {
 	OPT_SCREEN,
 	OPT_RESTART_MAX,
 	OPT_RESTART_WINDOW,
+	OPT_FS_CACHE,
 };
 
 static const struct option long_options[] = {
@@ -244,6 +247,7 @@ static const struct option long_options[] = {
 	{ "screen", required_argument, NULL, OPT_SCREEN },
 	{ "restart-max", required_argument, NULL, OPT_RESTART_MAX },
 	{ "restart-window", required_argument, NULL, OPT_RESTART_WINDOW },
+	{ "fs-cache", required_argument, NULL, OPT_FS_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -404,6 +408,11 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 			return fail(err, errlen, "--restart-window wants seconds (1 to %d), got '%s'",
 				    OBL_RESTART_WINDOW_LIMIT_S, arg);
 		return 0;
+	case OPT_FS_CACHE:
+		if (obl_fs_cache_parse(arg) < 0)
+			return fail(err, errlen, "--fs-cache wants 0 (off) or a size of at least "
+				    "256K such as 64M, got '%s'", arg);
+		return set_str(&o->run.fs_cache, arg);
 	default:
 		return fail(err, errlen, "internal: unhandled option %d", opt);
 	}
@@ -480,9 +489,30 @@ void obl_options_merge(struct obl_options *cli, struct obl_options *file)
 	take_str(&cli->run.trace, &file->run.trace);
 	take_str(&cli->run.heap_max, &file->run.heap_max);
 	take_str(&cli->run.stack, &file->run.stack);
+	take_str(&cli->run.fs_cache, &file->run.fs_cache);
 	take_str(&cli->run.key, &file->run.key);
 	take_str(&cli->run.out, &file->run.out);
 	take_str(&cli->run.screen, &file->run.screen);
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
 		merge_domain(&cli->dom[d], &file->dom[d]);
+}
+
+int obl_fs_cache_parse(const char *value)
+{
+	char *end;
+	if (strcmp(value, "0") == 0)
+		return 0;
+	if (!isdigit((unsigned char)value[0]))
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(value, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	default: break;
+	}
+	if (errno || *end || v < (256u << 10) || v > 0x7fffffffull)
+		return -EINVAL;
+	return 0;
 }

@@ -463,6 +463,10 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, "--key");
 		obl_strv_add(&argv, o->run.key);
 	}
+	if (o->run.fs_cache) {
+		obl_strv_add(&argv, "--fs-cache");
+		obl_strv_add(&argv, o->run.fs_cache);
+	}
 	obl_strv_add(&argv, "--");
 	for (int i = 0; i < o->guest_argc; i++)
 		obl_strv_add(&argv, o->guest_argv[i]);
