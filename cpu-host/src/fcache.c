@@ -523,6 +523,14 @@ int64_t obh_fcache_call(struct obh_host *h, struct obh_thread *t, const struct o
 			bool free_result_arg)
 {
 	struct obh_fcache *fc = h->fcache;
+	enum obh_domain_state st = obh_router_state(h->router, OBH_DOMAIN_FS);
+	if (st == OBH_DOMAIN_FAILED || st == OBH_DOMAIN_LOST) {
+		/* Gone for good: every call says so (ENODEV, EIO), as without a
+		 * cache; what it still held is lost and was reported. */
+		if (c->num == OB__REQUEST__CALL_FS_CLOSE)
+			fd_detach(fc, v[0]);
+		return OBH_FC_PASS;
+	}
 	struct obhf_op probe = { .t = t, .c = c, .load_seq = fc->s.load_seq };
 	memcpy(probe.v, v, sizeof(probe.v));
 	memcpy(probe.str, str, sizeof(probe.str));
