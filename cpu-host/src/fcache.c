@@ -144,10 +144,12 @@ static int64_t abi(int host_errno)
 static int64_t take_error(struct obh_fc_file *f)
 {
 	int err = f->err ? f->err : f->rerr;
-	if (f->err)
+	if (f->err) {
 		f->err = 0;
-	else
+		f->unreported = 0;
+	} else {
 		f->rerr = 0;
+	}
 	return err ? abi(err) : 0;
 }
 
@@ -377,7 +379,11 @@ static int64_t do_close(struct obh_fcache *fc, struct obhf_fd *cf, const struct 
 	struct obh_fc_file *f = cf->file;
 	if (settle(fc, f))
 		return WAIT;
-	int64_t r = f->err ? take_error(f) : 0;
+	int64_t r = f->close_err ? abi(f->close_err) : 0;
+	if (f->err) {
+		f->err = 0;
+		f->unreported = 0;
+	}
 	fd_detach(fc, op->v[0]);
 	return r ? r : OBH_FC_PASS;
 }

@@ -218,6 +218,9 @@ static void write_failed(struct obh_fcache *fc, struct obh_fc_wreq *w, int err)
 {
 	if (!w->file->err)
 		w->file->err = err;
+	if (!w->file->close_err)
+		w->file->close_err = err;
+	w->file->unreported += w->len;
 	fc->s.st.wb_errors++;
 	OB_WARN(CAT, "a write-behind of %u bytes at %lld to %s failed: %s; the guest is told "
 		     "at its next call on the file", w->len, (long long)w->offset,
@@ -390,9 +393,11 @@ uint64_t obh_fcache_drain(struct obh_host *h)
 		lost += f->bytes_in_flight;
 		for (struct obh_fc_wreq *w = f->replay; w; w = w->next)
 			lost += w->len;
-		if (f->err && f->refs) /* never reported: the guest did not close it */
-			OB_ERROR(CAT, "%s: written data was lost: %s", f->path ? f->path : "a file",
-				 strerror(f->err));
+		if (f->unreported) /* the guest made no call on the file after it failed */
+			OB_ERROR(CAT, "%s: %llu bytes written by the guest were lost: %s",
+				 f->path ? f->path : "an unlinked file",
+				 (unsigned long long)f->unreported, strerror(f->err));
+		lost += f->unreported;
 	}
 	if (lost)
 		OB_ERROR(CAT, "%llu bytes written by the guest could not be sent to the fs plugin",

@@ -44,6 +44,8 @@ struct obh_fc_file {
 	int64_t eof_hint;           /* end of file seen by the last short read; -1 none */
 	uint64_t eof_seq;           /* the load_seq of the load that saw it */
 	int err;                    /* write-behind error (host errno) not yet reported */
+	int close_err;              /* the first one: every close reports it */
+	uint64_t unreported;        /* bytes failed while err waits for a call */
 	unsigned writes_in_flight;
 	uint64_t bytes_in_flight;
 	struct obh_fc_wreq *replay; /* failed writes waiting for the restarted plugin */
