@@ -225,11 +225,13 @@ static int64_t read_range(struct obh_fcache *fc, struct obhf_fd *cf, const struc
 			obhf_flush_block(fc, b); /* the plugin merges it; read after it */
 			b = NULL;
 		}
-		if (!b && !done && f->eof_hint >= 0 && at >= f->eof_hint &&
-		    f->eof_seq > op->load_seq)
-			return 0; /* this call asked, and the file ends before it */
-		if (!b)
-			return done ? done : miss(fc, cf, i, ra);
+		if (!b && f->eof_hint >= 0 && at >= f->eof_hint && f->eof_seq > op->load_seq)
+			return done; /* this call asked, and the file ends here */
+		if (!b) {
+			/* Wait for the rest: the call is tried again from its start. */
+			int64_t r = miss(fc, cf, i, ra);
+			return r == WAIT || !done ? r : done;
+		}
 		uint32_t top = b->partial ? b->dhi : b->valid;
 		if (lo >= top) {
 			/* At the end of file as last seen: ask again (it may have grown),

@@ -103,6 +103,12 @@ static void two_fds(void)
 	check("read_appended_bytes", memcmp(got, "0123APP", 7) == 0, "bytes");
 	check_eq("close_append", ob_close(a), 0);
 
+	/* Nothing cached (a truncate to the same size drops it all): a read
+	 * across two blocks that are both loaded for it is still whole. */
+	check_eq("same_size_truncate", ob_ftruncate(w, BIG + 108), 0);
+	check_eq("read_across_blocks", ob_pread(r, got, 200, 65536 - 100), 200);
+	check("read_across_blocks_bytes", memcmp(got, big + 65536 - 100, 200) == 0, "bytes");
+
 	/* Truncate: every fd sees the new size and no old bytes. */
 	check_eq("ftruncate", ob_ftruncate(w, 1000), 0);
 	check_eq("size_after_truncate", file_size(r), 1000);
