@@ -168,7 +168,11 @@ static int64_t settle(struct obh_fcache *fc, struct obh_fc_file *f)
 static void read_ahead(struct obh_fcache *fc, struct obh_fc_file *f, int64_t from, uint32_t len)
 {
 	int64_t end = from + len;
-	if (f->eof_hint >= 0 && end > f->eof_hint)
+	bool at_eof = f->eof_hint >= 0 && end >= f->eof_hint;
+	/* Whole runs only: as the window slides 4 KiB at a time, sending each
+	 * block as it enters would make one request per block. */
+	unsigned want = len / OBH_FC_BLOCK < OBHF_RUN_BLOCKS ? len / OBH_FC_BLOCK : OBHF_RUN_BLOCKS;
+	if (at_eof)
 		end = f->eof_hint;
 	for (int64_t i = from / OBH_FC_BLOCK; i * OBH_FC_BLOCK < end;) {
 		if (obh_fc_block_find(&fc->s, f, i)) {
@@ -179,6 +183,8 @@ static void read_ahead(struct obh_fcache *fc, struct obh_fc_file *f, int64_t fro
 		while (run < OBHF_RUN_BLOCKS && (i + run) * OBH_FC_BLOCK < end &&
 		       !obh_fc_block_find(&fc->s, f, i + run))
 			run++;
+		if (run < want && (i + run) * OBH_FC_BLOCK >= end && !at_eof)
+			return; /* the rest when the window has moved on */
 		if (obhf_load(fc, f, i, run, true))
 			return; /* no memory for more, or the plugin is away */
 		i += run;
