@@ -66,14 +66,15 @@ void obh_fcache_print_stats(const struct obh_host *h, FILE *out)
 		"outboard-cpu: stats fs-cache: limit=%llu peak=%llu hits=%llu misses=%llu "
 		"readahead=%llu readahead_used=%llu readahead_wasted=%llu writebehind=%llu "
 		"writebehind_requests=%llu replayed=%llu write_errors=%llu evictions=%llu "
-		"rtt_us=%lld\n",
+		"rtt_us=%lld served=%llu requests=%llu\n",
 		(unsigned long long)fc->s.limit, (unsigned long long)st->peak_bytes,
 		(unsigned long long)st->hits, (unsigned long long)st->misses,
 		(unsigned long long)st->ra_bytes, (unsigned long long)st->ra_used,
 		(unsigned long long)st->ra_wasted, (unsigned long long)st->wb_bytes,
 		(unsigned long long)st->wb_writes, (unsigned long long)st->wb_replayed,
 		(unsigned long long)st->wb_errors, (unsigned long long)st->evictions,
-		(long long)(fc->rtt_ns / 1000));
+		(long long)(fc->rtt_ns / 1000), (unsigned long long)st->served,
+		(unsigned long long)st->sent);
 }
 
 /* ---- fds and files ---- */
@@ -393,7 +394,12 @@ static int64_t do_close(struct obh_fcache *fc, struct obhf_fd *cf, const struct 
 		f->unreported = 0;
 	}
 	fd_detach(fc, op->v[0]);
-	return r ? r : OBH_FC_PASS;
+	if (!r)
+		return OBH_FC_PASS;
+	const struct obh_fd *e = obh_fd_get(fc->h->fds, (int32_t)op->v[0]);
+	if (e)
+		obhf_send_close(fc, e->remote); /* the guest's answer is the error */
+	return r;
 }
 
 /* Path calls: the file's writes first; then its cached blocks go. */
@@ -487,6 +493,8 @@ static void op_free(struct obhf_op *op)
 static void conclude(struct obh_fcache *fc, struct obhf_op *op, int64_t r0)
 {
 	struct obh_host *h = fc->h;
+	if (r0 != OBH_FC_PASS)
+		fc->s.st.served++;
 	if (r0 == OBH_FC_PASS) {
 		r0 = obh_remote_call(h, op->t, op->c, op->v, op->str, op->result, op->result_arg,
 				     op->free_result_arg);
@@ -553,6 +561,8 @@ int64_t obh_fcache_call(struct obh_host *h, struct obh_thread *t, const struct o
 	if (r0 != WAIT) {
 		if (read && r0 >= 0 && r0 != OBH_FC_PASS)
 			fc->s.st.hits++;
+		if (r0 != OBH_FC_PASS)
+			fc->s.st.served++;
 		if (c->num == OB__REQUEST__CALL_FS_CLOSE && r0 != OBH_FC_PASS)
 			obh_fd_release(h->fds, (int32_t)v[0]);
 		return r0;

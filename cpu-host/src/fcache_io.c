@@ -102,6 +102,10 @@ static void on_load(void *arg, int status, const Ob__Reply *rep)
 	struct obh_fc_store *s = &fc->s;
 	struct obh_fc_file *f = l->file;
 	fc->h->pending_calls--;
+	if (fc->closing) { /* the router is closing: the store goes next */
+		free(l);
+		return;
+	}
 	bool ok = rep && !rep->status && rep->result_case == OB__REPLY__RESULT_FS_PREAD &&
 		  f->gen == l->gen;
 	size_t got = ok ? rep->fs_pread->buf.len : 0;
@@ -195,7 +199,29 @@ int obhf_load(struct obh_fcache *fc, struct obh_fc_file *f, int64_t first, unsig
 		return err == -ENOMEM ? -EAGAIN : err;
 	}
 	fc->h->pending_calls++;
+	s->st.sent++;
 	return 0;
+}
+
+static void on_close(void *arg, int status, const Ob__Reply *rep)
+{
+	struct obh_fcache *fc = arg;
+	(void)status;
+	(void)rep; /* the guest already has its answer: the write-behind error */
+	fc->h->pending_calls--;
+}
+
+void obhf_send_close(struct obh_fcache *fc, uint32_t fd)
+{
+	Ob__Request req = OB__REQUEST__INIT;
+	Ob__FsClose cl = OB__FS_CLOSE__INIT;
+	cl.fd = fd;
+	req.call_case = OB__REQUEST__CALL_FS_CLOSE;
+	req.fs_close = &cl;
+	if (obh_router_call(fc->h->router, OBH_DOMAIN_FS, &req, on_close, fc, NULL) == 0) {
+		fc->h->pending_calls++;
+		fc->s.st.sent++;
+	} /* else the plugin is gone, and its handles with it */
 }
 
 /* ---- write-behind ---- */
@@ -280,6 +306,10 @@ static void on_write(void *arg, int status, const Ob__Reply *rep)
 	fc->h->pending_calls--;
 	f->writes_in_flight--;
 	f->bytes_in_flight -= w->len;
+	if (fc->closing) { /* counted as lost by the drain */
+		wreq_free(fc, w);
+		return;
+	}
 	if (rep && !rep->status && rep->result_case == OB__REPLY__RESULT_FS_PWRITE &&
 	    rep->fs_pwrite->ret == (int64_t)w->len)
 		wreq_free(fc, w);
@@ -326,6 +356,7 @@ static void send_write(struct obh_fcache *fc, struct obh_fc_wreq *w)
 	}
 	fc->h->pending_calls++;
 	fc->s.st.wb_writes++;
+	fc->s.st.sent++;
 	w->file->writes_in_flight++;
 	w->file->bytes_in_flight += w->len;
 }
@@ -402,5 +433,6 @@ uint64_t obh_fcache_drain(struct obh_host *h)
 	if (lost)
 		OB_ERROR(CAT, "%llu bytes written by the guest could not be sent to the fs plugin",
 			 (unsigned long long)lost);
+	fc->closing = true;
 	return lost;
 }

@@ -57,6 +57,7 @@ struct obh_fcache {
 	struct obhf_fd fds[OBH_MAX_FDS];
 	struct obhf_op *waiting;    /* parked calls, retried on every completion */
 	bool up_armed;              /* waiting for the fs plugin to come back */
+	bool closing;               /* drained: the router is being closed */
 	uint64_t write_seq;
 	int64_t rtt_ns;             /* smoothed round trip of loads */
 	uint64_t rtt_samples;
@@ -74,6 +75,8 @@ int obhf_load(struct obh_fcache *fc, struct obh_fc_file *f, int64_t first, unsig
 void obhf_flush_block(struct obh_fcache *fc, struct obh_fc_block *b);
 /* Send every dirty block of f (NULL: of every file). Returns how many. */
 unsigned obhf_flush_file(struct obh_fcache *fc, struct obh_fc_file *f);
+/* Close plugin handle fd for a guest close the cache answers itself. */
+void obhf_send_close(struct obh_fcache *fc, uint32_t fd);
 /* Whether f's writes are all confirmed (none dirty, in flight, replaying). */
 bool obhf_settled(const struct obh_fc_file *f);
 /* Wait for the fs domain to be up, then retry parked calls. */

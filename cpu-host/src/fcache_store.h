@@ -62,6 +62,8 @@ struct obh_fc_stats {
 	uint64_t wb_bytes, wb_writes;   /* guest bytes written behind; pwrites sent */
 	uint64_t wb_replayed, wb_errors; /* writes replayed after a restart; failed */
 	uint64_t evictions;
+	uint64_t served;                /* guest calls answered without going to the plugin */
+	uint64_t sent;                  /* requests the cache itself sent (loads, writes, closes) */
 	uint64_t peak_bytes;            /* most memory held at once */
 };
 

@@ -4,12 +4,14 @@
  *
  *   fcache_check coherence    two fds on one file, seeks, O_APPEND, files
  *                             that grow, truncate, rename and unlink
- *   fcache_check fill FILE N [nosync]
+ *   fcache_check fill FILE N [nosync|noclose]
  *                             N bytes in 4 KiB writes, then fsync and close:
  *                             prints every call that failed and
  *                             `fill: W writes ok, first error E at write K,
  *                             fsync R, close R` (E 0: none; fsync 0 when
- *                             nosync: not called)
+ *                             nosync: not called; noclose: exits with
+ *                             the file open, after `fill: W writes ok,
+ *                             first error E, not closed`)
  *
  * coherence prints `ok <check>` / `FAIL <check>: <why>` lines, then
  * `files: <n> checks, <m> failed`; exit 0 only when all passed. Run in an
@@ -160,6 +162,12 @@ static int fill(const char *path, long total, int sync)
 			at = (int)k;
 		}
 	}
+	if (sync < 0) {
+		/* Exit with everything still in the host's cache: the host must
+		 * deliver it before it exits. */
+		printf("fill: %ld writes ok, first error %d, not closed\n", ok, first);
+		return 0;
+	}
 	int s = sync ? ob_fsync(fd) : 0, c = ob_close(fd);
 	printf("fill: %ld writes ok, first error %d at write %d, fsync %d, close %d\n", ok, first,
 	       at, s, c);
@@ -170,7 +178,8 @@ int main(int argc, char **argv)
 {
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "fill") == 0)
 		return fill(argv[2], strtol(argv[3], NULL, 10),
-			    argc == 4 || strcmp(argv[4], "nosync") != 0);
+			    argc == 4 ? 1 : strcmp(argv[4], "noclose") == 0 ? -1
+				       : strcmp(argv[4], "nosync") != 0);
 	if (argc != 2 || strcmp(argv[1], "coherence") != 0) {
 		printf("usage: fcache_check coherence | fill FILE BYTES\n");
 		return 2;

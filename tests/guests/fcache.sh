@@ -6,6 +6,8 @@
 #   read, truncate, rename, unlink; on hostdir and mem, cache on and off;
 # - a write-behind that fails (fs-mem full: --max-bytes) reaches the guest
 #   at fsync and at close; with the cache off the write itself fails;
+# - a guest that exits with written data still in the host: it reaches the
+#   file before the run ends;
 # - a sequential read through a cache far smaller than the file: the same
 #   bytes, and --stats shows the limit held and read-ahead used;
 # - bad --fs-cache values are refused, on the command line and in the INI.
@@ -45,6 +47,15 @@ grep -Eq '^fill: [0-9]+ writes ok, first error (0|-28) at write -?[0-9]+, fsync 
 run_outboard full0 --config "$WORK/full.ini" $dev --fs-cache 0 "$chk" fill f.bin 400000
 grep -Eq '^fill: 25 writes ok, first error -28 at write 25, fsync 0, close 0$' \
 	"$WORK/full0.out" || { show full0; fail "without the cache the 26th write must fail"; }
+
+# A guest that exits without closing: the host delivers what it held.
+mkdir "$WORK/nc"
+# shellcheck disable=SC2086
+run_outboard noclose --fs "$WORK/nc" $dev "$chk" fill f.bin 300000 noclose
+expect_status noclose 0
+grep -qx 'fill: 74 writes ok, first error 0, not closed' "$WORK/noclose.out" || { show noclose; fail "fill noclose"; }
+[ "$(stat -c %s "$WORK/nc/f.bin")" -eq $((74 * 4096)) ] ||
+	fail "a guest exiting with the file open lost data: $(stat -c %s "$WORK/nc/f.bin") bytes"
 
 # 3 MB read in 4 KiB pieces through a 256 KiB cache.
 mkdir "$WORK/data"
