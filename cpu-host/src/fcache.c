@@ -232,7 +232,15 @@ static int64_t read_range(struct obh_fcache *fc, struct obhf_fd *cf, const struc
 			obhf_flush_block(fc, b); /* the plugin merges it; read after it */
 			b = NULL;
 		}
-		if (!b && f->eof_hint >= 0 && at >= f->eof_hint && f->eof_seq > op->load_seq)
+		bool past_end = b ? !b->partial && lo >= b->valid
+				  : f->eof_hint >= 0 && at >= f->eof_hint;
+		if (past_end && !obhf_settled(f)) {
+			/* Writes still in the host may extend the file (a hole reads as
+			 * zeros): the plugin's end counts once it has them. */
+			obhf_flush_file(fc, f);
+			return WAIT;
+		}
+		if (!b && past_end && f->eof_seq > op->load_seq)
 			return done; /* this call asked, and the file ends here */
 		if (!b) {
 			/* Wait for the rest: the call is tried again from its start. */
@@ -243,7 +251,7 @@ static int64_t read_range(struct obh_fcache *fc, struct obhf_fd *cf, const struc
 		if (lo >= top) {
 			/* At the end of file as last seen: ask again (it may have grown),
 			 * unless this call already waited for that answer. */
-			if (done || b->dlo != b->dhi || b->load_seq > op->load_seq)
+			if (done || b->load_seq > op->load_seq)
 				return done;
 			obh_fc_block_drop(s, b);
 			return miss(fc, cf, i, 0);

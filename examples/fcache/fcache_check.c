@@ -96,6 +96,17 @@ static void two_fds(void)
 		zeros &= got[i] == 0;
 	check("hole_is_zero", zeros && got[96] == 'Z', "hole bytes");
 
+	/* A write in the next block, still in the host: the bytes of this
+	 * block past the plugin's end of file read as zeros. */
+	check_eq("write_next_block", ob_pwrite(w, "N", 1, BIG + 70000), 1);
+	memset(got, 0xee, 200);
+	check_eq("read_far_hole", ob_pread(r, got, 100, BIG + 10000), 100);
+	zeros = 1;
+	for (int i = 0; i < 100; i++)
+		zeros &= got[i] == 0;
+	check("far_hole_is_zero", zeros, "hole bytes");
+	check_eq("truncate_back", ob_ftruncate(w, BIG + 101), 0);
+
 	/* O_APPEND lands at the end, after what is still behind. */
 	check_eq("write_more", ob_pwrite(w, "0123", 4, BIG + 101), 4);
 	int a = ob_open("c.bin", O_WRONLY | O_APPEND, 0);
