@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "fcache.h"
 #include "fdtable.h"
 #include "layout.h"
 #include "mem.h"
@@ -164,6 +165,11 @@ void obh_dispatch(struct obh_host *h, struct obh_thread *t, const struct obh_cal
 			free_strs(str);
 			return; /* the console owns result_arg now */
 		}
+	} else if (h->fcache && c->domain == OBH_DOMAIN_FS &&
+		   (r0 = obh_fcache_call(h, t, c, v, str, result, result_arg,
+					 free_result_arg)) != OBH_FC_PASS) {
+		if (r0 == OBH_BLOCKED)
+			return; /* the cache owns str and result_arg now */
 	} else {
 		r0 = obh_remote_call(h, t, c, v, str, result, result_arg, free_result_arg);
 		release_closed(h, c, v);

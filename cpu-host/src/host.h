@@ -32,6 +32,7 @@ struct obh_syms;
 struct obh_mounts;
 struct obh_console_in;
 struct obh_gdb;
+struct obh_fcache;
 
 /* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
 #define OBH_EXIT_DEADLOCK 124
@@ -81,6 +82,7 @@ struct obh_options {
 					 * NULL = empty. Owned array, strings in argv */
 	int n_env;
 	const char *gdb_addr;           /* --gdb [HOST:]PORT, or NULL (gdb/gdb.h) */
+	uint64_t fs_cache;              /* file cache bytes (--fs-cache), 0 = off */
 };
 
 /* A fault that ends the run (fault.c). */
@@ -106,6 +108,7 @@ struct obh_host {
 	struct obh_syms *syms;          /* the image's function names (loader/syms.h) */
 	struct obh_mounts *mounts;      /* the fs namespace (mounts.h) */
 	struct obh_console_in *console_in; /* readers waiting on stdin (console.h) */
+	struct obh_fcache *fcache;      /* read-ahead, write-behind (fcache.h); NULL: off */
 	struct obh_options opts;
 
 	uint32_t tls_slot;              /* guest address, 0 = unbound */
@@ -128,6 +131,7 @@ struct obh_host {
 		int64_t switch_ns;      /* spent installing and removing it (not retranslating) */
 	} slice;
 	unsigned pending_calls;         /* blocking domain calls sent, not yet answered */
+	uint64_t fcache_lost;           /* written bytes the file cache could not deliver */
 
 	struct obh_gdb *gdb;            /* the gdb stub, or NULL (gdb/gdb.h) */
 	FILE *trace_out;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gdb/gdb.h"
+#include "fcache.h"
 #include "host.h"
 #include "outboard/host_options.h"
 #include "outboard/log.h"
@@ -49,6 +50,8 @@ static void usage(FILE *out)
 		"  --gdb [HOST:]PORT, -g PORT\n"
 		"                        start stopped and wait for gdb (target remote) on\n"
 		"                        localhost:PORT, or HOST:PORT (docs/debugging.md)\n"
+		"  --fs-cache SIZE       file cache: read-ahead, write-behind (default 64M;\n"
+		"                        0 turns it off; at least 256K otherwise)\n"
 		"  --help, --version\n\n"
 		"Exit status: the guest's; 128+signal for a guest fault; %d for a deadlock;\n"
 		"%d when the program cannot be started; %d past --time-limit.\n",
@@ -81,6 +84,20 @@ static int env_set(struct obh_options *o, char *assignment)
 	o->env = grown;
 	o->env[o->n_env++] = assignment;
 	o->env[o->n_env] = NULL;
+	return 0;
+}
+
+/* --fs-cache: 0 (off) or a size of at least four blocks. */
+static int parse_cache_size(const char *s, uint64_t *out)
+{
+	uint32_t v;
+	if (strcmp(s, "0") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (ob_size_parse(s, &v) || v < (256u << 10))
+		return -EINVAL;
+	*out = v;
 	return 0;
 }
 
@@ -127,7 +144,7 @@ enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
        OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
        OPT_KEY, OPT_TRACE_FILE, OPT_TRACE_TIME, OPT_TRACE_DURATIONS, OPT_MOUNT, OPT_MOUNT_RO,
        OPT_ENV, OPT_UNSET_ENV,
-       OPT_GDB = 'g' };
+       OPT_FS_CACHE, OPT_GDB = 'g' };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
@@ -151,6 +168,7 @@ static const struct option long_opts[] = {
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "unset-env", required_argument, NULL, OPT_UNSET_ENV },
 	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "fs-cache", required_argument, NULL, OPT_FS_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -158,7 +176,7 @@ static const struct option long_opts[] = {
 static int parse_args(int argc, char **argv, struct obh_options *o)
 {
 	*o = (struct obh_options){ .heap_max = DEFAULT_HEAP_MAX, .main_stack = DEFAULT_STACK,
-				   .plugin_timeout_ms = 10000 };
+				   .plugin_timeout_ms = 10000, .fs_cache = OBH_FC_DEFAULT_LIMIT };
 	int c, err = 0;
 	enum ob_log_level level;
 	char bad[160];
@@ -197,6 +215,7 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 		case OPT_TIME_LIMIT: err = ob_ms_parse(optarg, &o->time_limit_ms); break;
 		case OPT_ENV: err = env_set(o, optarg); break;
 		case OPT_UNSET_ENV: err = env_unset(o, optarg); break;
+		case OPT_FS_CACHE: err = parse_cache_size(optarg, &o->fs_cache); break;
 		case OPT_LOG:
 			err = ob_log_parse_level(optarg, &level);
 			if (!err)
@@ -263,5 +282,8 @@ int main(int argc, char **argv)
 	if (h.trace_out && h.trace_out != stderr)
 		fclose(h.trace_out);
 	free(h.opts.env);
+	/* Data the guest was told it wrote did not reach the plugin (logged). */
+	if (h.fcache_lost && status == 0)
+		status = OBH_EXIT_HOST_ERROR;
 	return status;
 }

@@ -12,6 +12,7 @@
 #include "console.h"
 #include "engine.h"
 #include "events.h"
+#include "fcache.h"
 #include "fdtable.h"
 #include "kernel/kobjs.h"
 #include "mounts.h"
@@ -183,6 +184,8 @@ int obh_setup_image(struct obh_host *h, const uint8_t *data, size_t len)
 		goto out;
 	if ((err = obh_mounts_setup(h)) || (err = obh_router_create(h, &h->router)))
 		goto out;
+	if ((err = obh_fcache_create(h)))
+		goto out;
 	if ((err = load_image(h, data, len, &img)))
 		goto out;
 	err = obh_mem_heap_init(h->mem, obh_image_heap_start(&img), h->opts.heap_max);
@@ -212,12 +215,17 @@ void obh_teardown(struct obh_host *h)
 			(unsigned long long)h->slice.removals, (long long)(h->slice.switch_ns / 1000),
 			(unsigned long long)obh_preempt_count(h->preempt));
 	obh_preempt_destroy(h->preempt);
+	if (h->router)
+		h->fcache_lost = obh_fcache_drain(h);
 	if (h->opts.stats && h->router)
 		obh_router_print_stats(h->router, stderr);
+	if (h->opts.stats)
+		obh_fcache_print_stats(h, stderr);
 	/* The router first: closing it completes calls whose threads still exist. */
 	h->exiting = true;
 	obh_router_destroy(h->router);
 	obh_mounts_teardown(h);
+	obh_fcache_destroy(h);
 	obh_semihost_fini(h);
 	obh_console_fini(h);
 	obh_sched_destroy(h->sched);

@@ -13,8 +13,16 @@
  * pread (idempotent: the host retries it across restarts) and checks it.
  * Every few records it also reopens the file and checks an older record.
  *
+ * Beside it, FILE.bulk takes large buffered writes: every 10 records, 16 KiB
+ * of records (numbered on from 1) in 4 KiB write() calls, which the host's
+ * file cache holds back and sends in large writes, so plugin deaths land
+ * while it holds data the guest was told is written. Every such write must
+ * succeed (the host replays what a dead plugin took with it), the close
+ * must succeed, and at the end every bulk record is read back and checked.
+ *
  * Output: one line per failure, then
  *   records: N written, E EIO retries, V verified, X failures
+ *   bulk: B records written, W verified
  * and a last line listing nothing else; exit 0 only with no failure. Any
  * errno other than EIO (and ENOENT/EIO on reopen during a restart) is a
  * failure: calls must end in success or a clean errno.
@@ -43,6 +51,10 @@ struct record {
 _Static_assert(sizeof(struct record) == RECORD_SIZE, "record layout");
 
 static unsigned eio_retries, failures, verified;
+
+#define BULK_WRITE 4096u
+#define BULK_PER_ROUND 4u
+static uint32_t bulk_records, bulk_verified;
 
 /* FNV-1a over everything before crc. */
 static uint32_t checksum(const struct record *r)
@@ -138,6 +150,52 @@ static int stop_requested(const char *stopfile)
 	return r == 0;
 }
 
+/* One round of large buffered writes: BULK_PER_ROUND x 4 KiB of records. */
+static void bulk_round(int fd)
+{
+	static struct record chunk[BULK_WRITE / RECORD_SIZE];
+	for (unsigned w = 0; w < BULK_PER_ROUND; w++) {
+		for (unsigned i = 0; i < BULK_WRITE / RECORD_SIZE; i++)
+			make(&chunk[i], bulk_records + i + 1);
+		int n = ob_write(fd, chunk, BULK_WRITE);
+		if (n != (int)BULK_WRITE) {
+			fail("bulk write", bulk_records + 1, n);
+			return;
+		}
+		bulk_records += BULK_WRITE / RECORD_SIZE;
+	}
+}
+
+/* Every bulk record, read back in 4 KiB pieces and checked one by one. */
+static void bulk_verify(const char *path)
+{
+	static struct record chunk[BULK_WRITE / RECORD_SIZE];
+	int fd = open_log(path, O_RDONLY);
+	uint32_t seq = 1;
+	if (fd < 0)
+		return;
+	for (;;) {
+		int n = ob_read(fd, chunk, BULK_WRITE);
+		if (n < 0) {
+			fail("bulk read", seq, n);
+			break;
+		}
+		if (n == 0)
+			break;
+		for (int i = 0; i < n / (int)RECORD_SIZE; i++, seq++) {
+			struct record want;
+			make(&want, seq);
+			if (memcmp(&chunk[i], &want, RECORD_SIZE) != 0)
+				fail("bulk check", seq, -1);
+			else
+				bulk_verified++;
+		}
+	}
+	if (seq - 1 != bulk_records)
+		fail("bulk length", seq - 1, (int)bulk_records);
+	ob_close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3 && argc != 4) {
@@ -149,7 +207,14 @@ int main(int argc, char **argv)
 	int fd = open_log(path, O_RDWR | O_CREAT);
 	if (fd < 0)
 		return 1;
+	char bulk_path[200];
+	snprintf(bulk_path, sizeof(bulk_path), "%s.bulk", path);
+	int bulk = open_log(bulk_path, O_WRONLY | O_CREAT | O_TRUNC);
+	if (bulk < 0)
+		return 1;
 	for (uint32_t seq = 1; seq <= count; seq++) {
+		if (seq % 10 == 0)
+			bulk_round(bulk);
 		write_record(fd, seq);
 		check_record(fd, seq);
 		if (seq % 25 == 0) {
@@ -170,7 +235,13 @@ int main(int argc, char **argv)
 	for (uint32_t seq = 1; seq <= count; seq++)
 		check_record(fd, seq);
 	ob_close(fd);
+	int r = ob_close(bulk);
+	if (r)
+		fail("bulk close", bulk_records, r);
+	bulk_verify(bulk_path);
 	printf("records: %lu written, %u EIO retries, %u verified, %u failures\n",
 	       (unsigned long)count, eio_retries, verified, failures);
+	printf("bulk: %lu records written, %lu verified\n", (unsigned long)bulk_records,
+	       (unsigned long)bulk_verified);
 	return failures ? 1 : 0;
 }

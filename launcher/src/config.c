@@ -145,6 +145,12 @@ static int run_key(struct config_parse *cp, const char *name, const char *value)
 					    "%d; got '%s'", name, OB_MS_MAX, value);
 		return 1;
 	}
+	if (strcmp(name, "fs_cache") == 0) {
+		if (obl_fs_cache_parse(value) < 0)
+			return config_error(cp, -EINVAL, "fs_cache wants 0 (off) or a size of at "
+					    "least 256K such as 64M, got '%s'", value);
+		return copy_to(cp, &run->fs_cache, value);
+	}
 	if (strcmp(name, "key") == 0)
 		return copy_to(cp, &run->key, value);
 	if (strcmp(name, "out") == 0) {
@@ -174,7 +180,7 @@ static int run_key(struct config_parse *cp, const char *name, const char *value)
 	}
 	return config_error(cp, -EINVAL, "unknown key '%s' in [run] (log_level, trace, stats, "
 			    "heap_max, stack, key, out, screen, restart_max, restart_window, "
-			    "call_timeout, time_limit)", name);
+			    "call_timeout, time_limit, fs_cache)", name);
 }
 
 /* A plugin option key: letters, digits, '_' and '-'; '_' becomes '-'. */

@@ -75,6 +75,7 @@ void obl_usage_run(FILE *f)
 		"                         (repeatable); it starts empty: nothing of\n"
 		"                         outboard's own environment reaches the guest\n"
 		"  --unset-env NAME       drop a variable set by [env] or an earlier --env\n"
+		"  --fs-cache SIZE        file cache of the CPU host (64M; 0: off)\n"
 		"  -h, --help             this text\n"
 		"  --version              the version\n"
 		"\n"

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE /* getopt_long */
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -152,6 +153,7 @@ void obl_options_free(struct obl_options *o)
 	free(o->run.gdb);
 	free(o->run.heap_max);
 	free(o->run.stack);
+	free(o->run.fs_cache);
 	free(o->run.key);
 	free(o->run.out);
 	free(o->run.screen);
@@ -235,6 +237,7 @@ enum {
 	OPT_TIME_LIMIT,
 	OPT_ENV,
 	OPT_UNSET_ENV,
+	OPT_FS_CACHE,
 	OPT_GDB = 'g',
 };
 
@@ -269,6 +272,7 @@ static const struct option long_options[] = {
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "unset-env", required_argument, NULL, OPT_UNSET_ENV },
 	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "fs-cache", required_argument, NULL, OPT_FS_CACHE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -522,6 +526,11 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 		return env_option(o, arg, true, err, errlen);
 	case OPT_UNSET_ENV:
 		return env_option(o, arg, false, err, errlen);
+	case OPT_FS_CACHE:
+		if (obl_fs_cache_parse(arg) < 0)
+			return fail(err, errlen, "--fs-cache wants 0 (off) or a size of at least "
+				    "256K such as 64M, got '%s'", arg);
+		return set_str(&o->run.fs_cache, arg);
 	default:
 		return fail(err, errlen, "internal: unhandled option %d", opt);
 	}
@@ -602,6 +611,7 @@ void obl_options_merge(struct obl_options *cli, struct obl_options *file)
 	take_str(&cli->run.trace, &file->run.trace);
 	take_str(&cli->run.heap_max, &file->run.heap_max);
 	take_str(&cli->run.stack, &file->run.stack);
+	take_str(&cli->run.fs_cache, &file->run.fs_cache);
 	take_str(&cli->run.key, &file->run.key);
 	take_str(&cli->run.out, &file->run.out);
 	take_str(&cli->run.screen, &file->run.screen);
@@ -613,4 +623,24 @@ void obl_options_merge(struct obl_options *cli, struct obl_options *file)
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++)
 		merge_domain(&cli->dom[d], &file->dom[d]);
 	obl_mounts_merge(cli, file);
+}
+
+int obl_fs_cache_parse(const char *value)
+{
+	char *end;
+	if (strcmp(value, "0") == 0)
+		return 0;
+	if (!isdigit((unsigned char)value[0]))
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(value, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	default: break;
+	}
+	if (errno || *end || v < (256u << 10) || v > 0x7fffffffull)
+		return -EINVAL;
+	return 0;
 }

@@ -78,6 +78,7 @@ struct obl_run_conf {
 	int stats;      /* -1 not given, 0 or 1 */
 	char *heap_max;
 	char *stack;
+	char *fs_cache;         /* --fs-cache SIZE, checked by obl_fs_cache_parse */
 	char *key;      /* shared key file for tcp:// plugins (--key, [run] key) */
 	char *out;      /* output directory (--out, [run] out); NULL = OBL_DEFAULT_OUT */
 	char *screen;   /* "WxH", validated and normalised; NULL = not given */
@@ -165,6 +166,13 @@ int obl_options_log_level(const struct obl_options *o);
  * 10 bytes) and returns 0; otherwise -EINVAL.
  */
 int obl_screen_parse(const char *value, char *out, size_t size);
+
+/*
+ * --fs-cache SIZE: "0" (the CPU host's file cache off), or a size of at
+ * least 256K: decimal digits with an optional K, M or G suffix, up to 2G.
+ * 0 or -EINVAL.
+ */
+int obl_fs_cache_parse(const char *value);
 
 /*
  * --restart-max N: a whole decimal number from 0 to OBL_RESTART_MAX_LIMIT;

@@ -528,6 +528,10 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, "--key");
 		obl_strv_add(&argv, o->run.key);
 	}
+	if (o->run.fs_cache) {
+		obl_strv_add(&argv, "--fs-cache");
+		obl_strv_add(&argv, o->run.fs_cache);
+	}
 	if (o->plugin_timeout_ms) { /* the host's own Hello, at the start and after a restart */
 		obl_strv_add(&argv, "--plugin-timeout");
 		obl_strv_addf(&argv, "%d", o->plugin_timeout_ms);

@@ -9,14 +9,16 @@
 # first stopped (SIGSTOP) until the guest's output stalls on an unanswered
 # write, then killed: well inside the 3 s after which a silent plugin would
 # be declared down for silence rather than death. (Idempotent calls would
-# instead wait for the restarted plugin: tests/faults covers those.)
+# instead wait for the restarted plugin: tests/faults covers those.) The
+# file cache is off: with it, a write is acknowledged before it reaches the
+# plugin, and what a dead plugin took is replayed (guest_fcache, fs_kill).
 . "$(dirname "$0")/cpu_lib.sh"
 
 elf=$(guest_path write_loop)
 mkdir "$WORK/root"
 # write_loop writes 16 bytes at a time, every 2 ms.
 
-"$OB_BIN/outboard" run --fs "$WORK/root" --trace=fs --trace-durations "$elf" data.txt </dev/null \
+"$OB_BIN/outboard" run --fs "$WORK/root" --fs-cache 0 --trace=fs --trace-durations "$elf" data.txt </dev/null \
 	>"$WORK/pk.out" 2>"$WORK/pk.err" &
 launcher=$!
 plugin=

@@ -11,7 +11,11 @@
 # success or a clean errno (the guest fails on anything but EIO, which it
 # retries); no record is duplicated or corrupted and every record the guest
 # saw succeed is on disk afterwards (the guest re-reads all of them after
-# the faults; the file holds exactly that many records). Prints the figures.
+# the faults; the file holds exactly that many records). Beside them the
+# guest makes large buffered writes (log.bin.bulk, 4 KiB writes the host's
+# file cache holds back): every one must succeed and every record must be
+# there afterwards, checked one by one (the host replays what a dead
+# plugin took with it). Prints the figures.
 . "$(dirname "$0")/../cpu/cpu_lib.sh"
 
 events=${OB_FAULT_EVENTS:-55}
@@ -75,6 +79,9 @@ note "host: requests $(host_stat requests), replies $(host_stat replies), failed
 expect_status fk 0
 expect_line fk out '^records: [0-9]+ written, [0-9]+ EIO retries, [0-9]+ verified, 0 failures$' \
 	"the workload's clean summary"
+expect_line fk out '^bulk: [0-9]+ records written, [0-9]+ verified$' "the bulk summary"
+bulk=$(sed -n 's/^bulk: \([0-9]*\) records written, \([0-9]*\) verified$/\1 \2/p' "$WORK/fk.out")
+[ "${bulk% *}" -gt 0 ] && [ "${bulk% *}" = "${bulk#* }" ] || fail "bulk records lost: $bulk"
 no_line fk out '^FAIL' "a failed guest call"
 no_line fk err 'guest fault|AddressSanitizer|LeakSanitizer|runtime error|failed for good|giving up|is not restarted' \
 	"a crash or a domain given up"
@@ -86,5 +93,9 @@ no_line fk err 'guest fault|AddressSanitizer|LeakSanitizer|runtime error|failed 
 n=$(sed -n 's/^records: \([0-9]*\) written.*/\1/p' "$WORK/fk.out")
 size=$(stat -c %s "$WORK/root/log.bin")
 [ "$size" -eq $((n * 64)) ] || fail "log.bin holds $size bytes, not $n records of 64"
+bsize=$(stat -c %s "$WORK/root/log.bin.bulk")
+[ "$bsize" -eq $((${bulk% *} * 64)) ] || fail "log.bin.bulk holds $bsize bytes, not ${bulk% *} records"
+cache=$(grep '^outboard-cpu: stats fs-cache: ' "$WORK/fk.err" || true)
+note "cache: $(echo "$cache" | sed 's/.*writebehind=/writebehind=/')"
 checks_passed fk
 note "passed"
