@@ -12,7 +12,9 @@
 elf=$(guest_path preempt_stress)
 mkdir "$WORK/root"
 printf 'x' >"$WORK/root/byte"
-run_outboard ps --fs "$WORK/root" --stats "$elf" byte 20000
+# --fs-cache 0: each read must be a plugin round trip, so each reply preempts
+# (the file cache would answer the 1-byte reads from memory).
+run_outboard ps --fs "$WORK/root" --fs-cache 0 --stats "$elf" byte 20000
 expect_status ps 0
 expect_line ps out '^preempt_stress: calls=20000 arm_rounds=[1-9][0-9]* thumb_rounds=[1-9][0-9]* upcalls=[0-9]+: preempted results equal the unpreempted ones$' \
 	"equal results"
