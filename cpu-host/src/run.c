@@ -55,8 +55,10 @@ static void switch_in(struct obh_host *h, struct obh_thread *t)
 	uc_context_restore(h->uc, t->ctx);
 	if (h->tls_slot && obh_mem_write(h->mem, h->tls_slot, &t->tls_value, 4))
 		OB_GUEST_ERROR("sched", "the tls slot 0x%08x is no longer writable", h->tls_slot);
-	if (t != s->current || s->slice_end_ns <= obh_now_ns())
-		s->slice_end_ns = obh_now_ns() + OBH_SLICE_NS;
+	int64_t now = obh_now_ns();
+	if (t->slice_end_ns <= now)
+		t->slice_end_ns = now + OBH_SLICE_NS;
+	s->slice_end_ns = t->slice_end_ns;
 	s->current = t;
 }
 
@@ -138,7 +140,7 @@ static void after_slice(struct obh_host *h, struct obh_thread *t)
 	if (t->state == OBH_T_RUNNING) {
 		bool to_back = s->yielded == t || obh_now_ns() >= s->slice_end_ns;
 		if (to_back)
-			s->slice_end_ns = 0;
+			s->slice_end_ns = t->slice_end_ns = 0;
 		obhs_ready_push(s, t, !to_back);
 	} else if (t->state == OBH_T_DEAD) {
 		if (t->stack_lo) {

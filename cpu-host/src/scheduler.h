@@ -68,6 +68,10 @@ struct obh_thread {
 	bool fresh;                     /* never run: starts at start_pc (bit 0: Thumb) */
 	uint32_t start_pc;
 	uint32_t start_arg;             /* r0 at start (gdb names threads from it) */
+	/* When its time slice ends. Kept while a higher-priority thread runs
+	 * in between, so that threads of one priority still take turns when
+	 * replies keep preempting them; 0 once it went to the back. */
+	int64_t slice_end_ns;
 
 	uint32_t stack_lo, stack_hi;    /* guest stack, guard below stack_lo */
 	uint32_t tls_value;
