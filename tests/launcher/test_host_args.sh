@@ -23,7 +23,7 @@ re="$re --log-level debug --trace from-cli --stats --heap-max 8M --stack 64K"
 re="$re -- print-args --fs x -v \$"
 [[ "$args" =~ $re ]] || fail "host arguments '$args' do not match '$re'"
 # info + one -v = debug, for the plugin as well.
-assert_grep "$T/err" '^\[test-echo\] outboard-test-echo: \[debug\]'
+assert_grep "$T/err" '^\[test-echo\] debug: '
 
 # Without options, only what is needed.
 run_ob run --cpu "$FAKE" --plugin fs="$ECHO" print-args

@@ -1,0 +1,19 @@
+#!/bin/bash
+# Messages a user reads: one plugin error is one line under the relay's
+# prefix ("[fs-hostdir] error: ..."), not the program, level and category
+# again, and not followed by the SDK's "init failed" for the same error;
+# a guest file that cannot be read says why.
+source "$(dirname "$0")/lib.sh" "$@"
+cp "$OB_BIN/outboard-cpu" "$OB_BIN/outboard-fs-hostdir" "$T/bin/"
+
+run_ob run --fs "$T/nowhere" --display none --sound none --input none "$OB_EXAMPLES/hello.elf"
+assert_rc 125
+assert_grep "$T/err" "^\[fs-hostdir\] error: cannot open root directory $T/nowhere: No such file or directory\$"
+assert_no_grep "$T/err" 'outboard-fs-hostdir:|\[error\] fs-hostdir:|init failed'
+[ "$(grep -c '^\[fs-hostdir\]' "$T/err")" -eq 1 ] || fail "more than one line from fs-hostdir"
+
+mkdir "$T/adir"
+run_ob run --display none --sound none --input none "$T/adir"
+assert_rc 125
+assert_grep "$T/err" "cannot read $T/adir: Is a directory\$"
+echo "ok"
