@@ -16,4 +16,19 @@ mkdir "$T/adir"
 run_ob run --display none --sound none --input none "$T/adir"
 assert_rc 125
 assert_grep "$T/err" "cannot read $T/adir: Is a directory\$"
+# Nothing is made that nobody asked for (docs/launcher.md): with every
+# default backend, a program that neither draws nor plays leaves the
+# current directory (also the guest's fs root) as empty as it was.
+cp "$OB_BIN/outboard-display-png" "$OB_BIN/outboard-sound-wav" "$OB_BIN/outboard-input-null" \
+	"$T/bin/"
+mkdir "$T/empty"
+cd "$T/empty"
+run_ob run "$OB_EXAMPLES/hello.elf"
+assert_rc 0
+[ -z "$(ls -A "$T/empty")" ] || fail "the run left $(ls -A "$T/empty") in an empty directory"
+# ... and a program that plays gets its WAV file, directory made with it.
+run_ob run "$OB_EXAMPLES/sound_beeps.elf"
+assert_rc 0
+[ -s "$T/empty/outboard-out/sound.wav" ] || fail "no outboard-out/sound.wav for a program that plays"
+[ ! -e "$T/empty/outboard-out/frames" ] || fail "a frames directory though nothing was drawn"
 echo "ok"

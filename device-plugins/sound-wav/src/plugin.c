@@ -15,6 +15,8 @@ static const Ob__Domain domains[] = { OB__DOMAIN__DOMAIN_SOUND };
  * libsndfile seeks back to finish each header. */
 static const char *const allow_syscalls[] = {
 	"openat", "lseek", "unlink", "unlinkat",
+	/* the file's directory is made with the file (mkdir -p) */
+	"mkdir", "mkdirat",
 	NULL,
 };
 

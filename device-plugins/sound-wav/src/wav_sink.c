@@ -13,6 +13,7 @@
 #include <sndfile.h>
 
 #include "outboard/log.h"
+#include "outboard/plugin.h"
 
 #define NS_PER_S 1000000000LL
 
@@ -61,12 +62,34 @@ char *obsw_segment_path(const char *path, unsigned n)
 	return out;
 }
 
+/* The directory part of path ("." for none); NULL without memory. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	return strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
 /* Can path be written? Creates it and removes it again if it was not
- * there. 0 or -errno. */
+ * there; a missing directory must be one we could make (it is made with
+ * the file, in open_file). 0 or -errno. */
 static int probe_path(const char *path)
 {
 	struct stat st;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	char *dir = dir_of(path);
+	int fd, err;
+
+	if (!dir)
+		return -ENOMEM;
+	if (stat(dir, &st) < 0 && errno == ENOENT) {
+		err = ob_out_dir_check(dir);
+		free(dir);
+		return err;
+	}
+	free(dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 
 	if (fd >= 0) {
 		close(fd);
@@ -143,10 +166,17 @@ static int open_file(struct obsw_sink *w, const char *name, const struct obs_for
 		.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16,
 	};
 
+	char *dir = dir_of(name);
+	int err = dir ? ob_out_dir_make(dir) : -ENOMEM;
+
+	free(dir);
+	if (err) {
+		OB_ERROR(OBSW_LOG, "cannot create the directory of %s: %s", name, strerror(-err));
+		return err;
+	}
 	w->fd = open(name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (w->fd < 0) {
-		int err = -errno;
-
+		err = -errno;
 		OB_ERROR(OBSW_LOG, "cannot create %s: %s", name, strerror(errno));
 		return err;
 	}
