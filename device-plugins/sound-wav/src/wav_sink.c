@@ -32,6 +32,7 @@ struct obsw_sink {
 	 * and plays on at fmt.rate until it has played total_frames. */
 	uint64_t total_frames, base_frames;
 	int64_t base_ns;
+	bool resume;              /* append to the existing last file (a restart) */
 };
 
 static int64_t monotonic_ns(void)
@@ -110,6 +111,97 @@ static int probe_path(const char *path)
 	return 0;
 }
 
+/* The number of files a predecessor wrote (sound.wav, sound-2.wav, ...),
+ * less one: the next start opens the last of them again. */
+static unsigned last_segment(const char *path)
+{
+	unsigned n = 0;
+	for (;;) {
+		char *name = obsw_segment_path(path, n + 1);
+		bool there = name && access(name, F_OK) == 0;
+		free(name);
+		if (!there)
+			return n ? n - 1 : 0;
+		n++;
+	}
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/*
+ * A predecessor killed mid-write left fd's WAV with a header that covers
+ * less than the file holds. Make the RIFF and data sizes cover every whole
+ * frame after the data chunk's start (a cut frame is dropped). 0, or
+ * -EINVAL for a file that is not a WAV with its data chunk last.
+ */
+static int mend_header(int fd, unsigned frame_bytes)
+{
+	unsigned char h[8];
+	struct stat st;
+	off_t at = 12;
+
+	if (fstat(fd, &st) < 0 || pread(fd, h, 4, 8) != 4 || memcmp(h, "WAVE", 4) != 0)
+		return -EINVAL;
+	for (;;) {
+		if (pread(fd, h, 8, at) != 8)
+			return -EINVAL;
+		if (memcmp(h, "data", 4) == 0)
+			break;
+		at += 8 + (off_t)le32(h + 4) + (le32(h + 4) & 1);
+	}
+	off_t start = at + 8;
+	uint64_t bytes = st.st_size > start ? (uint64_t)(st.st_size - start) : 0;
+	bytes -= bytes % frame_bytes;
+	if (bytes > UINT32_MAX - (uint64_t)start)
+		return -EFBIG;
+	put_le32(h, (uint32_t)bytes);
+	if (pwrite(fd, h, 4, at + 4) != 4)
+		return -errno;
+	put_le32(h, (uint32_t)(start + (off_t)bytes - 8));
+	if (pwrite(fd, h, 4, 4) != 4 || ftruncate(fd, start + (off_t)bytes) < 0)
+		return -errno;
+	return 0;
+}
+
+/* A restart: open the predecessor's file name for appending when it is a
+ * WAV of format f. 1 when appending, 0 when the caller should start a new
+ * file, or a negated errno. */
+static int reopen_file(struct obsw_sink *w, const char *name, const struct obs_format *f)
+{
+	SF_INFO info = { 0 };
+	int fd = open(name, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (mend_header(fd, obs_frame_bytes(f)) < 0) {
+		close(fd);
+		return 0;
+	}
+	w->sf = sf_open_fd(fd, SFM_RDWR, &info, SF_FALSE);
+	if (!w->sf || info.samplerate != (int)f->rate || info.channels != (int)f->channels ||
+	    info.format != (SF_FORMAT_WAV | SF_FORMAT_PCM_16) ||
+	    sf_seek(w->sf, 0, SEEK_END) < 0) {
+		if (w->sf)
+			sf_close(w->sf);
+		w->sf = NULL;
+		close(fd);
+		return 0;
+	}
+	w->fd = fd;
+	OB_INFO(OBSW_LOG, "a restart: appending to %s after %lld frames", name,
+		(long long)info.frames);
+	return 1;
+}
+
 int obsw_sink_create(const struct obsw_options *o, struct obsw_sink **out)
 {
 	struct obsw_sink *w;
@@ -131,6 +223,9 @@ int obsw_sink_create(const struct obsw_options *o, struct obsw_sink **out)
 		return -ENOMEM;
 	}
 	w->realtime = o->realtime;
+	w->resume = o->resume;
+	if (o->resume)
+		w->segment = last_segment(o->path);
 	w->now_ns = o->now_ns ? o->now_ns : monotonic_ns;
 	w->fd = -1;
 	*out = w;
@@ -206,7 +301,20 @@ static int wav_start(void *sink, const struct obs_format *f)
 	name = obsw_segment_path(w->path, w->segment + 1);
 	if (!name)
 		return -ENOMEM;
-	err = open_file(w, name, f);
+	err = 0;
+	if (w->resume) {
+		w->resume = false; /* only the predecessor's last file */
+		err = reopen_file(w, name, f);
+		if (err == 0 && access(name, F_OK) == 0) {
+			/* Another format: a new file after it, never over it. */
+			w->segment++;
+			free(name);
+			name = obsw_segment_path(w->path, w->segment + 1);
+			if (!name)
+				return -ENOMEM;
+		}
+	}
+	err = err > 0 ? 0 : err < 0 ? err : open_file(w, name, f);
 	if (err) {
 		free(name);
 		return err;
