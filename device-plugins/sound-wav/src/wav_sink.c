@@ -143,11 +143,12 @@ static void put_le32(unsigned char *p, uint32_t v)
  * frame after the data chunk's start (a cut frame is dropped). 0, or
  * -EINVAL for a file that is not a WAV with its data chunk last.
  */
-static int mend_header(int fd, unsigned frame_bytes)
+static int mend_header(int fd)
 {
 	unsigned char h[8];
 	struct stat st;
 	off_t at = 12;
+	unsigned frame_bytes = 0;
 
 	if (fstat(fd, &st) < 0 || pread(fd, h, 4, 8) != 4 || memcmp(h, "WAVE", 4) != 0)
 		return -EINVAL;
@@ -156,8 +157,12 @@ static int mend_header(int fd, unsigned frame_bytes)
 			return -EINVAL;
 		if (memcmp(h, "data", 4) == 0)
 			break;
+		if (memcmp(h, "fmt ", 4) == 0 && pread(fd, h, 2, at + 20) == 2)
+			frame_bytes = (unsigned)h[0] | (unsigned)h[1] << 8; /* block align */
 		at += 8 + (off_t)le32(h + 4) + (le32(h + 4) & 1);
 	}
+	if (frame_bytes == 0)
+		return -EINVAL;
 	off_t start = at + 8;
 	uint64_t bytes = st.st_size > start ? (uint64_t)(st.st_size - start) : 0;
 	bytes -= bytes % frame_bytes;
@@ -172,6 +177,21 @@ static int mend_header(int fd, unsigned frame_bytes)
 	return 0;
 }
 
+/* A restart: the predecessor's last file gets a header that covers it
+ * now, whether or not sound plays again; the next start reopens it. */
+static void mend_last(struct obsw_sink *w)
+{
+	w->segment = last_segment(w->path);
+	char *name = obsw_segment_path(w->path, w->segment + 1);
+	int fd = name ? open(name, O_RDWR | O_CLOEXEC) : -1;
+
+	if (fd >= 0 && mend_header(fd) < 0)
+		OB_WARN(OBSW_LOG, "%s is not a WAV file this plugin wrote: left as it is", name);
+	if (fd >= 0)
+		close(fd);
+	free(name);
+}
+
 /* A restart: open the predecessor's file name for appending when it is a
  * WAV of format f. 1 when appending, 0 when the caller should start a new
  * file, or a negated errno. */
@@ -182,7 +202,7 @@ static int reopen_file(struct obsw_sink *w, const char *name, const struct obs_f
 
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	if (mend_header(fd, obs_frame_bytes(f)) < 0) {
+	if (mend_header(fd) < 0) {
 		close(fd);
 		return 0;
 	}
@@ -225,7 +245,7 @@ int obsw_sink_create(const struct obsw_options *o, struct obsw_sink **out)
 	w->realtime = o->realtime;
 	w->resume = o->resume;
 	if (o->resume)
-		w->segment = last_segment(o->path);
+		mend_last(w);
 	w->now_ns = o->now_ns ? o->now_ns : monotonic_ns;
 	w->fd = -1;
 	*out = w;
