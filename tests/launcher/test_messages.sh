@@ -16,6 +16,19 @@ mkdir "$T/adir"
 run_ob run --display none --sound none --input none "$T/adir"
 assert_rc 125
 assert_grep "$T/err" "cannot read $T/adir: Is a directory\$"
+# A remote plugin on a closed port: refused at once, not after a Hello
+# timeout (the timeout here is long, so only the refusal can end it);
+# messages name the domain and the URL once.
+"$OB_BIN/outboard-keygen" "$T/key" >/dev/null
+run_ob run --plugin-timeout 25000 --plugin fs=tcp://127.0.0.1:1 --key "$T/key" \
+	--display none --sound none --input none "$OB_EXAMPLES/hello.elf"
+assert_rc 125
+assert_grep "$T/err" '^outboard: \[error\] launcher: fs plugin at tcp://127.0.0.1:1 cannot be reached: Connection refused$'
+run_ob run --plugin fs=tcp://127.0.0.1:1 --display none --sound none --input none \
+	"$OB_EXAMPLES/hello.elf"
+assert_rc 125
+assert_grep "$T/err" '^outboard: the fs plugin at tcp://127.0.0.1:1 is remote: it needs the shared key'
+
 # Nothing is made that nobody asked for (docs/launcher.md): with every
 # default backend, a program that neither draws nor plays leaves the
 # current directory (also the guest's fs root) as empty as it was.
