@@ -39,6 +39,11 @@ start_plugin
 launcher=$!
 written() { [ -s "$WORK/root/log.bin" ]; }
 wait_until 30 written || { show run; fail "the workload never wrote"; }
+# The launcher's check, then the host's session: nothing to warn about.
+if grep -q '\[warn\]\|\[error\]' "$WORK/plugin.err"; then
+	cat "$WORK/plugin.err" >&2
+	fail "the plugin warned during a run that works"
+fi
 
 kill -KILL "$plugin"
 wait "$plugin" 2>/dev/null || true
