@@ -29,8 +29,9 @@ endforeach()
 set_target_properties(ob_proto PROPERTIES EXPORT_NAME proto)
 set_target_properties(ob_ipc PROPERTIES EXPORT_NAME ipc)
 set_target_properties(ob_plugin_sdk PROPERTIES EXPORT_NAME plugin)
+set_target_properties(ob_plugin_outdir PROPERTIES EXPORT_NAME plugin_outdir)
 set_target_properties(ob_display_common PROPERTIES EXPORT_NAME display)
-install(TARGETS ob_proto ob_ipc ob_plugin_sdk ob_display_common EXPORT outboardTargets
+install(TARGETS ob_proto ob_ipc ob_plugin_sdk ob_plugin_outdir ob_display_common EXPORT outboardTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/ipc/include/outboard
   ${CMAKE_SOURCE_DIR}/device-plugins/plugin-sdk/include/outboard

@@ -57,8 +57,9 @@ enum obh_domain_state {
 };
 
 /* Restarts: how long calls wait for a plugin to come back before the
- * domain is declared lost, when no launcher supervises it (with one, the
- * launcher's UP or FAILED always follows a death). */
+ * domain is declared lost (counted from its death, or from its last frame
+ * when it went silent), for a remote plugin and for any plugin when no
+ * launcher supervises it (a local one's UP or FAILED always follows). */
 #define OBH_RECOVERY_TIMEOUT_MS 15000
 
 /*

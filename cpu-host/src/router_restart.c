@@ -87,8 +87,9 @@ static void link_down(struct obh_router *r, struct obh_link *l, const char *why,
 			 dead ? "died" : "stopped answering", why,
 			 restart_possible(r, l) ? "calls wait for it to come back"
 						: "its calls now fail with EIO");
+	/* Counted from the last sign of life: silence was already dead_ms. */
 	if (l->state == OBH_DOMAIN_UP)
-		l->down_since_ns = obh_now_ns();
+		l->down_since_ns = obh_now_ns() - (dead ? 0 : (int64_t)OB_DEFAULT_DEAD_MS * 1000000);
 	l->state = restart_possible(r, l) ? OBH_DOMAIN_DOWN : OBH_DOMAIN_LOST;
 	l->reconnecting = false;
 	if (dead && l->conn) {
@@ -187,8 +188,10 @@ void obhr_link_up_again(struct obh_router *r, struct obh_link *l)
 
 void obhr_check_recovery(struct obh_router *r, struct obh_link *l, int64_t now)
 {
-	/* With a launcher, it decides: UP or FAILED always follows. */
-	if (l->state != OBH_DOMAIN_DOWN || r->control ||
+	/* A local plugin's fate is the launcher's: UP or FAILED always follows.
+	 * Nobody restarts a remote one: its calls are bounded here. */
+	bool remote = strncmp(l->url, "tcp://", 6) == 0;
+	if (l->state != OBH_DOMAIN_DOWN || (r->control && !remote) ||
 	    now - l->down_since_ns <= (int64_t)OBH_RECOVERY_TIMEOUT_MS * 1000000)
 		return;
 	OB_ERROR(CAT, "plugin %s (%s) did not come back within %d s: its calls fail with EIO",

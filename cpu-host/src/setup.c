@@ -58,12 +58,13 @@ static int read_file(const char *path, uint8_t **data, size_t *len)
 			}
 			buf = nb;
 		}
+		errno = 0;
 		size_t got = fread(buf + n, 1, cap - n, f);
 		n += got;
 		if (got == 0) {
 			if (ferror(f)) {
-				OB_ERROR(CAT, "cannot read %s", path);
-				err = -EIO;
+				err = errno ? -errno : -EIO; /* EISDIR for a directory */
+				OB_ERROR(CAT, "cannot read %s: %s", path, strerror(-err));
 			}
 			break;
 		}

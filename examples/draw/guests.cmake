@@ -4,3 +4,4 @@
 outboard_add_executable(draw ${CMAKE_CURRENT_LIST_DIR}/draw.c)
 outboard_add_executable(draw_bad ${CMAKE_CURRENT_LIST_DIR}/draw_bad.c)
 outboard_add_executable(draw_fuzz ${CMAKE_CURRENT_LIST_DIR}/draw_fuzz.c)
+outboard_add_executable(draw_flood ${CMAKE_CURRENT_LIST_DIR}/draw_flood.c)

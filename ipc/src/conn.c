@@ -285,6 +285,11 @@ const char *ob_conn_name(const ob_conn *c)
 	return c ? c->name : NULL;
 }
 
+uint64_t ob_conn_connect_errors(const ob_conn *c)
+{
+	return c && c->sock >= 0 ? nn_get_statistic(c->sock, NN_STAT_CONNECT_ERRORS) : 0;
+}
+
 const char *ob_conn_url(const ob_conn *c)
 {
 	return c ? c->url : NULL;

@@ -75,9 +75,11 @@ static void peer_down(struct ob_conn *c, int64_t now, bool said_goodbye, const c
 	c->st.discarded += discarded;
 	/* Before the callbacks, so they see the connection as it will be. */
 	obi_auth_peer_down(c, said_goodbye);
-	if (why)
-		OB_WARN(OBI_LOG, "%s: %s (%u calls fail with EIO, %u queued frames discarded)",
-			c->name, why, in_flight, discarded);
+	if (why) /* an idle session replaced (the launcher's check, then the
+		  * host) loses nothing: no warning for that */
+		ob_log(in_flight || discarded ? OB_LOG_WARN : OB_LOG_INFO, OBI_LOG,
+		       "%s: %s (%u calls fail with EIO, %u queued frames discarded)", c->name,
+		       why, in_flight, discarded);
 	else if (said_goodbye)
 		OB_INFO(OBI_LOG, "%s: peer said goodbye (%u calls fail with EIO)", c->name,
 			in_flight);

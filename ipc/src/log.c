@@ -23,6 +23,7 @@
 
 static atomic_int log_level = OB_LOG_WARN;
 static const char *log_program;
+static atomic_uint log_errors;
 
 static const char *const level_names[] = {
 	[OB_LOG_ERROR] = "error", [OB_LOG_GUEST] = "guest", [OB_LOG_STUB] = "stub",
@@ -77,6 +78,11 @@ const char *ob_log_level_name(enum ob_log_level level)
 	if ((unsigned)level >= N_LEVELS)
 		return "?";
 	return level_names[level];
+}
+
+unsigned ob_log_error_count(void)
+{
+	return atomic_load(&log_errors);
 }
 
 void ob_log_set_program(const char *program)
@@ -148,6 +154,8 @@ void ob_log(enum ob_log_level level, const char *category, const char *fmt, ...)
 
 	if (!ob_log_enabled(level))
 		return;
+	if (level == OB_LOG_ERROR)
+		atomic_fetch_add(&log_errors, 1);
 	l.len = 0;
 	l.cut = false;
 	if (log_program)

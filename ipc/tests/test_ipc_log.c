@@ -143,6 +143,27 @@ static void test_long_line_cut(void **state)
 	assert_null(memchr(out, '\n', len - 1)); /* still one line */
 }
 
+static void log_errors(void)
+{
+	OB_ERROR("ipc", "one");
+	OB_WARN("ipc", "not an error");
+	ob_log_set_level(OB_LOG_NONE);
+	OB_ERROR("ipc", "not written, not counted");
+	ob_log_set_level(OB_LOG_WARN);
+	OB_ERROR("ipc", "two");
+}
+
+/* Only the error lines that were written count. */
+static void test_error_count(void **state)
+{
+	char out[1024];
+	unsigned before = ob_log_error_count();
+
+	(void)state;
+	capture(log_errors, out, sizeof(out));
+	assert_int_equal(ob_log_error_count() - before, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_level_names_round_trip),
 		cmocka_unit_test(test_line_format),
 		cmocka_unit_test(test_long_line_cut),
+		cmocka_unit_test(test_error_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,9 @@ struct obl_spawn {
 	/* Start a process group of its own, so a terminal's ^C reaches only the
 	 * launcher's foreground group (launcher and CPU host), not plugins. */
 	bool new_group;
+	/* "NAME=VALUE" added to the child's environment (our own otherwise),
+	 * or NULL. */
+	const char *env_add;
 };
 
 /* A signal the launcher caught, as its handler recorded it. */

@@ -56,7 +56,7 @@ static int child_move_fd(int fd, int target)
 /* Between fork and exec: only async-signal-safe calls. Never returns. */
 __attribute__((noreturn))
 static void child_exec(const struct obl_spawn *s, int errfd, pid_t parent, int max_fd,
-		       bool search_path)
+		       bool search_path, char *const *envp)
 {
 	int err;
 	child_reset_signals();
@@ -77,9 +77,9 @@ static void child_exec(const struct obl_spawn *s, int errfd, pid_t parent, int m
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (search_path)
-		execvp(s->path, s->argv); /* the wrapper, by name */
+		execvpe(s->path, s->argv, envp); /* the wrapper, by name */
 	else
-		execv(s->path, s->argv);
+		execve(s->path, s->argv, envp);
 fail:
 	err = errno;
 	if (write(errfd, &err, sizeof(err)) < 0) {
@@ -151,6 +151,30 @@ static char *const *wrapped_argv(const struct obl_spawn *s, const char **path, c
 	return v;
 }
 
+/* environ plus add ("NAME=VALUE", replacing NAME's value), built before
+ * fork (the child may not allocate); NULL for none or without memory (the
+ * child then gets environ as it is). The strings stay environ's. */
+static char **with_env(const char *add)
+{
+	if (!add)
+		return NULL;
+	size_t n = 0, name = strcspn(add, "=");
+	while (environ[n])
+		n++;
+	char **v = calloc(n + 2, sizeof(*v));
+	if (!v)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], add, name + 1) != 0)
+			v[k++] = environ[i];
+	/* execve takes char *const[] but never writes: the cast only drops
+	 * what the old prototype lacks. */
+	union { const char *c; char *m; } u = { .c = add };
+	v[k] = u.m;
+	return v;
+}
+
 static int posix_spawn_child(const struct obl_spawn *s, pid_t *pid_out)
 {
 	int errpipe[2];
@@ -167,14 +191,16 @@ static int posix_spawn_child(const struct obl_spawn *s, pid_t *pid_out)
 	const char *path;
 	char **owned, *words;
 	char *const *argv = wrapped_argv(s, &path, &owned, &words);
+	char **envp = with_env(s->env_add);
 	struct obl_spawn run = *s;
 	run.path = path;
 	run.argv = argv;
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		child_exec(&run, errpipe[1], parent, max_fd, owned != NULL);
+		child_exec(&run, errpipe[1], parent, max_fd, owned != NULL, envp ? envp : environ);
 	int fork_errno = errno;
+	free(envp);
 	free(owned);
 	free(words);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -7,6 +7,10 @@
 #include "outboard/key.h"
 
 #include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +124,42 @@ static int probes_state(const struct obl_probe *probes, int n)
 	return done;
 }
 
+/* connect(2) to "host:port" once, blocking up to the kernel's verdict on
+ * a refusal (immediate) or 1 s: 0 when it connects (or the address does
+ * not parse), else its errno. */
+static int tcp_connect_errno(const char *hostport)
+{
+	char host[256];
+	const char *colon = strrchr(hostport, ':');
+	if (!colon || (size_t)(colon - hostport) >= sizeof(host))
+		return 0;
+	memcpy(host, hostport, (size_t)(colon - hostport));
+	host[colon - hostport] = '\0';
+	if (host[0] == '[') { /* [::1]:5555 */
+		memmove(host, host + 1, strlen(host));
+		host[strcspn(host, "]")] = '\0';
+	}
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	if (getaddrinfo(host, colon + 1, &hints, &ai) != 0 || !ai)
+		return 0;
+	int err = 0;
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		err = errno;
+		if (err == EINPROGRESS) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+			socklen_t len = sizeof(err);
+			err = 0;
+			if (poll(&pfd, 1, 1000) == 1)
+				getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(ai);
+	return err;
+}
+
 static void report(const struct obl_probe *p)
 {
 	const struct obl_plugin_plan *pp = p->pp;
@@ -129,6 +169,25 @@ static void report(const struct obl_probe *p)
 		OB_ERROR(CAT, "%s plugin %s (%s) %s", dn, pp->label, pp->url, p->why);
 	else
 		OB_ERROR(CAT, "%s plugin at %s %s", dn, pp->url, p->why);
+}
+
+/* A remote probe whose connection attempts fail at once (nothing listens,
+ * no route): failed with the reason a plain connect gives. True if any. */
+static bool refused(struct obl_probe *probes, int n)
+{
+	bool any = false;
+	for (int i = 0; i < n; i++) {
+		struct obl_probe *p = &probes[i];
+		if (p->result != 0 || strncmp(p->pp->url, "tcp://", 6) != 0 ||
+		    ob_conn_connect_errors(p->conn) == 0)
+			continue;
+		int err = tcp_connect_errno(p->pp->url + 6);
+		if (err) {
+			probe_fail(p, -err, "cannot be reached: %s", strerror(err));
+			any = true;
+		}
+	}
+	return any;
 }
 
 static int wait_answers(struct obl_sup *s, const struct obl_plan *plan, struct obl_probe *probes,
@@ -152,7 +211,10 @@ static int wait_answers(struct obl_sup *s, const struct obl_plan *plan, struct o
 				probe_fail(&probes[i], -ETIMEDOUT, "%s", why);
 			return -ETIMEDOUT;
 		}
-		int rc = obl_sup_step(s, conns, n, (int)left);
+		/* nanomsg redials a refused tcp:// peer silently: look. */
+		if (refused(probes, n))
+			return -ECONNREFUSED;
+		int rc = obl_sup_step(s, conns, n, left > 100 ? 100 : (int)left);
 		if (rc < 0)
 			return rc;
 	}
@@ -172,9 +234,10 @@ int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan)
 			continue;
 		if (pp->kind == OBL_PLUGIN_REMOTE && strncmp(pp->url, "tcp://", 6) == 0 &&
 		    !have_key) {
+			char dn[64];
 			fprintf(stderr, "outboard: the %s plugin at %s is remote: it needs the "
 					"shared key (--key FILE; outboard-keygen makes one)\n",
-				pp->label, pp->url);
+				obl_domain_list(pp->domains, dn, sizeof(dn)), pp->url);
 			return -EACCES;
 		}
 		if (obl_probe_open(&probes[n], pp, have_key ? key : NULL) < 0 && rc == 0)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@ void obl_relay_init(struct obl_relay *r, int fd, int out_fd, const char *label)
 	r->out_fd = out_fd;
 	r->len = 0;
 	snprintf(r->prefix, sizeof(r->prefix), "[%s] ", label);
+	snprintf(r->label, sizeof(r->label), "%s", label);
 	if (fd >= 0)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
@@ -32,12 +34,65 @@ static void write_all(int fd, const char *p, size_t len)
 	}
 }
 
+/* Skip "word: " at *line when the word is exactly want (want NULL: any
+ * word starting "outboard-" with no space). True when skipped. */
+static bool skip_word(const char **line, size_t *len, const char *want)
+{
+	const char *colon = memchr(*line, ':', *len);
+	if (!colon || (size_t)(colon - *line) + 2 > *len || colon[1] != ' ')
+		return false;
+	size_t wl = (size_t)(colon - *line);
+	if (want ? (strlen(want) != wl || memcmp(*line, want, wl) != 0)
+		 : (wl <= 9 || memcmp(*line, "outboard-", 9) != 0 || memchr(*line, ' ', wl)))
+		return false;
+	*line += wl + 2;
+	*len -= wl + 2;
+	return true;
+}
+
+/*
+ * A plugin logs "outboard-fs-hostdir: [error] fs-hostdir: msg" (log.h);
+ * under the relay's "[fs-hostdir] " the program and a category equal to
+ * the label say the same thing again. Such a line becomes
+ * "[fs-hostdir] error: msg" ("[fs-hostdir] error: plugin-sdk: msg" for
+ * another category). Other lines pass as they are.
+ */
+static void shorten(const struct obl_relay *r, const char **line, size_t *len, char *level,
+		    size_t level_size)
+{
+	const char *p = *line;
+	size_t n = *len;
+	level[0] = '\0';
+	if (!skip_word(&p, &n, NULL) || n < 3 || p[0] != '[')
+		return;
+	const char *close = memchr(p, ']', n);
+	size_t ll = close ? (size_t)(close - p - 1) : 0;
+	if (!close || ll == 0 || ll >= level_size || (size_t)(close - p) + 2 > n ||
+	    close[1] != ' ')
+		return;
+	memcpy(level, p + 1, ll);
+	level[ll] = '\0';
+	n -= ll + 3;
+	p += ll + 3;
+	skip_word(&p, &n, r->label);
+	*line = p;
+	*len = n;
+}
+
 /* One prefixed line (without its newline) in one write. */
 static void emit_line(struct obl_relay *r, const char *line, size_t len)
 {
-	char out[sizeof(r->prefix) + OBL_RELAY_LINE + 1];
+	char out[sizeof(r->prefix) + 16 + OBL_RELAY_LINE + 1];
+	char level[12];
+	shorten(r, &line, &len, level, sizeof(level));
 	size_t plen = strlen(r->prefix);
 	memcpy(out, r->prefix, plen);
+	if (level[0]) {
+		size_t ll = strlen(level);
+		memcpy(out + plen, level, ll);
+		memcpy(out + plen + ll, ": ", 2);
+		plen += ll + 2;
+	}
 	memcpy(out + plen, line, len);
 	out[plen + len] = '\n';
 	write_all(r->out_fd, out, plen + len + 1);

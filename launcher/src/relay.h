@@ -5,6 +5,10 @@
  *
  * A line longer than the buffer is cut into several prefixed lines; a last
  * line without a newline is finished with one at end of file.
+ *
+ * A line in outboard's log format ("outboard-NAME: [level] category: msg")
+ * loses what the prefix already says: "[NAME] level: msg", the category
+ * kept only when it differs from the label.
  */
 #ifndef OBL_RELAY_H
 #define OBL_RELAY_H
@@ -17,6 +21,7 @@ struct obl_relay {
 	int fd;            /* read end, non-blocking, owned; -1 when closed */
 	int out_fd;        /* where lines go (not owned) */
 	char prefix[64];   /* "[test-echo] " */
+	char label[60];    /* "test-echo" */
 	size_t len;        /* bytes of an unfinished line in buf */
 	char buf[OBL_RELAY_LINE];
 };

@@ -108,30 +108,35 @@ static int check_file_options(const struct obl_options *o, const struct obl_plan
 	return 0;
 }
 
-/* mkdir -p path: 0, or a negated errno. */
-static int make_dirs(const char *path)
+/* Could mkdir -p path work: it is a directory we may write in, or its
+ * nearest existing ancestor is. 0, or a negated errno. The plugin makes
+ * it with its first file (docs/launcher.md: nothing is made unasked). */
+static int can_make_dirs(const char *path)
 {
 	char buf[PATH_MAX];
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
 		return -ENAMETOOLONG;
-	for (char *p = buf + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+	for (;;) {
+		struct stat st;
+		if (stat(buf, &st) == 0) {
+			if (!S_ISDIR(st.st_mode))
+				return -ENOTDIR;
+			return access(buf, W_OK | X_OK) == 0 ? 0 : -errno;
+		}
+		if (errno != ENOENT)
 			return -errno;
-		*p = c;
-		if (!c)
-			break;
+		char *slash = strrchr(buf, '/');
+		while (slash && slash > buf && slash[1] == '\0') { /* "a/b/" */
+			*slash = '\0';
+			slash = strrchr(buf, '/');
+		}
+		if (!slash)
+			return access(".", W_OK | X_OK) == 0 ? 0 : -errno;
+		slash[slash == buf] = '\0'; /* "/a" leaves "/" */
 	}
-	struct stat st;
-	if (stat(buf, &st) < 0)
-		return -errno;
-	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
-/* Create the directories the default outputs need, and say (with -v)
+/* Check that the directories the default outputs need can be made, and say (with -v)
  * where outputs go and which process serves several domains. */
 static int prepare_outputs(const struct obl_plan *plan)
 {
@@ -139,7 +144,7 @@ static int prepare_outputs(const struct obl_plan *plan)
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
 		const char *dn = obl_domain_name((enum obl_domain)d);
 		if (pp->mkdir) {
-			int rc = make_dirs(pp->mkdir);
+			int rc = can_make_dirs(pp->mkdir);
 			if (rc < 0) {
 				OB_ERROR(CAT, "%s: cannot create the output directory %s: %s", dn,
 					 pp->mkdir, strerror(-rc));

@@ -1,7 +1,8 @@
 /*
  * A run's private runtime directory: created with mkdtemp (mode 0700) under
  * $XDG_RUNTIME_DIR when it is set and usable, else under /tmp. The ipc://
- * endpoints of the plugins and the control endpoint live in it.
+ * endpoints of the plugins and the control endpoint live in it. A watcher
+ * process removes it if the launcher dies without doing so (SIGKILL).
  */
 #ifndef OBL_RUNDIR_H
 #define OBL_RUNDIR_H

@@ -7,6 +7,7 @@
 #include "supervise.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -54,10 +55,13 @@ int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp)
 		OB_ERROR(CAT, "%s plugin %s: cannot make pipes: %s", dn, pp->label, strerror(-rc));
 		goto out;
 	}
+	/* A restarted backend continues its predecessor's output (plugin.h). */
+	char restart_env[48];
+	snprintf(restart_env, sizeof(restart_env), "OUTBOARD_PLUGIN_RESTART=%d", c->restarts);
 	struct obl_spawn sp = {
 		.path = pp->exe, .argv = pp->argv,
 		.stdin_fd = devnull, .stdout_fd = out[1], .stderr_fd = err[1],
-		.new_group = true,
+		.new_group = true, .env_add = c->restarts > 0 ? restart_env : NULL,
 	};
 	rc = s->os->spawn(&sp, &c->pid);
 	if (rc < 0) {

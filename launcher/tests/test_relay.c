@@ -103,12 +103,34 @@ static void test_relay_close_flushes(void **state)
 	obl_relay_close(&p->r); /* twice is fine */
 }
 
+/* outboard's log format loses what the prefix already says; other lines
+ * that merely look alike pass untouched. */
+static void test_relay_shortens_log_lines(void **state)
+{
+	struct pipes *p = *state;
+	put(p, "outboard-test-echo: [error] test-echo: cannot open /x: No such file\n");
+	assert_int_equal(obl_relay_pump(&p->r), 1);
+	assert_string_equal(got(p), "[test-echo] error: cannot open /x: No such file\n");
+	put(p, "outboard-test-echo: [warn] plugin-sdk: init failed\n");
+	assert_int_equal(obl_relay_pump(&p->r), 1);
+	assert_string_equal(got(p), "[test-echo] warn: plugin-sdk: init failed\n");
+	put(p, "outboard-test-echo: [info] test-echo:\n"); /* nothing after the category */
+	assert_int_equal(obl_relay_pump(&p->r), 1);
+	assert_string_equal(got(p), "[test-echo] info: test-echo:\n");
+	put(p, "score: [7] test-echo: x\nsome program: [error] y\noutboard-x: no level\n");
+	assert_int_equal(obl_relay_pump(&p->r), 1);
+	assert_string_equal(got(p), "[test-echo] score: [7] test-echo: x\n"
+				    "[test-echo] some program: [error] y\n"
+				    "[test-echo] outboard-x: no level\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_relay_prefixes_whole_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relay_cuts_long_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relay_close_flushes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relay_shortens_log_lines, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,15 +29,22 @@ expect_start_failure() {
 expect_start_failure tiny '16 to 2048' "the size range" "out=$WORK/f" "screen=8x8"
 expect_start_failure huge '16 to 2048' "the size range" "out=$WORK/f" "screen=4096x100"
 expect_start_failure word 'WIDTHxHEIGHT' "the expected form" "out=$WORK/f" "screen=big"
-expect_start_failure noparent 'parent directory does not exist' "the missing parent" \
-	"out=$WORK/missing/frames"
 : >"$WORK/afile"
 expect_start_failure notdir 'not a directory' "a file in the way" "out=$WORK/afile"
+expect_start_failure notdirparent 'Not a directory' "a file on the way" "out=$WORK/afile/frames"
 expect_start_failure nofont 'xfonts-base' "the font's package" "out=$WORK/f" \
 	"font=$WORK/no-such-font.pcf.gz"
-[ ! -e "$WORK/missing" ] || fail "the missing parent was created"
 
-# Unwritable --out: as an unprivileged user (root writes anywhere, so as
+# A missing --out (parents too) is made with the first frame, and only then.
+display_config "$WORK/later.ini" png "out=$WORK/missing/frames"
+run_guest later "$WORK/later.ini" "$(guest_path hello)"
+expect_status later 0
+[ ! -e "$WORK/missing" ] || fail "--out was made though nothing was drawn"
+run_guest later "$WORK/later.ini" "$elf"
+expect_status later 0
+[ -f "$WORK/missing/frames/frame-00004.png" ] || fail "--out was not made for the frames"
+
+# Unwritable --out (or parent of a missing one): as an unprivileged user (root writes anywhere, so as
 # root the plugin runs as nobody through setpriv).
 mkdir "$WORK/ro"
 chmod 755 "$WORK"
@@ -55,6 +62,12 @@ echo $status >"$WORK/ro.status"
 expect_status ro 1
 expect_grep ro err 'cannot write in --out .*(Permission denied|Read-only)' "the unwritable dir"
 [ -z "$(ls -A "$WORK/ro")" ] || fail "files appeared in the unwritable dir"
+status=0
+$as_user "$OB_BIN/outboard-display-png" --listen "ipc://$WORK/never.sock" --out "$WORK/ro/a/b" \
+	>"$WORK/ro.out" 2>"$WORK/ro.err" || status=$?
+echo $status >"$WORK/ro.status"
+expect_status ro 1
+expect_grep ro err 'cannot create --out .*/ro/a/b: Permission denied' "the unwritable parent"
 
 # Random calls, extremes included: every present answered in order, no
 # crash (sanitizer builds check the plugin's memory on the way).

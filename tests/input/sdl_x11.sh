@@ -36,7 +36,7 @@ launcher=$!
 # Keys typed before the guest waits for input are not its to see: wait for
 # the plugin to say that the host started input.
 i=0
-until grep -q 'display-sdl: input started' "$WORK/x11.err"; do
+until grep -q '^\[display-sdl\] info: input started' "$WORK/x11.err"; do
 	i=$((i + 1))
 	if [ "$i" -gt 400 ] || ! kill -0 "$launcher" 2>/dev/null; then
 		kill "$launcher" 2>/dev/null || true

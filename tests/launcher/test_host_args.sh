@@ -33,7 +33,7 @@ re="$re -- print-args --fs x -v \$"
 # The trace file is made (empty) before anything starts, given absolute.
 [ -f "$T/work/tf.txt" ] || fail "--trace-file was not created"
 # info + one -v = debug, for the plugin as well.
-assert_grep "$T/err" '^\[test-echo\] outboard-test-echo: \[debug\]'
+assert_grep "$T/err" '^\[test-echo\] debug: '
 
 # Without options, only what is needed.
 run_ob run --cpu "$FAKE" --plugin fs="$ECHO" print-args

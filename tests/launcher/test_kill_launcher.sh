@@ -1,6 +1,7 @@
 #!/bin/bash
 # A SIGKILL of the launcher leaves no child alive: plugins and the CPU host
-# die with it (PR_SET_PDEATHSIG).
+# die with it (PR_SET_PDEATHSIG), and its runtime directory goes too (its
+# watcher removes it).
 source "$(dirname "$0")/lib.sh" "$@"
 
 start_ob run --cpu "$FAKE" --plugin fs="$ECHO" print-pid sleep 30000
@@ -21,4 +22,6 @@ none_alive() {
 	return 0
 }
 wait_until 1000 none_alive || fail "children still alive 1 s after SIGKILL of the launcher: $kids"
+rundir_gone() { [ -z "$(ls -A "$XDG_RUNTIME_DIR")" ]; }
+wait_until 2000 rundir_gone || fail "the runtime directory outlived the launcher: $(ls -AR "$XDG_RUNTIME_DIR")"
 echo PASS

@@ -19,11 +19,17 @@ wav_check "$WORK/sound.wav" --rate 8000 --channels 1 --frames 800
 wav_check "$WORK/sound-2.wav" --rate 16000 --channels 2 --frames 1600
 [ ! -e "$WORK/sound-3.wav" ] || fail "a third file was written"
 
-config nodir.ini wav out="$WORK/no/such/dir/sound.wav"
+: >"$WORK/afile"
+config nodir.ini wav out="$WORK/afile/dir/sound.wav"
 run nodir --config nodir.ini "$(guest tone)"
 expect_status nodir 125
 expect_stderr_has nodir 'sound-wav' "the sound-wav plugin"
-expect_stderr_has nodir "cannot write $WORK/no/such/dir/sound.wav" "the path"
+expect_stderr_has nodir "cannot write $WORK/afile/dir/sound.wav: Not a directory" "the path"
+# A missing directory is made with the file.
+config mkdir.ini wav out="$WORK/no/such/dir/sound.wav"
+run mkdir --config mkdir.ini "$(guest tone)"
+expect_status mkdir 0
+[ -s "$WORK/no/such/dir/sound.wav" ] || fail "the WAV file was not made in a new directory"
 
 config isdir.ini wav out="$WORK"
 run isdir --config isdir.ini "$(guest tone)"

@@ -93,8 +93,14 @@ static uint64_t monotonic_ns(void)
 static void queue(struct obd_display *d, const struct obd_event *ev)
 {
 	if (d->n_events == OBD_EVENT_QUEUE) {
-		/* Nobody has run the loop for 16 events: the oldest is stale. */
-		OB_DEBUG(OBD_LOG, "event queue full; dropping the oldest");
+		/* Nobody has run the loop for 16 events: the oldest is stale.
+		 * Said for the 1st, 10th, 100th... drop, not for each. */
+		uint64_t n = ++d->events_dropped;
+		while (n % 10 == 0)
+			n /= 10;
+		if (n == 1)
+			OB_DEBUG(OBD_LOG, "event queue full; dropping the oldest (%llu dropped so far)",
+				 (unsigned long long)d->events_dropped);
 		d->head = (d->head + 1) % OBD_EVENT_QUEUE;
 		d->n_events--;
 	}

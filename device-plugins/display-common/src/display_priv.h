@@ -28,6 +28,7 @@ struct obd_display {
 
 	struct obd_event events[OBD_EVENT_QUEUE];
 	unsigned head, n_events;
+	uint64_t events_dropped;  /* by a full queue, over the plugin's life */
 };
 
 /* Queue the vsync of frame, stamped now. */

@@ -12,6 +12,8 @@ static const Ob__Domain domains[] = { OB__DOMAIN__DOMAIN_DISPLAY };
  * place (or removed when writing failed). */
 static const char *const allow_syscalls[] = {
 	"openat", "fchmod", "rename", "renameat", "renameat2", "unlink", "unlinkat",
+	/* --out is made with the first frame (mkdir -p) */
+	"mkdir", "mkdirat",
 	NULL,
 };
 
@@ -41,6 +43,8 @@ static int png_init(ob_plugin_ctx *p, void **ctx)
 		return -err;
 	}
 	obd_display_attach(d, &obdp_png_sink, png);
+	if (ob_plugin_restart_count())
+		obdp_png_continue(png);
 	if (png->interval_ms)
 		OB_INFO(OBDP_LOG, "writing the last frame every %u ms to %s", png->interval_ms,
 			png->dir);

@@ -4,6 +4,7 @@
  */
 #include "png_backend.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "obd/png.h"
 #include "outboard/ipc.h"
+#include "outboard/plugin.h"
 
 #define MAX_INTERVAL_MS 3600000u
 
@@ -32,33 +34,30 @@ static int parse_interval(const char *s, unsigned *ms)
 	return 0;
 }
 
-/* Create dir if missing and prove we can write in it. */
-static int prepare_dir(const char *dir)
+/* Prove we can write in dir, or make it later (plugin.h: it is made with
+ * the first frame). *exists says which. */
+static int check_dir(const char *dir, bool *exists)
 {
 	char probe[PATH_MAX];
 	struct stat st;
-	int fd;
+	int fd, err;
 
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		int err = -errno;
-
-		if (err == -ENOENT)
-			OB_ERROR(OBDP_LOG, "cannot create --out %s: its parent directory does not "
-				 "exist", dir);
-		else
-			OB_ERROR(OBDP_LOG, "cannot create --out %s: %s", dir, strerror(-err));
-		return err;
-	}
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	*exists = stat(dir, &st) == 0;
+	if (*exists && !S_ISDIR(st.st_mode)) {
 		OB_ERROR(OBDP_LOG, "--out %s exists and is not a directory", dir);
 		return -ENOTDIR;
+	}
+	if (!*exists) {
+		err = ob_out_dir_check(dir);
+		if (err)
+			OB_ERROR(OBDP_LOG, "cannot create --out %s: %s", dir, strerror(-err));
+		return err;
 	}
 	if (snprintf(probe, sizeof(probe), "%s/.probe.XXXXXX", dir) >= (int)sizeof(probe))
 		return -ENAMETOOLONG;
 	fd = mkstemp(probe);
 	if (fd < 0) {
-		int err = -errno;
-
+		err = -errno;
 		OB_ERROR(OBDP_LOG, "cannot write in --out %s: %s", dir, strerror(errno));
 		return err;
 	}
@@ -88,7 +87,8 @@ int obdp_png_create(const char *dir, const char *every, const char *interval,
 			 MAX_INTERVAL_MS);
 		return -EINVAL;
 	}
-	err = prepare_dir(dir);
+	bool exists;
+	err = check_dir(dir, &exists);
 	if (err)
 		return err;
 	png = calloc(1, sizeof(*png));
@@ -96,6 +96,7 @@ int obdp_png_create(const char *dir, const char *every, const char *interval,
 		free(png);
 		return -ENOMEM;
 	}
+	png->dir_made = exists;
 	png->interval_ms = ms;
 	png->next_tick_ms = ob_now_ms() + ms;
 	*out = png;
@@ -108,6 +109,15 @@ static int write_file(struct obdp_png *png, uint64_t number, const uint32_t *xrg
 	char path[PATH_MAX];
 	int err;
 
+	if (!png->dir_made) {
+		err = ob_out_dir_make(png->dir);
+		if (err) {
+			OB_ERROR(OBDP_LOG, "cannot create --out %s: %s", png->dir, strerror(-err));
+			return -err;
+		}
+		png->dir_made = true;
+	}
+	number += png->base;
 	if (snprintf(path, sizeof(path), "%s/frame-%05llu.png", png->dir,
 		     (unsigned long long)number) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
@@ -124,6 +134,26 @@ static void write_pending(struct obdp_png *png)
 {
 	if (png->fresh && write_file(png, png->files + 1, png->last, png->w, png->h) == 0)
 		png->fresh = false;
+}
+
+void obdp_png_continue(struct obdp_png *png)
+{
+	DIR *d = opendir(png->dir);
+	struct dirent *e;
+	unsigned long long n, last = 0;
+	int len;
+
+	if (!d)
+		return; /* nothing written yet */
+	while ((e = readdir(d))) {
+		if (sscanf(e->d_name, "frame-%llu.png%n", &n, &len) == 1 &&
+		    e->d_name[len] == '\0' && n > last)
+			last = n;
+	}
+	closedir(d);
+	png->base = last;
+	if (last)
+		OB_INFO(OBDP_LOG, "a restart: frames go on after frame-%05llu.png", last);
 }
 
 void obdp_png_destroy(struct obdp_png *png)

@@ -35,18 +35,23 @@ struct obdp_png {
 	unsigned w, h;
 	bool fresh;            /* last holds a frame no file has yet */
 	uint64_t files;        /* files written */
+	uint64_t base;         /* added to every frame number (a restart) */
+	bool dir_made;         /* dir exists: made with the first file */
 };
 
 /*
  * Check the options and prepare DIR: dir is --out (required), every is
  * --every-present ("" when given, NULL when not), interval --interval MS
  * (NULL when not given; 1 to 3600000). Returns 0 and *out, or a negated
- * errno after logging why: -EINVAL (bad or conflicting options), -ENOENT
- * (DIR's parent is missing), -ENOTDIR, -EACCES and others from creating
- * DIR or a probe file in it.
+ * errno after logging why: -EINVAL (bad or conflicting options), -ENOTDIR,
+ * -EACCES and others when DIR cannot be written in or made. A missing DIR
+ * (parents too) is made with the first file, not here.
  */
 int obdp_png_create(const char *dir, const char *every, const char *interval,
 		    struct obdp_png **out);
+/* A restarted plugin: number frames after the highest frame-N.png already
+ * in the directory, so that nothing its predecessor wrote is overwritten. */
+void obdp_png_continue(struct obdp_png *png);
 /* Writes a pending interval frame, then frees. Accepts NULL. */
 void obdp_png_destroy(struct obdp_png *png);
 

@@ -73,6 +73,8 @@ static unsigned entries(const char *dir)
 	struct dirent *e;
 	unsigned n = 0;
 
+	if (!d && errno == ENOENT)
+		return 0; /* not made (yet): empty */
 	assert_non_null(d);
 	while ((e = readdir(d)))
 		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
@@ -121,16 +123,44 @@ static void options_are_checked(void **state)
 	obdp_png_destroy(NULL);
 }
 
-static void out_dir_is_created_once(void **state)
+static void out_dir_is_made_with_the_first_frame(void **state)
+{
+	struct obdp_png *png;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(obdp_png_create(out, "", NULL, &png), 0);
+	assert_int_equal(stat(out, &st), -1); /* nothing drawn: nothing made */
+	assert_int_equal(frame(png, 1), 0);
+	assert_frame_file(1, 0);
+	obdp_png_destroy(png);
+	assert_int_equal(entries(out), 1); /* the write probe never stays */
+	assert_int_equal(obdp_png_create(out, NULL, NULL, &png), 0); /* exists: fine */
+	obdp_png_destroy(png);
+	assert_int_equal(entries(out), 1);
+}
+
+/* A restarted plugin goes on after the last frame and overwrites none. */
+static void a_restart_continues_the_numbering(void **state)
 {
 	struct obdp_png *png;
 
 	(void)state;
-	assert_int_equal(obdp_png_create(out, "", NULL, &png), 0);
+	assert_int_equal(obdp_png_create(out, NULL, NULL, &png), 0);
+	obdp_png_continue(png); /* no directory yet: from 1 */
+	assert_int_equal(frame(png, 1), 0);
+	frame_px[0] = 0x111111;
+	assert_int_equal(frame(png, 2), 0);
 	obdp_png_destroy(png);
-	assert_int_equal(entries(out), 0); /* the write probe is gone */
-	assert_int_equal(obdp_png_create(out, NULL, NULL, &png), 0); /* exists: fine */
+	assert_int_equal(obdp_png_create(out, NULL, NULL, &png), 0);
+	obdp_png_continue(png);
+	frame_px[0] = 0x222222;
+	assert_int_equal(frame(png, 1), 0); /* the new instance's first frame */
 	obdp_png_destroy(png);
+	assert_frame_file(1, 0);
+	assert_frame_file(2, 0x111111);
+	assert_frame_file(3, 0x222222);
+	assert_int_equal(entries(out), 3);
 }
 
 static void out_dir_errors(void **state)
@@ -141,8 +171,9 @@ static void out_dir_errors(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/missing/frames", tmp);
-	assert_int_equal(obdp_png_create(path, NULL, NULL, &png), -ENOENT);
-	assert_null(png);
+	assert_int_equal(obdp_png_create(path, NULL, NULL, &png), 0); /* made when used */
+	obdp_png_destroy(png);
+	assert_int_equal(entries(tmp), 0);
 	snprintf(path, sizeof(path), "%s/file", tmp);
 	f = fopen(path, "w");
 	assert_non_null(f);
@@ -223,7 +254,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(options_are_checked, setup, teardown),
-		cmocka_unit_test_setup_teardown(out_dir_is_created_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(out_dir_is_made_with_the_first_frame, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_restart_continues_the_numbering, setup, teardown),
 		cmocka_unit_test_setup_teardown(out_dir_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(unwritable_out_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_present_writes_each_frame, setup, teardown),

@@ -195,11 +195,13 @@ static int serve(ob_plugin_ctx *p, int sigfd)
 
 	if (load_key(p))
 		goto out;
+	unsigned errors = ob_log_error_count();
 	if (p->plugin.init)
 		err = p->plugin.init(p, &p->ctx);
 	if (err) {
-		OB_ERROR(OBP_LOG, "%s: init failed: %s", p->plugin.name,
-			 strerror(err < 0 ? -err : err));
+		/* One line per failure: the backend's own, when it gave one. */
+		ob_log(ob_log_error_count() != errors ? OB_LOG_DEBUG : OB_LOG_ERROR, OBP_LOG,
+		       "%s: init failed: %s", p->plugin.name, strerror(err < 0 ? -err : err));
 		goto out;
 	}
 	/* Confined only once everything the plugin needs is open. */

@@ -15,6 +15,10 @@ static const Ob__Domain domains[] = { OB__DOMAIN__DOMAIN_SOUND };
  * libsndfile seeks back to finish each header. */
 static const char *const allow_syscalls[] = {
 	"openat", "lseek", "unlink", "unlinkat",
+	/* the file's directory is made with the file (mkdir -p) */
+	"mkdir", "mkdirat",
+	/* a restart mends its predecessor's header and appends (wav_sink.c) */
+	"pread64", "pwrite64", "ftruncate", "access", "faccessat", "faccessat2",
 	NULL,
 };
 
@@ -32,6 +36,7 @@ static int wav_init(ob_plugin_ctx *p, void **ctx)
 	const struct obsw_options o = {
 		.path = ob_plugin_opt(p, "out"),
 		.realtime = ob_plugin_opt(p, "realtime") != NULL,
+		.resume = ob_plugin_restart_count() > 0,
 	};
 	struct obsw_sink *sink;
 	struct obs_stream *s;

@@ -13,6 +13,7 @@
 #include <sndfile.h>
 
 #include "outboard/log.h"
+#include "outboard/plugin.h"
 
 #define NS_PER_S 1000000000LL
 
@@ -31,6 +32,7 @@ struct obsw_sink {
 	 * and plays on at fmt.rate until it has played total_frames. */
 	uint64_t total_frames, base_frames;
 	int64_t base_ns;
+	bool resume;              /* append to the existing last file (a restart) */
 };
 
 static int64_t monotonic_ns(void)
@@ -61,12 +63,34 @@ char *obsw_segment_path(const char *path, unsigned n)
 	return out;
 }
 
+/* The directory part of path ("." for none); NULL without memory. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	return strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
 /* Can path be written? Creates it and removes it again if it was not
- * there. 0 or -errno. */
+ * there; a missing directory must be one we could make (it is made with
+ * the file, in open_file). 0 or -errno. */
 static int probe_path(const char *path)
 {
 	struct stat st;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	char *dir = dir_of(path);
+	int fd, err;
+
+	if (!dir)
+		return -ENOMEM;
+	if (stat(dir, &st) < 0 && errno == ENOENT) {
+		err = ob_out_dir_check(dir);
+		free(dir);
+		return err;
+	}
+	free(dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 
 	if (fd >= 0) {
 		close(fd);
@@ -85,6 +109,117 @@ static int probe_path(const char *path)
 	}
 	close(fd);
 	return 0;
+}
+
+/* The number of files a predecessor wrote (sound.wav, sound-2.wav, ...),
+ * less one: the next start opens the last of them again. */
+static unsigned last_segment(const char *path)
+{
+	unsigned n = 0;
+	for (;;) {
+		char *name = obsw_segment_path(path, n + 1);
+		bool there = name && access(name, F_OK) == 0;
+		free(name);
+		if (!there)
+			return n ? n - 1 : 0;
+		n++;
+	}
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/*
+ * A predecessor killed mid-write left fd's WAV with a header that covers
+ * less than the file holds. Make the RIFF and data sizes cover every whole
+ * frame after the data chunk's start (a cut frame is dropped). 0, or
+ * -EINVAL for a file that is not a WAV with its data chunk last.
+ */
+static int mend_header(int fd)
+{
+	unsigned char h[8];
+	struct stat st;
+	off_t at = 12;
+	unsigned frame_bytes = 0;
+
+	if (fstat(fd, &st) < 0 || pread(fd, h, 4, 8) != 4 || memcmp(h, "WAVE", 4) != 0)
+		return -EINVAL;
+	for (;;) {
+		if (pread(fd, h, 8, at) != 8)
+			return -EINVAL;
+		if (memcmp(h, "data", 4) == 0)
+			break;
+		if (memcmp(h, "fmt ", 4) == 0 && pread(fd, h, 2, at + 20) == 2)
+			frame_bytes = (unsigned)h[0] | (unsigned)h[1] << 8; /* block align */
+		at += 8 + (off_t)le32(h + 4) + (le32(h + 4) & 1);
+	}
+	if (frame_bytes == 0)
+		return -EINVAL;
+	off_t start = at + 8;
+	uint64_t bytes = st.st_size > start ? (uint64_t)(st.st_size - start) : 0;
+	bytes -= bytes % frame_bytes;
+	if (bytes > UINT32_MAX - (uint64_t)start)
+		return -EFBIG;
+	put_le32(h, (uint32_t)bytes);
+	if (pwrite(fd, h, 4, at + 4) != 4)
+		return -errno;
+	put_le32(h, (uint32_t)(start + (off_t)bytes - 8));
+	if (pwrite(fd, h, 4, 4) != 4 || ftruncate(fd, start + (off_t)bytes) < 0)
+		return -errno;
+	return 0;
+}
+
+/* A restart: the predecessor's last file gets a header that covers it
+ * now, whether or not sound plays again; the next start reopens it. */
+static void mend_last(struct obsw_sink *w)
+{
+	w->segment = last_segment(w->path);
+	char *name = obsw_segment_path(w->path, w->segment + 1);
+	int fd = name ? open(name, O_RDWR | O_CLOEXEC) : -1;
+
+	if (fd >= 0 && mend_header(fd) < 0)
+		OB_WARN(OBSW_LOG, "%s is not a WAV file this plugin wrote: left as it is", name);
+	if (fd >= 0)
+		close(fd);
+	free(name);
+}
+
+/* A restart: open the predecessor's file name for appending when it is a
+ * WAV of format f. 1 when appending, 0 when the caller should start a new
+ * file, or a negated errno. */
+static int reopen_file(struct obsw_sink *w, const char *name, const struct obs_format *f)
+{
+	SF_INFO info = { 0 };
+	int fd = open(name, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (mend_header(fd) < 0) {
+		close(fd);
+		return 0;
+	}
+	w->sf = sf_open_fd(fd, SFM_RDWR, &info, SF_FALSE);
+	if (!w->sf || info.samplerate != (int)f->rate || info.channels != (int)f->channels ||
+	    info.format != (SF_FORMAT_WAV | SF_FORMAT_PCM_16) ||
+	    sf_seek(w->sf, 0, SEEK_END) < 0) {
+		if (w->sf)
+			sf_close(w->sf);
+		w->sf = NULL;
+		close(fd);
+		return 0;
+	}
+	w->fd = fd;
+	OB_INFO(OBSW_LOG, "a restart: appending to %s after %lld frames", name,
+		(long long)info.frames);
+	return 1;
 }
 
 int obsw_sink_create(const struct obsw_options *o, struct obsw_sink **out)
@@ -108,6 +243,9 @@ int obsw_sink_create(const struct obsw_options *o, struct obsw_sink **out)
 		return -ENOMEM;
 	}
 	w->realtime = o->realtime;
+	w->resume = o->resume;
+	if (o->resume)
+		mend_last(w);
 	w->now_ns = o->now_ns ? o->now_ns : monotonic_ns;
 	w->fd = -1;
 	*out = w;
@@ -143,10 +281,17 @@ static int open_file(struct obsw_sink *w, const char *name, const struct obs_for
 		.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16,
 	};
 
+	char *dir = dir_of(name);
+	int err = dir ? ob_out_dir_make(dir) : -ENOMEM;
+
+	free(dir);
+	if (err) {
+		OB_ERROR(OBSW_LOG, "cannot create the directory of %s: %s", name, strerror(-err));
+		return err;
+	}
 	w->fd = open(name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (w->fd < 0) {
-		int err = -errno;
-
+		err = -errno;
 		OB_ERROR(OBSW_LOG, "cannot create %s: %s", name, strerror(errno));
 		return err;
 	}
@@ -176,7 +321,20 @@ static int wav_start(void *sink, const struct obs_format *f)
 	name = obsw_segment_path(w->path, w->segment + 1);
 	if (!name)
 		return -ENOMEM;
-	err = open_file(w, name, f);
+	err = 0;
+	if (w->resume) {
+		w->resume = false; /* only the predecessor's last file */
+		err = reopen_file(w, name, f);
+		if (err == 0 && access(name, F_OK) == 0) {
+			/* Another format: a new file after it, never over it. */
+			w->segment++;
+			free(name);
+			name = obsw_segment_path(w->path, w->segment + 1);
+			if (!name)
+				return -ENOMEM;
+		}
+	}
+	err = err > 0 ? 0 : err < 0 ? err : open_file(w, name, f);
 	if (err) {
 		free(name);
 		return err;

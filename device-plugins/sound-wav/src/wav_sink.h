@@ -35,6 +35,10 @@ struct obsw_options {
 	const char *path;        /* the first file; copied */
 	bool realtime;           /* pace at the stream's rate (see above) */
 	int64_t (*now_ns)(void); /* monotonic clock for realtime; NULL: CLOCK_MONOTONIC */
+	/* A restarted plugin: sound goes on at the end of the last file its
+	 * predecessor wrote (when the format is the same), whose header is
+	 * mended to cover all of it, instead of truncating it. */
+	bool resume;
 };
 
 struct obsw_sink;

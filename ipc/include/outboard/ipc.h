@@ -321,6 +321,9 @@ void ob_conn_get_stats(const ob_conn *conn, struct ob_conn_stats *st);
 /* Owned by the connection, valid until ob_conn_close. */
 const char *ob_conn_name(const ob_conn *conn);
 const char *ob_conn_url(const ob_conn *conn);
+/* A dialer's failed attempts to connect so far (nanomsg retries them by
+ * itself, silently): a peer that refuses is seen here at once. */
+uint64_t ob_conn_connect_errors(const ob_conn *conn);
 
 /* Monotonic milliseconds, the clock every deadline here uses. */
 int64_t ob_now_ms(void);

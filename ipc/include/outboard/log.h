@@ -52,6 +52,11 @@ void ob_log_set_program(const char *program);
 void ob_log(enum ob_log_level level, const char *category, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* How many OB_LOG_ERROR lines this process has written so far: lets a
+ * caller that reports a failure skip its own line when the code that
+ * failed already said why. */
+unsigned ob_log_error_count(void);
+
 #define OB_ERROR(cat, ...) ob_log(OB_LOG_ERROR, cat, __VA_ARGS__)
 #define OB_WARN(cat, ...) ob_log(OB_LOG_WARN, cat, __VA_ARGS__)
 #define OB_INFO(cat, ...) ob_log(OB_LOG_INFO, cat, __VA_ARGS__)

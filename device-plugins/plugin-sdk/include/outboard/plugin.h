@@ -276,6 +276,29 @@ void ob_plugin_stop(ob_plugin_ctx *p);
  */
 int ob_plugin_dispatch_frame(ob_plugin_ctx *p, const void *frame, size_t len);
 
+/* ---- output files (outdir.c) ---- */
+
+/*
+ * How many times the launcher has restarted this backend before this
+ * process (0 for the first start, or when no launcher started it): from
+ * OUTBOARD_PLUGIN_RESTART in the environment. A backend that writes
+ * output uses it to continue what its predecessor wrote instead of
+ * starting over (docs/faults.md).
+ */
+unsigned ob_plugin_restart_count(void);
+
+/*
+ * Output directories are made when the first file goes into them, never
+ * before (docs/launcher.md: nothing is created that nobody asked for).
+ * ob_out_dir_check: 0 when dir is a directory we may write in, or does not
+ * exist yet and could be made (its nearest existing ancestor is one);
+ * -ENOTDIR when a component is not a directory, -EACCES, or another
+ * negated errno of stat. ob_out_dir_make: mkdir -p dir (mode 0777 less the
+ * umask); 0 or a negated errno. Neither keeps dir.
+ */
+int ob_out_dir_check(const char *dir);
+int ob_out_dir_make(const char *dir);
+
 #ifdef __cplusplus
 }
 #endif
