@@ -26,23 +26,13 @@
 /* The longest mount point: well inside the CPU host's guest path limit. */
 #define POINT_MAX 1024
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* Check a mount point and write it without repeated or trailing '/'. */
 static int normalise_point(const char *point, char *out, size_t size, char *err,
 			   size_t errlen)
 {
 	size_t len = 0;
 	if (point[0] != '/')
-		return fail(err, errlen, "mount point '%s' is not an absolute path", point);
+		return obl_errf(err, errlen, "mount point '%s' is not an absolute path", point);
 	for (const char *p = point; *p;) {
 		while (*p == '/')
 			p++;
@@ -50,10 +40,10 @@ static int normalise_point(const char *point, char *out, size_t size, char *err,
 		if (!n)
 			break;
 		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return fail(err, errlen, "mount point '%s' has a '.' or '..' component",
+			return obl_errf(err, errlen, "mount point '%s' has a '.' or '..' component",
 				    point);
 		if (len + n + 2 > size)
-			return fail(err, errlen, "mount point '%.40s...' is too long", point);
+			return obl_errf(err, errlen, "mount point '%.40s...' is too long", point);
 		out[len++] = '/';
 		memcpy(out + len, p, n);
 		len += n;
@@ -79,10 +69,10 @@ static int parse_spec(const char *spec, char **backend, char **arg, bool *ro, ch
 		colon = NULL; /* a URL is taken whole */
 	size_t blen = colon ? (size_t)(colon - spec) : len;
 	if (!blen)
-		return fail(err, errlen, "'%s' names no backend (SPEC is NAME[:ARG][:ro], a "
+		return obl_errf(err, errlen, "'%s' names no backend (SPEC is NAME[:ARG][:ro], a "
 				    "path, a URL or none)", spec);
 	if (colon && (size_t)(colon - spec) + 1 == len)
-		return fail(err, errlen, "'%s': nothing after ':'", spec);
+		return obl_errf(err, errlen, "'%s': nothing after ':'", spec);
 	*backend = strndup(spec, blen);
 	if (colon)
 		*arg = strndup(colon + 1, len - blen - 1);
@@ -96,7 +86,7 @@ static int parse_spec(const char *spec, char **backend, char **arg, bool *ro, ch
 		free(*backend);
 		free(*arg);
 		*backend = *arg = NULL;
-		return fail(err, errlen, "'%s': none takes nothing more", spec);
+		return obl_errf(err, errlen, "'%s': none takes nothing more", spec);
 	}
 	return 0;
 }
@@ -135,7 +125,7 @@ int obl_mount_add(struct obl_options *o, const char *point, const char *spec, ch
 	if (rc == -EINVAL) {
 		char why[256];
 		snprintf(why, sizeof(why), "%s", err);
-		return fail(err, errlen, "mount %s: %s", norm, why);
+		return obl_errf(err, errlen, "mount %s: %s", norm, why);
 	}
 	if (rc < 0)
 		return rc;
@@ -144,12 +134,12 @@ int obl_mount_add(struct obl_options *o, const char *point, const char *spec, ch
 	if (find_mount(o, norm)) {
 		free(backend);
 		free(arg);
-		return fail(err, errlen, "mount point %s is given twice", norm);
+		return obl_errf(err, errlen, "mount point %s is given twice", norm);
 	}
 	if (o->n_mounts >= OBL_MAX_MOUNTS) {
 		free(backend);
 		free(arg);
-		return fail(err, errlen, "mount %s: at most %d mounts besides /", norm,
+		return obl_errf(err, errlen, "mount %s: at most %d mounts besides /", norm,
 			    OBL_MAX_MOUNTS);
 	}
 	struct obl_mount_conf *grown = realloc(o->mounts, (o->n_mounts + 1) * sizeof(*grown));
@@ -227,15 +217,15 @@ static int check_dir(const char *point, const char *backend, const char *arg, ch
 		return 0;
 	if (!arg) {
 		if (hostdir)
-			return fail(err, errlen, "mount %s: hostdir needs a directory "
+			return obl_errf(err, errlen, "mount %s: hostdir needs a directory "
 					    "(%s=hostdir:DIR)", point, point);
 		return 0;
 	}
 	if (stat(arg, &st) < 0)
-		return fail(err, errlen, "mount %s: %s directory %s: %s", point,
+		return obl_errf(err, errlen, "mount %s: %s directory %s: %s", point,
 			    hostdir ? "the" : "the seed", arg, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return fail(err, errlen, "mount %s: %s is not a directory", point, arg);
+		return obl_errf(err, errlen, "mount %s: %s is not a directory", point, arg);
 	return 0;
 }
 

@@ -276,8 +276,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int obl_errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -341,7 +340,7 @@ static int parse_plugin(struct obl_options *o, const char *value, char *err, siz
 {
 	const char *eq = strchr(value, '=');
 	if (!eq || eq == value || eq[1] == '\0')
-		return fail(err, errlen, "--plugin wants DOMAIN=EXEC|URL, got '%s'", value);
+		return obl_errf(err, errlen, "--plugin wants DOMAIN=EXEC|URL, got '%s'", value);
 	char domain[16];
 	size_t len = (size_t)(eq - value);
 	if (len >= sizeof(domain))
@@ -350,7 +349,7 @@ static int parse_plugin(struct obl_options *o, const char *value, char *err, siz
 	domain[len] = '\0';
 	int d = obl_domain_from_name(domain);
 	if (d < 0)
-		return fail(err, errlen,
+		return obl_errf(err, errlen,
 			    "--plugin: unknown domain '%s' (fs, display, sound, input)", domain);
 	if (d == OBL_FS) /* fs=NAME:ARG[:ro], as --mount /=SPEC */
 		return obl_mount_add(o, "/", eq + 1, err, errlen);
@@ -383,9 +382,9 @@ int obl_check_host_value(const char *key, const char *value, char *err, size_t e
 	if (strcmp(key, "trace") == 0) {
 		char why[200];
 		if (obl_trace_check(value, why, sizeof(why)) < 0)
-			return fail(err, errlen, "--trace: %s", why);
+			return obl_errf(err, errlen, "--trace: %s", why);
 	} else if (ob_size_parse(value, &v) < 0) {
-		return fail(err, errlen, "--%s wants %s; got '%s'", key, OB_SIZE_HELP, value);
+		return obl_errf(err, errlen, "--%s wants %s; got '%s'", key, OB_SIZE_HELP, value);
 	}
 	return 0;
 }
@@ -393,7 +392,7 @@ int obl_check_host_value(const char *key, const char *value, char *err, size_t e
 int obl_check_host_ms(const char *key, const char *value, int *out, char *err, size_t errlen)
 {
 	if (ob_ms_parse(value, out) < 0)
-		return fail(err, errlen, "--%s wants milliseconds from 0 (none) to %d; got '%s'",
+		return obl_errf(err, errlen, "--%s wants milliseconds from 0 (none) to %d; got '%s'",
 			    key, OB_MS_MAX, value);
 	return 0;
 }
@@ -404,11 +403,11 @@ static int env_option(struct obl_options *o, const char *arg, bool set, char *er
 {
 	const char *eq = strchr(arg, '=');
 	if (set && !eq)
-		return fail(err, errlen, "--env wants NAME=VALUE, got '%s'", arg);
+		return obl_errf(err, errlen, "--env wants NAME=VALUE, got '%s'", arg);
 	size_t len = set ? (size_t)(eq - arg) : strlen(arg);
 	int rc = obl_env_add(&o->run, arg, len, set ? eq + 1 : NULL);
 	if (rc == -EINVAL)
-		return fail(err, errlen, "--%s: bad variable name '%.*s' (it must not be empty "
+		return obl_errf(err, errlen, "--%s: bad variable name '%.*s' (it must not be empty "
 			    "or contain '=')", set ? "env" : "unset-env", (int)len, arg);
 	return rc;
 }
@@ -432,7 +431,7 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 		return parse_plugin(o, arg, err, errlen);
 	case OPT_LOG_LEVEL:
 		if (parse_level(arg, &o->run.log_level) < 0)
-			return fail(err, errlen, "--log-level: unknown level '%s' "
+			return obl_errf(err, errlen, "--log-level: unknown level '%s' "
 				    "(error, guest, stub, warn, info, debug or 0-5)", arg);
 		return 0;
 	case 'v':
@@ -447,12 +446,12 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 	case OPT_TRACE: {
 		char why[200];
 		if (obl_trace_check(arg, why, sizeof(why)) < 0)
-			return fail(err, errlen, "--trace: %s", why);
+			return obl_errf(err, errlen, "--trace: %s", why);
 		return set_str(&o->run.trace, arg);
 	}
 	case OPT_GDB:
 		if (!gdb_addr_ok(arg))
-			return fail(err, errlen, "--gdb: '%s' is not PORT or HOST:PORT "
+			return obl_errf(err, errlen, "--gdb: '%s' is not PORT or HOST:PORT "
 				    "(PORT 0-65535)", arg);
 		return set_str(&o->run.gdb, arg);
 	case OPT_STATS:
@@ -472,33 +471,33 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 		return set_str(&o->cpu, arg);
 	case OPT_PLUGIN_TIMEOUT:
 		if (parse_timeout(arg, &o->plugin_timeout_ms) < 0)
-			return fail(err, errlen, "--plugin-timeout wants milliseconds "
+			return obl_errf(err, errlen, "--plugin-timeout wants milliseconds "
 				    "(1 to 3600000), got '%s'", arg);
 		return 0;
 	case OPT_OUT:
 		if (!*arg)
-			return fail(err, errlen, "--out wants a directory, got ''");
+			return obl_errf(err, errlen, "--out wants a directory, got ''");
 		return set_str(&o->run.out, arg);
 	case OPT_SCREEN: {
 		char size[16];
 		if (obl_screen_parse(arg, size, sizeof(size)) < 0)
-			return fail(err, errlen, "--screen wants WxH, each side %d to %d "
+			return obl_errf(err, errlen, "--screen wants WxH, each side %d to %d "
 				    "(e.g. 320x240), got '%s'", OBL_SCREEN_MIN, OBL_SCREEN_MAX, arg);
 		return set_str(&o->run.screen, size);
 	}
 	case OPT_RESTART_MAX:
 		if (obl_restart_max_parse(arg, &o->run.restart_max) < 0)
-			return fail(err, errlen, "--restart-max wants a number from 0 to %d, got '%s'",
+			return obl_errf(err, errlen, "--restart-max wants a number from 0 to %d, got '%s'",
 				    OBL_RESTART_MAX_LIMIT, arg);
 		return 0;
 	case OPT_RESTART_WINDOW:
 		if (obl_restart_window_parse(arg, &o->run.restart_window_s) < 0)
-			return fail(err, errlen, "--restart-window wants seconds (1 to %d), got '%s'",
+			return obl_errf(err, errlen, "--restart-window wants seconds (1 to %d), got '%s'",
 				    OBL_RESTART_WINDOW_LIMIT_S, arg);
 		return 0;
 	case OPT_TRACE_FILE:
 		if (!*arg)
-			return fail(err, errlen, "--trace-file wants a file, got ''");
+			return obl_errf(err, errlen, "--trace-file wants a file, got ''");
 		return set_str(&o->run.trace_file, arg);
 	case OPT_TRACE_TIME:
 		o->run.trace_time = true;
@@ -509,7 +508,7 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 	case OPT_MOUNT: {
 		const char *eq = strchr(arg, '=');
 		if (!eq || eq == arg)
-			return fail(err, errlen, "--mount wants PATH=SPEC (e.g. /tmp=mem), got '%s'",
+			return obl_errf(err, errlen, "--mount wants PATH=SPEC (e.g. /tmp=mem), got '%s'",
 				    arg);
 		char *point = strndup(arg, (size_t)(eq - arg));
 		if (!point)
@@ -528,11 +527,11 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 		return env_option(o, arg, false, err, errlen);
 	case OPT_FS_CACHE:
 		if (obl_fs_cache_parse(arg) < 0)
-			return fail(err, errlen, "--fs-cache wants 0 (off) or a size of at least "
+			return obl_errf(err, errlen, "--fs-cache wants 0 (off) or a size of at least "
 				    "256K such as 64M, got '%s'", arg);
 		return set_str(&o->run.fs_cache, arg);
 	default:
-		return fail(err, errlen, "internal: unhandled option %d", opt);
+		return obl_errf(err, errlen, "internal: unhandled option %d", opt);
 	}
 }
 
@@ -550,11 +549,11 @@ int obl_parse_run_args(int argc, char **argv, struct obl_options *o, char *err,
 			break;
 		if (opt == '?') {
 			if (optopt && optopt < 256)
-				return fail(err, errlen, "unknown option '-%c'", optopt);
-			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
+				return obl_errf(err, errlen, "unknown option '-%c'", optopt);
+			return obl_errf(err, errlen, "unknown option '%s'", argv[optind - 1]);
 		}
 		if (opt == ':')
-			return fail(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+			return obl_errf(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
 		int rc = apply_option(o, opt, optarg, err, errlen);
 		if (rc < 0) {
 			if (rc == -ENOMEM)
@@ -565,7 +564,7 @@ int obl_parse_run_args(int argc, char **argv, struct obl_options *o, char *err,
 	o->guest_argc = argc - optind;
 	o->guest_argv = argv + optind;
 	if (o->guest_argc == 0 && !o->help && !o->version)
-		return fail(err, errlen, "run: no PROGRAM given");
+		return obl_errf(err, errlen, "run: no PROGRAM given");
 	return 0;
 }
 

@@ -246,4 +246,9 @@ int obl_check_host_ms(const char *key, const char *value, int *out, char *err,
  * wins), moving them out of file. */
 void obl_env_merge(struct obl_run_conf *cli, struct obl_run_conf *file);
 
+/* Write a message into err (errlen bytes, printf-style) and return -EINVAL:
+ * the one way option, config and plan checks report a bad value. */
+__attribute__((format(printf, 3, 4)))
+int obl_errf(char *err, size_t errlen, const char *fmt, ...);
+
 #endif /* OBL_OPTIONS_H */

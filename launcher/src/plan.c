@@ -56,16 +56,6 @@ static const struct primary {
 
 #define DEFAULT_PRIMARY_KEY "arg"
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 __attribute__((format(printf, 1, 2)))
 static char *str_printf(const char *fmt, ...)
 {
@@ -150,7 +140,7 @@ static int resolve_plugin(const char *spec, bool is_default, const struct obl_pl
 	}
 	if (is_url(spec)) {
 		if (strncmp(spec, "tcp://", 6) != 0 && strncmp(spec, "ipc://", 6) != 0)
-			return fail(err, errlen, "%s plugin %s: only tcp:// and ipc:// URLs work",
+			return obl_errf(err, errlen, "%s plugin %s: only tcp:// and ipc:// URLs work",
 				    dn, spec);
 		pp->kind = OBL_PLUGIN_REMOTE;
 		pp->domains = OBL_DOMAIN_BIT(d);
@@ -456,7 +446,7 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 	int rc;
 	if (strchr(cpu, '/')) {
 		if (obl_check_executable(cpu) < 0) {
-			fail(err, errlen, "CPU host %s: not an executable file", cpu);
+			obl_errf(err, errlen, "CPU host %s: not an executable file", cpu);
 			return -ENOENT;
 		}
 		plan->cpu_exe = strdup(cpu);
@@ -464,7 +454,7 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 	} else {
 		rc = obl_find_executable(self_dir, cpu, &plan->cpu_exe);
 		if (rc == -ENOENT)
-			fail(err, errlen, "CPU host: no executable %s in %s or PATH", cpu,
+			obl_errf(err, errlen, "CPU host: no executable %s in %s or PATH", cpu,
 			     self_dir ? self_dir : "(launcher directory unknown)");
 	}
 	if (rc < 0)

@@ -17,6 +17,7 @@
 #include "os.h"
 #include "outboard/ipc.h"
 #include "outboard/log.h"
+#include "outboard/plugin.h"
 #include "plan.h"
 #include "probe.h"
 #include "rundir.h"
@@ -108,43 +109,15 @@ static int check_file_options(const struct obl_options *o, const struct obl_plan
 	return 0;
 }
 
-/* Could mkdir -p path work: it is a directory we may write in, or its
- * nearest existing ancestor is. 0, or a negated errno. The plugin makes
- * it with its first file (docs/launcher.md: nothing is made unasked). */
-static int can_make_dirs(const char *path)
-{
-	char buf[PATH_MAX];
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (;;) {
-		struct stat st;
-		if (stat(buf, &st) == 0) {
-			if (!S_ISDIR(st.st_mode))
-				return -ENOTDIR;
-			return access(buf, W_OK | X_OK) == 0 ? 0 : -errno;
-		}
-		if (errno != ENOENT)
-			return -errno;
-		char *slash = strrchr(buf, '/');
-		while (slash && slash > buf && slash[1] == '\0') { /* "a/b/" */
-			*slash = '\0';
-			slash = strrchr(buf, '/');
-		}
-		if (!slash)
-			return access(".", W_OK | X_OK) == 0 ? 0 : -errno;
-		slash[slash == buf] = '\0'; /* "/a" leaves "/" */
-	}
-}
-
-/* Check that the directories the default outputs need can be made, and say (with -v)
- * where outputs go and which process serves several domains. */
 static int prepare_outputs(const struct obl_plan *plan)
 {
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
 		const char *dn = obl_domain_name((enum obl_domain)d);
 		if (pp->mkdir) {
-			int rc = can_make_dirs(pp->mkdir);
+			/* The plugin makes it with its first file (nothing is made
+			 * unasked); here only whether it could (outboard/plugin.h). */
+			int rc = ob_out_dir_check(pp->mkdir);
 			if (rc < 0) {
 				OB_ERROR(CAT, "%s: cannot create the output directory %s: %s", dn,
 					 pp->mkdir, strerror(-rc));
