@@ -33,8 +33,13 @@ start_plugin() {
 }
 start_plugin
 
+# --fs-cache 0: this is the router's bounded wait and its EIO, which the
+# workload's records retry. With the file cache on, write-behind data still
+# unconfirmed when the plugin stays away past the deadline is lost and
+# reported as EIO at the next call on its file (docs/faults.md), which the
+# workload's buffered (bulk) part rightly counts as a failure.
 (cd "$WORK/root" && exec "$OB_BIN/outboard" run --display none --sound none --input none \
-	--plugin "fs=tcp://127.0.0.1:$port" --key "$WORK/key" \
+	--fs-cache 0 --plugin "fs=tcp://127.0.0.1:$port" --key "$WORK/key" \
 	"$(guest_path records)" log.bin 1000000 stop) </dev/null >"$WORK/run.out" 2>"$WORK/run.err" &
 launcher=$!
 written() { [ -s "$WORK/root/log.bin" ]; }
