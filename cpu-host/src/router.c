@@ -55,9 +55,11 @@ static void on_credit(struct obh_link *l, uint64_t done_id)
 
 /* ---- what plugins send ---- */
 
-/* Display events carry the guest's monotonic clock (ms since the program
- * started) when they arrive: a plugin's own clock may be another
- * machine's. */
+/* Display events and live input carry the guest's monotonic clock (ms
+ * since the program started) when they arrive: a plugin's own clock may be
+ * another machine's, or a restarted plugin's, started long after the
+ * program. Only recorded input (a script's) keeps its own times, which is
+ * what makes a scripted game replay the same. */
 static bool event_from(const struct obh_host *h, const Ob__Event *ev, struct obh_event *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -67,7 +69,7 @@ static bool event_from(const struct obh_host *h, const Ob__Event *ev, struct obh
 		e->key = ev->input->key;
 		e->x = ev->input->x;
 		e->y = ev->input->y;
-		e->time_ms = ev->input->time_ms;
+		e->time_ms = ev->recorded ? ev->input->time_ms : obh_program_ns(h) / 1000000;
 		return true;
 	case OB__EVENT__EVENT_EXPOSE:
 		e->kind = OB__INPUT_EVENT__KIND__KIND_EXPOSE;
