@@ -529,6 +529,12 @@ uint32_t obh_router_max_in_flight(const struct obh_router *r, unsigned route)
 	return st.max_in_flight;
 }
 
+void obh_router_note_lost_posted(struct obh_router *r, unsigned route)
+{
+	if (route < OBH_MAX_ROUTES && r->route[route])
+		r->route[route]->lost_posted++;
+}
+
 void obh_router_print_stats(const struct obh_router *r, FILE *out)
 {
 	for (unsigned i = 0; i < r->nlinks; i++) {
@@ -538,11 +544,11 @@ void obh_router_print_stats(const struct obh_router *r, FILE *out)
 		fprintf(out,
 			"outboard-cpu: stats %s: backend=%s requests=%llu posted=%llu replies=%llu "
 			"events=%llu timeouts=%llu failed=%llu dropped=%llu max_in_flight=%u "
-			"deaths=%u\n",
+			"deaths=%u lost_posted=%llu\n",
 			l->domains, obhr_link_name(l), (unsigned long long)st.requests,
 			(unsigned long long)st.posted, (unsigned long long)st.replies,
 			(unsigned long long)st.events, (unsigned long long)st.timeouts,
 			(unsigned long long)st.failed, (unsigned long long)st.dropped,
-			st.max_in_flight, l->deaths);
+			st.max_in_flight, l->deaths, (unsigned long long)l->lost_posted);
 	}
 }
