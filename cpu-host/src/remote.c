@@ -313,6 +313,8 @@ int64_t obh_remote_call(struct obh_host *h, struct obh_thread *t, const struct o
 	if (!obh_mounts_route(h, t, c, v, str, &rt, &r0))
 		return r0;
 	enum obh_domain_state st = obh_router_state(h->router, rt.route);
+	if (c->mode == OBH_POSTED && st != OBH_DOMAIN_UP && st != OBH_DOMAIN_ABSENT)
+		obh_router_note_lost_posted(h->router, rt.route);
 	switch (st) {
 	case OBH_DOMAIN_FAILED:
 		r0 = -OB_ABI_ENODEV;

@@ -55,9 +55,11 @@ static void on_credit(struct obh_link *l, uint64_t done_id)
 
 /* ---- what plugins send ---- */
 
-/* Display events carry the guest's monotonic clock (ms since the program
- * started) when they arrive: a plugin's own clock may be another
- * machine's. */
+/* Display events and live input carry the guest's monotonic clock (ms
+ * since the program started) when they arrive: a plugin's own clock may be
+ * another machine's, or a restarted plugin's, started long after the
+ * program. Only recorded input (a script's) keeps its own times, which is
+ * what makes a scripted game replay the same. */
 static bool event_from(const struct obh_host *h, const Ob__Event *ev, struct obh_event *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -67,7 +69,7 @@ static bool event_from(const struct obh_host *h, const Ob__Event *ev, struct obh
 		e->key = ev->input->key;
 		e->x = ev->input->x;
 		e->y = ev->input->y;
-		e->time_ms = ev->input->time_ms;
+		e->time_ms = ev->recorded ? ev->input->time_ms : obh_program_ns(h) / 1000000;
 		return true;
 	case OB__EVENT__EVENT_EXPOSE:
 		e->kind = OB__INPUT_EVENT__KIND__KIND_EXPOSE;
@@ -527,6 +529,12 @@ uint32_t obh_router_max_in_flight(const struct obh_router *r, unsigned route)
 	return st.max_in_flight;
 }
 
+void obh_router_note_lost_posted(struct obh_router *r, unsigned route)
+{
+	if (route < OBH_MAX_ROUTES && r->route[route])
+		r->route[route]->lost_posted++;
+}
+
 void obh_router_print_stats(const struct obh_router *r, FILE *out)
 {
 	for (unsigned i = 0; i < r->nlinks; i++) {
@@ -536,11 +544,11 @@ void obh_router_print_stats(const struct obh_router *r, FILE *out)
 		fprintf(out,
 			"outboard-cpu: stats %s: backend=%s requests=%llu posted=%llu replies=%llu "
 			"events=%llu timeouts=%llu failed=%llu dropped=%llu max_in_flight=%u "
-			"deaths=%u\n",
+			"deaths=%u lost_posted=%llu\n",
 			l->domains, obhr_link_name(l), (unsigned long long)st.requests,
 			(unsigned long long)st.posted, (unsigned long long)st.replies,
 			(unsigned long long)st.events, (unsigned long long)st.timeouts,
 			(unsigned long long)st.failed, (unsigned long long)st.dropped,
-			st.max_in_flight, l->deaths);
+			st.max_in_flight, l->deaths, (unsigned long long)l->lost_posted);
 	}
 }

@@ -125,5 +125,8 @@ void obh_router_print_stats(const struct obh_router *r, FILE *out);
 
 /* Largest number of calls in flight at once on a domain's connection. */
 uint32_t obh_router_max_in_flight(const struct obh_router *r, unsigned route);
+/* A posted call (a blit, a beep) for route found its plugin down, lost
+ * or given up, and was dropped: counted in --stats (lost_posted=). */
+void obh_router_note_lost_posted(struct obh_router *r, unsigned route);
 
 #endif /* OBH_ROUTER_H */

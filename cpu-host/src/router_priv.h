@@ -48,6 +48,7 @@ struct obh_link {
 	 * when the plugin died, and how many. */
 	struct ob_conn_stats closed_stats;
 	unsigned deaths;
+	uint64_t lost_posted;            /* posted calls dropped while it was not up */
 	/* Flow control of posted calls: FIFO of those not yet credited. */
 	struct obhr_posted posted[OBHR_POSTED_WINDOW_CALLS];
 	unsigned posted_head, posted_count;

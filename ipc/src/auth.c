@@ -292,8 +292,13 @@ static void dialer_frame(struct ob_conn *c, const uint8_t *f, size_t len)
 		return;
 	case OBI_TAG_REFUSED:
 		if (s == OBI_AUTH_HELLO_SENT || s == OBI_AUTH_PROOF_SENT) {
-			dialer_fail(c, EACCES, "the peer refused the handshake: its key is not "
-				    "this side's key (compare the key ids both sides log)");
+			char what[192];
+
+			/* The peer logs its own key id with its refusal. */
+			snprintf(what, sizeof(what), "the peer refused the handshake: its key is "
+				 "not this side's key (key id %s here; the peer logs its own)",
+				 c->auth.key_id);
+			dialer_fail(c, EACCES, what);
 			return;
 		}
 		break;

@@ -37,7 +37,10 @@ void obi_auth_refuse(struct ob_conn *c, const char *why)
 	c->auth.due = ob_now_ms() + OBI_REFUSE_GRACE_MS;
 	c->auth.unauth_since = 0;
 	/* nanomsg does not tell a peer's address. */
-	snprintf(what, sizeof(what), "refused an unauthenticated peer on %s: %s", c->url, why);
+	/* The dialer's message tells its user to compare key ids: give ours. */
+	snprintf(what, sizeof(what), "refused an unauthenticated peer on %s: %s%s%s%s", c->url, why,
+		 c->auth.key_id[0] ? " (key id " : "", c->auth.key_id,
+		 c->auth.key_id[0] ? " here)" : "");
 	obi_auth_report(c, OB_LOG_ERROR, EACCES, what);
 	if (had_session)
 		obi_hb_session_lost(c, "the session ended: its peer failed authentication");

@@ -21,8 +21,9 @@
 . "$(dirname "$0")/../cpu/cpu_lib.sh"
 
 mkdir "$WORK/root"
-"$OB_BIN/outboard-keygen" "$WORK/key" >/dev/null
-"$OB_BIN/outboard-keygen" "$WORK/wrong" >/dev/null
+key_id=$("$OB_BIN/outboard-keygen" "$WORK/key" | sed -n 's/.*(key id \([0-9a-f]*\))$/\1/p')
+wrong_id=$("$OB_BIN/outboard-keygen" "$WORK/wrong" | sed -n 's/.*(key id \([0-9a-f]*\))$/\1/p')
+[ -n "$key_id" ] && [ -n "$wrong_id" ] || fail "outboard-keygen did not print the key ids"
 
 ns= veth= relay= capture= plugin= launcher=
 cleanup() {
@@ -101,6 +102,10 @@ run_remote wrongkey --plugin "fs=$url" --key "$WORK/wrong" --plugin-timeout 3000
 	"$(guest_path hello)"
 expect_status wrongkey 125
 expect_line wrongkey err 'fs.*(refused|authentic|EACCES|Permission denied)' "the refusal"
+# Both sides name their own key id, which the refusal asks to compare.
+expect_line wrongkey err "key id $wrong_id here" "the launcher's own key id"
+grep -q "refused an unauthenticated peer on $url: its proof does not verify.*(key id $key_id here)" \
+	"$WORK/plugin.err" || { cat "$WORK/plugin.err" >&2; fail "the plugin did not log its key id with the refusal"; }
 run_remote nokey --plugin "fs=$url" "$(guest_path hello)"
 expect_status nokey 125
 expect_line nokey err 'needs the shared key' "the missing key explained"

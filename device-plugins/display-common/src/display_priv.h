@@ -33,8 +33,5 @@ struct obd_display {
 
 /* Queue the vsync of frame, stamped now. */
 void obd_display_queue_vsync(struct obd_display *d, uint64_t frame);
-/* Every request passes here first: a request id that does not grow means
- * a new host, which gets an expose. call may be NULL (tests). */
-void obd_display_note_call(struct obd_display *d, const ob_call *call);
 
 #endif /* OBD_DISPLAY_PRIV_H */

@@ -156,8 +156,12 @@ int obds_handle_input_configure(void *ctx, ob_call *call, const ProtobufCMessage
 	struct obds_sdl *s = obd_display_sink_ctx(ctx);
 	const Ob__InputConfigure *a = (const Ob__InputConfigure *)args;
 
-	(void)call;
 	(void)result;
+	/* After a restart this restore call is the first (often the only)
+	 * request the new process gets before the guest waits for a key: it
+	 * must count as a new host's, so that expose goes out and the guest
+	 * redraws the fresh window, as the display calls do. */
+	obd_display_note_call(s->d, call);
 	s->input_started = a->flags & 1;
 	s->input_t0_ns = obds_now_ns();
 	OB_INFO(OBDS_LOG, "input %s", s->input_started ? "started" : "stopped");

@@ -84,6 +84,41 @@ static int open_window(struct obds_sdl *s)
 	return 0;
 }
 
+/* True when SDL_VIDEODRIVER (a name, or SDL's comma-separated list) names
+ * driver. */
+static bool asked_for(const char *driver)
+{
+	const char *want = SDL_GetHint(SDL_HINT_VIDEODRIVER);
+	size_t n = strlen(driver);
+
+	while (want && *want) {
+		size_t len = strcspn(want, ",");
+
+		if (len == n && SDL_strncasecmp(want, driver, n) == 0)
+			return true;
+		want += len + (want[len] == ',');
+	}
+	return false;
+}
+
+/* SDL falls back to a driver that draws nowhere (offscreen, dummy) when it
+ * finds no display: the guest would then wait for keys that cannot come.
+ * Refuse, unless the user chose that driver. */
+static int check_driver(void)
+{
+	const char *drv = SDL_GetCurrentVideoDriver();
+
+	if (!drv || (SDL_strcasecmp(drv, "offscreen") != 0 && SDL_strcasecmp(drv, "dummy") != 0) ||
+	    asked_for(drv))
+		return 0;
+	OB_ERROR(OBDS_LOG, "no display: SDL found none it can use (DISPLAY=%s, WAYLAND_DISPLAY=%s) "
+		 "and fell back to its '%s' driver, which shows nothing and takes no keys; "
+		 "set SDL_VIDEODRIVER=offscreen to run without one",
+		 getenv("DISPLAY") ? getenv("DISPLAY") : "unset",
+		 getenv("WAYLAND_DISPLAY") ? getenv("WAYLAND_DISPLAY") : "unset", drv);
+	return -ENODEV;
+}
+
 int obds_sdl_create(struct obd_display *d, const char *scale, const char *screenshot,
 		    struct obds_sdl **out)
 {
@@ -121,6 +156,8 @@ int obds_sdl_create(struct obd_display *d, const char *scale, const char *screen
 		err = -ENODEV;
 		goto fail;
 	}
+	if ((err = check_driver()) != 0)
+		goto fail;
 	if (!s->scale)
 		s->scale = default_scale(s->w, s->h);
 	if ((err = open_window(s)) != 0) {

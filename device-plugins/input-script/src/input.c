@@ -89,6 +89,7 @@ static int send_event(void *arg, const struct obis_event *ev)
 	ie.time_ms = ev->time_ms;
 	e.event_case = OB__EVENT__EVENT_INPUT;
 	e.input = &ie;
+	e.recorded = true; /* the guest gets the script's times */
 	return ob_plugin_event(arg, &e);
 }
 

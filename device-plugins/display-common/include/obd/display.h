@@ -108,6 +108,10 @@ uint64_t obd_display_frames(const struct obd_display *d);
 /* Queue Event{expose} (a backend whose screen was lost: a window
  * uncovered). */
 void obd_display_expose(struct obd_display *d);
+/* Every request passes here first, a backend's own handlers' too (the
+ * SDL display's input_configure): a request id that does not grow means a
+ * new host, which gets an expose. call may be NULL (tests). */
+void obd_display_note_call(struct obd_display *d, const ob_call *call);
 
 /* Answer a present whose sink returned OB_DEFER (status 0 or a positive
  * errno), queue its vsync and send the queued events. call is finished
