@@ -14,10 +14,11 @@
  * Every few records it also reopens the file and checks an older record.
  *
  * Beside it, FILE.bulk takes large buffered writes: every 10 records, 16 KiB
- * of records (numbered on from 1) in 4 KiB write() calls, which the host's
- * file cache holds back and sends in large writes, so plugin deaths land
- * while it holds data the guest was told is written. Every such write must
- * succeed (the host replays what a dead plugin took with it), the close
+ * of records (numbered on from 1) in 4 KiB pwrite() calls at the end of the
+ * file, which the host's file cache holds back and sends in large writes, so
+ * plugin deaths land while it holds data the guest was told is written.
+ * Every such write must succeed (the host replays what a dead plugin took
+ * with it; an EIO from a plugin that stayed away is retried), the close
  * must succeed, and at the end every bulk record is read back and checked.
  *
  * Output: one line per failure, then
@@ -157,7 +158,13 @@ static void bulk_round(int fd)
 	for (unsigned w = 0; w < BULK_PER_ROUND; w++) {
 		for (unsigned i = 0; i < BULK_WRITE / RECORD_SIZE; i++)
 			make(&chunk[i], bulk_records + i + 1);
-		int n = ob_write(fd, chunk, BULK_WRITE);
+		/* Positioned, so that a write that met a dead plugin (EIO: it may
+		 * or may not have run) can be sent again harmlessly, as records are. */
+		unsigned tries = 0;
+		int n;
+		do
+			n = ob_pwrite(fd, chunk, BULK_WRITE, (int32_t)(bulk_records * RECORD_SIZE));
+		while (retry_eio(n, &tries));
 		if (n != (int)BULK_WRITE) {
 			fail("bulk write", bulk_records + 1, n);
 			return;
