@@ -22,6 +22,43 @@
 #define ARM_BX_LR 0xe12fff1eu
 #define OBH_CODE_CACHE (64u << 20)
 
+/*
+ * Unicorn gives pre-v7 ARM CPUs (the ARM926 included) 1 KiB softmmu pages,
+ * where qemu-arm's user mode has 4 KiB ones. The page bounds what one
+ * translation block may span and which direct branches may be chained
+ * (goto_tb only within the block's page); every other branch goes back
+ * through helper_lookup_tb_ptr. With 4 KiB pages fib, cm_mix and bytevm
+ * run markedly faster (docs/performance.md, "Engine tuning"); mem.c maps
+ * everything in 4 KiB pages already. Unicorn before 2.1.2 turns a size
+ * of 2^n into 2^(n+1) pages (off by one, fixed upstream in fbf34af8), so
+ * the size asked for depends on the version; the size is read back and
+ * anything other than 4 KiB refused. The size must be set before the
+ * engine is initialised, which reading it back does: so the CPU model
+ * (which must be set before that too) is set here as well.
+ */
+static int set_cpu(uc_engine *uc)
+{
+	unsigned major = 0, minor = 0;
+	unsigned v = uc_version(&major, &minor);
+	unsigned patch = (v >> 8) & 0xffu;
+	bool off_by_one = major == 2 && (minor == 0 || (minor == 1 && patch < 2));
+	uint32_t ask = off_by_one ? OBH_PAGE_SIZE / 2 : OBH_PAGE_SIZE;
+	uint32_t got = 0;
+	uc_err e = uc_ctl(uc, UC_CTL_WRITE(UC_CTL_UC_PAGE_SIZE, 1), ask);
+	if (e == UC_ERR_OK && uc_ctl_set_cpu_model(uc, UC_CPU_ARM_926) != UC_ERR_OK) {
+		OB_ERROR(CAT, "Unicorn has no ARM926 model");
+		return -ENOTSUP;
+	}
+	if (e == UC_ERR_OK)
+		e = uc_ctl(uc, UC_CTL_READ(UC_CTL_UC_PAGE_SIZE, 1), &got);
+	if (e != UC_ERR_OK || got != OBH_PAGE_SIZE) {
+		OB_ERROR(CAT, "cannot set Unicorn %u.%u.%u's page size to %u bytes (got %u): %s",
+			 major, minor, patch, OBH_PAGE_SIZE, got, uc_strerror(e));
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 int obh_engine_open(struct obh_host *h)
 {
 	uc_err e = uc_open(UC_ARCH_ARM, UC_MODE_ARM, &h->uc);
@@ -32,10 +69,11 @@ int obh_engine_open(struct obh_host *h)
 	/* A bounded code cache: Unicorn's default (1 GiB) takes 0.8 s to clear
 	 * whenever translations must be dropped; 64 MiB is plenty for guests. */
 	uc_ctl(h->uc, UC_CTL_WRITE(UC_CTL_TCG_BUFFER_SIZE, 1), (uint32_t)OBH_CODE_CACHE);
-	e = uc_ctl_set_cpu_model(h->uc, UC_CPU_ARM_926);
-	if (e != UC_ERR_OK) {
-		OB_ERROR(CAT, "Unicorn has no ARM926 model: %s", uc_strerror(e));
-		return -ENOTSUP;
+	int err = set_cpu(h->uc);
+	if (err) {
+		uc_close(h->uc);
+		h->uc = NULL;
+		return err;
 	}
 	uint32_t cpsr = 0x10; /* User mode, ARM state, interrupts irrelevant */
 	uc_reg_write(h->uc, UC_ARM_REG_CPSR, &cpsr);
