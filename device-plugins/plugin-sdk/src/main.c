@@ -230,6 +230,9 @@ int ob_plugin_main(const struct ob_plugin *plugin, int argc, char **argv)
 	int status, sigfd;
 
 	ob_log_set_program(program_name);
+	/* Before any thread exists: the filter comes later, malloc's arenas
+	 * are chosen now. */
+	obp_confine_prepare();
 	if (obp_ctx_new(plugin, &p))
 		return OBP_EXIT_FAIL;
 	if (obp_parse_options(p, argc, argv)) {

@@ -225,6 +225,10 @@ struct obp_confine {
 	bool rebind;
 };
 
+/* Make glibc's malloc safe under the filter (one arena: no heap shrink
+ * that reads /proc). Call before any thread exists; ob_plugin_main does
+ * it first. */
+void obp_confine_prepare(void);
 /* Install the filter described by c on every thread, with the SIGSYS
  * reporter. 0, or a negated errno (logged): -EINVAL for a name libseccomp
  * does not know, or what libseccomp and the kernel report. */
