@@ -210,6 +210,7 @@ static int serve(ob_plugin_ctx *p, int sigfd)
 	if (obp_run(p, sigfd, &src) == 0)
 		status = OBP_EXIT_OK;
 out:
+	p->finished = true;
 	if (p->plugin.fini)
 		p->plugin.fini(p->ctx);
 	p->ctx = NULL;

@@ -104,6 +104,9 @@ struct ob_plugin_ctx {
 	struct obp_transport tx;
 	bool connected;              /* a peer is there (see ob_plugin_event) */
 	bool stop;
+	/* fini has run (or is running): requests that still arrive, while the
+	 * connection flushes before closing, get ECANCELED, never a handler. */
+	bool finished;
 
 	struct ob_call *deferred;    /* list of calls waiting for ob_call_complete */
 	struct obp_counters count;
