@@ -178,7 +178,7 @@ static uint32_t tile[64 * 64];
 
 /* PRESENTS presents in one stream (the event queue overflows), two bad
  * blits answered with errors, then BLITS posted blits and no present: the
- * input ends with them queued. first/last: the presents' ids. */
+ * input ends with them queued. *first: the first present's id. */
 static void display_flood(struct session *s, uint64_t *first, uint64_t *bad_format,
 			  uint64_t *short_pixels)
 {
@@ -446,7 +446,8 @@ static void test_sound_wav(void **state)
 /* ----------------------------------------------------------------- fs */
 
 /* Bad handles and arguments, then FS_WRITES pipelined 4 KiB writes, left
- * with the file open at the end of input. bytes: what fs-mem may hold. */
+ * with the file open at the end of input. limited: fs-mem with
+ * --max-bytes 256K, which fills up (ENOSPC). */
 static void fs_rare(void **state, const char *name, const char *const *args, bool limited)
 {
 	static uint8_t block[4096];
@@ -456,7 +457,7 @@ static void fs_rare(void **state, const char *name, const char *const *args, boo
 	Ob__FsClose cl = OB__FS_CLOSE__INIT;
 	Ob__FsWrite wr = OB__FS_WRITE__INIT;
 	Ob__FsStat st = OB__FS_STAT__INIT;
-	uint64_t bad_read, bad_close, missing, escape, created, first, stat_big;
+	uint64_t bad_read, bad_close, missing, too_long, created, first, stat_big;
 	char long_name[600];
 	size_t failed = 0;
 	struct run r;
@@ -475,7 +476,7 @@ static void fs_rare(void **state, const char *name, const char *const *args, boo
 	long_name[0] = '/';
 	long_name[sizeof(long_name) - 1] = '\0';
 	st.path = long_name;
-	escape = call(s, OB__REQUEST__CALL_FS_STAT, &st);
+	too_long = call(s, OB__REQUEST__CALL_FS_STAT, &st);
 	op.path = wire("/big");
 	op.flags = OB__OPEN_FLAG__OPEN_CREAT | OB__OPEN_FLAG__OPEN_WRONLY;
 	op.mode = 0644;
@@ -494,7 +495,7 @@ static void fs_rare(void **state, const char *name, const char *const *args, boo
 	expect_status(&r, bad_read, EBADF);
 	expect_status(&r, bad_close, EBADF);
 	expect_status(&r, missing, ENOENT);
-	expect_status(&r, escape, ENAMETOOLONG);
+	expect_status(&r, too_long, ENAMETOOLONG);
 	assert_int_equal(ok_reply(&r, created)->fs_open->ret, 1);
 	for (int i = 0; i < FS_WRITES; i++) {
 		const Ob__Reply *rep = reply(&r, first + (uint64_t)i);
