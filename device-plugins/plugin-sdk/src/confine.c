@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <seccomp.h>
@@ -223,12 +224,13 @@ static size_t put_int(char *buf, size_t at, size_t cap, long v)
 /* Async-signal-safe only: no stdio, no malloc, no libseccomp. */
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
-	char line[256];
+	char line[320];
 	size_t n = 0, cap = sizeof(line) - 1;
 	int nr = si->si_syscall;
 	const char *name = nr >= 0 && nr < OBP_NAMES && syscall_names[nr][0]
 				   ? syscall_names[nr] : "unknown";
 	ssize_t written;
+	long tid;
 
 	(void)uc;
 	if (si->si_code != SYS_SECCOMP) {
@@ -242,6 +244,14 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	n = put_str(line, n, cap, name);
 	n = put_str(line, n, cap, ") is not allowed for this plugin; killed by SIGSYS "
 		    "(docs/confinement.md)");
+	/* Which thread: another than the main one means a library's
+	 * (nanomsg's worker) or the backend's own. */
+	tid = syscall(SYS_gettid);
+	if (tid != getpid()) {
+		n = put_str(line, n, cap, "; made by thread ");
+		n = put_int(line, n, cap, tid);
+		n = put_str(line, n, cap, ", not the main one");
+	}
 	line[n++] = '\n';
 	written = write(STDERR_FILENO, line, n);
 	(void)written;

@@ -200,7 +200,8 @@ static void test_execve_kills(void **state)
 	snprintf(needle, sizeof(needle), "outboard-plugin: seccomp: system call %d (execve)",
 		 (int)SYS_execve);
 	assert_non_null(strstr(o.err, needle));
-	assert_non_null(strstr(o.err, "docs/confinement.md"));
+	assert_non_null(strstr(o.err, "docs/confinement.md)\n"));
+	assert_null(strstr(o.err, "made by thread")); /* the main thread's */
 }
 
 static int try_fork(void)
@@ -424,6 +425,9 @@ static void test_blocking_thread_reported(void **state)
 	(void)state;
 	run_confined(&base, NULL, exec_in_blocking_thread, &o);
 	expect_killed(&o, "execve");
+	/* And says it was not the main thread. */
+	assert_non_null(strstr(o.err, "; made by thread "));
+	assert_non_null(strstr(o.err, ", not the main one\n"));
 }
 
 /* A thread's malloc arena shrunk under the filter: blocks a second thread
