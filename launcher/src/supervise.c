@@ -130,29 +130,46 @@ void obl_sup_kill_all(struct obl_sup *s)
 		obl_sup_signal(s, &s->plugins[d], SIGKILL);
 }
 
+/* A death by a signal only a crash sends (the launcher sends SIGTERM and
+ * SIGKILL, a terminal SIGINT): news even at an orderly end. */
+static bool crashed(int code)
+{
+	switch (code - 128) {
+	case SIGSYS: case SIGSEGV: case SIGBUS: case SIGABRT: case SIGFPE: case SIGILL:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void plugin_exited(struct obl_sup *s, struct obl_child *c)
 {
 	char detail[64], dn[64];
+	int code = obl_shell_status(c->status);
+	/* The plugin's own line (relayed above) names the call. */
+	const char *why = code == 128 + SIGSYS
+		? " (a system call its seccomp filter forbids; docs/confinement.md)" : "";
 	obl_describe_status(c->status, detail, sizeof(detail));
 	obl_domain_list(c->domains, dn, sizeof(dn));
 	switch (s->phase) {
 	case OBL_STARTING:
-		OB_ERROR(CAT, "%s plugin %s %s%s", dn, c->label, detail,
-			 c->ready ? "" : " before answering Hello");
+		OB_ERROR(CAT, "%s plugin %s %s%s%s", dn, c->label, detail,
+			 c->ready ? "" : " before answering Hello", why);
 		s->plugin_failed = true;
 		break;
 	case OBL_RUNNING:
-		OB_ERROR(CAT, "%s plugin %s %s%s", dn, c->label, detail,
-			 c->ready ? "" : " before answering Hello");
+		OB_ERROR(CAT, "%s plugin %s %s%s%s", dn, c->label, detail,
+			 c->ready ? "" : " before answering Hello", why);
 		obl_revive_died(s, c, detail);
 		break;
 	case OBL_STOPPING: {
 		/* A failure status at an orderly end is news (valgrind's
-		 * --error-exitcode, a backend that could not finish its file);
-		 * a signal is not: the launcher may have sent it. */
-		int code = obl_shell_status(c->status);
-		if (code > 0 && code < 128)
-			OB_WARN(CAT, "%s plugin %s %s while shutting down", dn, c->label, detail);
+		 * --error-exitcode, a backend that could not finish its file),
+		 * and so is a crash; SIGTERM or SIGKILL is not: the launcher
+		 * may have sent it. */
+		if ((code > 0 && code < 128) || crashed(code))
+			OB_WARN(CAT, "%s plugin %s %s while shutting down%s", dn, c->label, detail,
+				why);
 		else
 			OB_DEBUG(CAT, "%s plugin %s %s", dn, c->label, detail);
 		break;

@@ -14,6 +14,8 @@
  *   echo-read N    fs_read(fd=N, count=4) on the fs plugin; print the bytes
  *                  as hex ("read 07 08 09 0a")
  *   crash          fs_open("crash") on the fs plugin, without waiting
+ *   forbidden:CALL fs_open("forbidden:CALL"): test-echo makes CALL, which its
+ *                  seccomp filter forbids (SIGSYS)
  *   hang           fs_open("hang") on the fs plugin (it stops answering),
  *                  without waiting
  *   hung DOMAIN    send the launcher Supervise{DOMAIN, HUNG, "no heartbeat"}
@@ -431,7 +433,8 @@ static int run_commands(struct host *h, int argc, char **argv, int full_argc, ch
 		if (strcmp(cmd, "echo-read") == 0 && number(arg) >= 0) {
 			rc = echo_read(h, (unsigned)number(arg));
 			i++;
-		} else if (strcmp(cmd, "crash") == 0 || strcmp(cmd, "hang") == 0) {
+		} else if (strcmp(cmd, "crash") == 0 || strcmp(cmd, "hang") == 0 ||
+			   strncmp(cmd, "forbidden:", 10) == 0) {
 			rc = open_no_reply(h, cmd);
 		} else if (strcmp(cmd, "hung") == 0 && domain_from_name(arg, strlen(arg)) > 0) {
 			rc = send_hung(h, domain_from_name(arg, strlen(arg)));

@@ -8,9 +8,10 @@
  * diagnosis: the kernel sends SIGSYS to the thread that made the call, and
  * on_sigsys writes one line naming it, then dies of SIGSYS (its default
  * action) so that every observer (the launcher, a shell, a test) sees the
- * same death as a plain kill. In a thread that blocks SIGSYS (nanomsg's
- * workers block every signal) the kernel resets the action and kills with
- * SIGSYS directly, without the line.
+ * same death as a plain kill. In a thread that blocks SIGSYS the kernel
+ * resets the action and kills with SIGSYS directly, without the line; so
+ * the SDK keeps SIGSYS out of every pthread_sigmask (see below), which is
+ * how nanomsg's workers block every signal.
  *
  * The filter covers every thread (SCMP_FLTATR_CTL_TSYNC): nanomsg's
  * workers exist before it is installed. System calls of another ABI (i386
@@ -18,6 +19,9 @@
  */
 #define _GNU_SOURCE /* si_syscall, CLONE_THREAD */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +29,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <seccomp.h>
@@ -130,6 +135,55 @@ static const char *const denied_syscalls[] = {
 	NULL,
 };
 
+/* --------------------------------------- before the first thread exists */
+
+/*
+ * glibc's malloc gives each new thread an arena of its own, carved from
+ * heaps it maps itself. When free() leaves more than the trim threshold
+ * (128 KiB by default) unused at the top of such a heap, glibc shrinks it,
+ * and the first shrink of the process reads /proc/sys/vm/overcommit_memory
+ * (malloc/arena.c, check_may_shrink_heap): an openat, which the allow-list
+ * forbids. nanomsg's worker thread allocates every frame it receives in its
+ * arena and the main thread frees it after dispatch, so a stream of large
+ * posted blits, a backlog drained at shutdown or the worker's own exit
+ * (its tcache is freed then) could kill a plugin with SIGSYS at any time.
+ * With one arena every thread allocates from the main heap, which glibc
+ * shrinks with brk and nothing else. glibc reads the limit when a second
+ * thread first allocates, so this runs before any thread exists.
+ */
+void obp_confine_prepare(void)
+{
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+	mallopt(M_ARENA_MAX, 1);
+#endif
+}
+
+#ifdef __GLIBC__
+/*
+ * SIGSYS is never blocked, so that every trap is reported. nanomsg's
+ * worker threads block every signal (nn_thread_init: sigfillset and
+ * pthread_sigmask before pthread_create), and a forbidden call in a thread
+ * that blocks SIGSYS is a kill without the line naming it: the kernel
+ * resets the action and unblocks the signal itself. This definition in the
+ * executable comes before libc's for the shared libraries too (nanomsg
+ * calls it through its PLT). Blocking a synchronous signal changes nothing
+ * else: a trapped call kills the process either way. glibc's sigprocmask
+ * calls its internal __pthread_sigmask, never this; musl's would call this,
+ * hence glibc only.
+ */
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	sigset_t without_sigsys;
+
+	if (set && how != SIG_UNBLOCK && sigismember(set, SIGSYS) == 1) {
+		without_sigsys = *set;
+		sigdelset(&without_sigsys, SIGSYS);
+		set = &without_sigsys;
+	}
+	return sigprocmask(how, set, old) == 0 ? 0 : errno;
+}
+#endif
+
 /* ----------------------------------------------------- the SIGSYS report */
 
 #define OBP_NAMES 512   /* every x86_64 and aarch64 call number fits */
@@ -170,12 +224,13 @@ static size_t put_int(char *buf, size_t at, size_t cap, long v)
 /* Async-signal-safe only: no stdio, no malloc, no libseccomp. */
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
-	char line[256];
+	char line[320];
 	size_t n = 0, cap = sizeof(line) - 1;
 	int nr = si->si_syscall;
 	const char *name = nr >= 0 && nr < OBP_NAMES && syscall_names[nr][0]
 				   ? syscall_names[nr] : "unknown";
 	ssize_t written;
+	long tid;
 
 	(void)uc;
 	if (si->si_code != SYS_SECCOMP) {
@@ -189,6 +244,14 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	n = put_str(line, n, cap, name);
 	n = put_str(line, n, cap, ") is not allowed for this plugin; killed by SIGSYS "
 		    "(docs/confinement.md)");
+	/* Which thread: another than the main one means a library's
+	 * (nanomsg's worker) or the backend's own. */
+	tid = syscall(SYS_gettid);
+	if (tid != getpid()) {
+		n = put_str(line, n, cap, "; made by thread ");
+		n = put_int(line, n, cap, tid);
+		n = put_str(line, n, cap, ", not the main one");
+	}
 	line[n++] = '\n';
 	written = write(STDERR_FILENO, line, n);
 	(void)written;

@@ -315,6 +315,14 @@ void obp_dispatch(ob_plugin_ctx *p, const Ob__Request *req)
 		fail_request(p, req, e, ENOSYS);
 		return;
 	}
+	if (p->finished) {
+		/* The closing flush still receives: the backend's state is gone
+		 * (a SIGTERM under a backlog used to reach a freed one). */
+		OB_DEBUG(OBP_LOG, "request %llu (%s) after shutdown: ECANCELED",
+			 (unsigned long long)req->id, e->args->name);
+		fail_request(p, req, e, ECANCELED);
+		return;
+	}
 	ret = call_new(p, req, e, &call);
 	if (ret) {
 		fail_request(p, req, e, -ret);

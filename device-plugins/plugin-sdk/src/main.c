@@ -210,6 +210,7 @@ static int serve(ob_plugin_ctx *p, int sigfd)
 	if (obp_run(p, sigfd, &src) == 0)
 		status = OBP_EXIT_OK;
 out:
+	p->finished = true;
 	if (p->plugin.fini)
 		p->plugin.fini(p->ctx);
 	p->ctx = NULL;
@@ -230,6 +231,9 @@ int ob_plugin_main(const struct ob_plugin *plugin, int argc, char **argv)
 	int status, sigfd;
 
 	ob_log_set_program(program_name);
+	/* Before any thread exists: the filter comes later, malloc's arenas
+	 * are chosen now. */
+	obp_confine_prepare();
 	if (obp_ctx_new(plugin, &p))
 		return OBP_EXIT_FAIL;
 	if (obp_parse_options(p, argc, argv)) {

@@ -104,6 +104,9 @@ struct ob_plugin_ctx {
 	struct obp_transport tx;
 	bool connected;              /* a peer is there (see ob_plugin_event) */
 	bool stop;
+	/* fini has run (or is running): requests that still arrive, while the
+	 * connection flushes before closing, get ECANCELED, never a handler. */
+	bool finished;
 
 	struct ob_call *deferred;    /* list of calls waiting for ob_call_complete */
 	struct obp_counters count;
@@ -225,6 +228,10 @@ struct obp_confine {
 	bool rebind;
 };
 
+/* Make glibc's malloc safe under the filter (one arena: no heap shrink
+ * that reads /proc). Call before any thread exists; ob_plugin_main does
+ * it first. */
+void obp_confine_prepare(void);
 /* Install the filter described by c on every thread, with the SIGSYS
  * reporter. 0, or a negated errno (logged): -EINVAL for a name libseccomp
  * does not know, or what libseccomp and the kernel report. */

@@ -82,7 +82,7 @@ static void spawn(struct echo_client *c, const char **argv, bool capture)
 			dup2(err[1], STDERR_FILENO);
 			close(out[0]), close(out[1]), close(err[0]), close(err[1]);
 		}
-		execv(OB_TEST_ECHO, (char **)(uintptr_t)argv);
+		execv(c->binary ? c->binary : OB_TEST_ECHO, (char **)(uintptr_t)argv);
 		_exit(127);
 	}
 	if (capture) {

@@ -32,6 +32,7 @@ struct echo_client {
 	int out_fd, err_fd;        /* the child's stdout/stderr, or -1 */
 	ob_conn *conn;
 	const uint8_t *key;        /* echo_connect dials with this key (NULL: none) */
+	const char *binary;        /* what echo_spawn starts (NULL: OB_TEST_ECHO) */
 
 	/* What arrived besides replies. */
 	int n_replies;

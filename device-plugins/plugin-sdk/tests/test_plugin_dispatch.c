@@ -250,6 +250,24 @@ static void test_sync_reply(void **state)
 	assert_int_equal(p->count.replies, 1);
 }
 
+/* After fini (the final flush still receives): no handler runs; a call
+ * is answered ECANCELED, a posted one only counted. */
+static void test_requests_after_fini(void **state)
+{
+	ob_plugin_ctx *p = *state;
+	Ob__FsRead rd = OB__FS_READ__INIT;
+
+	p->finished = true;
+	rd.count = 7;
+	feed_call(p, 5, false, OB__REQUEST__CALL_FS_READ, &rd);
+	feed_call(p, 6, true, OB__REQUEST__CALL_FS_READ, &rd);
+	assert_int_equal(sent_reply(0)->id, 5);
+	assert_int_equal(sent_reply(0)->status, OB_ABI_ECANCELED);
+	assert_int_equal(sent_reply(0)->result_case, OB__REPLY__RESULT__NOT_SET);
+	assert_int_equal(p->count.errors, 2);
+	assert_int_equal(p->count.requests, 2);
+}
+
 static void test_bad_call_numbers(void **state)
 {
 	ob_plugin_ctx *p = *state;
@@ -594,6 +612,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_garbage_frames),
 		T(test_sync_reply),
+		T(test_requests_after_fini),
 		T(test_bad_call_numbers),
 		T(test_enosys_and_negative_errno),
 		T(test_deferred),
