@@ -86,6 +86,11 @@ bool obhr_hello_serves_link(const struct obh_router *r, const struct obh_link *l
 void obhr_take_calls(struct obh_link *l, const Ob__Hello *answer);
 /* Dial url (which becomes the link's URL); with the key for tcp://. */
 int obhr_link_dial(struct obh_link *l, const char *url);
+/* Send req on route's connection: recorded with its reply when recording
+ * (restore: the host's own), answered by the recording when replaying.
+ * As ob_conn_call. */
+int obhr_conn_call(struct obh_router *r, unsigned route, Ob__Request *req, ob_reply_fn fn,
+		   void *arg, uint64_t *id, bool restore);
 /* sum += st, counter by counter (max_in_flight: the larger). */
 void obhr_stats_add(struct ob_conn_stats *sum, const struct ob_conn_stats *st);
 
