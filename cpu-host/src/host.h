@@ -89,6 +89,9 @@ struct obh_options {
 	bool fs_cache_given;            /* --fs-cache was on the command line */
 	const char *record_file;        /* --record FILE (record/record.h), or NULL */
 	const char *replay_file;        /* --replay FILE (record/replay.h), or NULL */
+	const char *print_file;         /* --print-recording FILE (record/print.h) */
+	const char *compare_file;       /* --compare-recording FILE (record/compare.h) */
+	const char *compare_route;      /* --compare-route NAME; NULL = "fs" */
 };
 
 /* A fault that ends the run (fault.c). */

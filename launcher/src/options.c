@@ -156,6 +156,8 @@ void obl_options_free(struct obl_options *o)
 	free(o->run.fs_cache);
 	free(o->run.record);
 	free(o->run.replay);
+	free(o->run.compare);
+	free(o->run.compare_route);
 	free(o->run.key);
 	free(o->run.out);
 	free(o->run.screen);

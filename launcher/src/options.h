@@ -103,6 +103,10 @@ struct obl_run_conf {
 	 * absolute once the run checked them. Replay starts no plugin. */
 	char *record;
 	char *replay;
+	/* outboard replay --against: the recording, and its route to compare
+	 * (the CPU host runs no program then). */
+	char *compare;
+	char *compare_route;
 };
 
 /* Where the default png and wav backends write, under the current

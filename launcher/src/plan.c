@@ -530,6 +530,12 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, "--replay");
 		obl_strv_add(&argv, o->run.replay);
 	}
+	if (o->run.compare) {
+		obl_strv_add(&argv, "--compare-recording");
+		obl_strv_add(&argv, o->run.compare);
+		obl_strv_add(&argv, "--compare-route");
+		obl_strv_add(&argv, o->run.compare_route);
+	}
 	if (o->plugin_timeout_ms) { /* the host's own Hello, at the start and after a restart */
 		obl_strv_add(&argv, "--plugin-timeout");
 		obl_strv_addf(&argv, "%d", o->plugin_timeout_ms);
@@ -550,7 +556,8 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, env[i]);
 	}
 	obl_env_free(env);
-	obl_strv_add(&argv, "--");
+	if (o->guest_argc) /* none: the host compares a recording (recording.c) */
+		obl_strv_add(&argv, "--");
 	for (int i = 0; i < o->guest_argc; i++)
 		obl_strv_add(&argv, o->guest_argv[i]);
 	plan->cpu_argv = obl_strv_finish(&argv);

@@ -250,18 +250,24 @@ static int check_recording_files(struct obl_options *o, const char *cwd)
 int obl_cmd_run(int argc, char **argv)
 {
 	struct obl_options o;
+	obl_options_init(&o);
+	int rc = load_options(argc, argv, &o);
+	if (rc != 0) {
+		obl_options_free(&o);
+		return rc > 0 ? 0 : OBL_EXIT_FAILURE;
+	}
+	return obl_run_options(&o);
+}
+
+int obl_run_options(struct obl_options *op)
+{
+	struct obl_options o = *op;
 	struct obl_plan plan = { 0 };
 	struct obl_sup sup = { 0 };
 	char *self_dir = NULL, *rundir = NULL;
 	char cwd[PATH_MAX], err[512];
-	int status = OBL_EXIT_FAILURE;
+	int status = OBL_EXIT_FAILURE, rc;
 
-	obl_options_init(&o);
-	int rc = load_options(argc, argv, &o);
-	if (rc != 0) {
-		status = rc > 0 ? 0 : OBL_EXIT_FAILURE;
-		goto out;
-	}
 	int level = obl_options_log_level(&o);
 	if (level >= 0)
 		ob_log_set_level((enum ob_log_level)level);
