@@ -419,7 +419,7 @@ int obh_router_timeout(struct obh_router *r)
 {
 	int t = -1;
 	if (r->h->replay)
-		return obh_replay_ready(r->h) ? 0 : -1;
+		return obh_replay_timeout(r->h);
 	for (unsigned i = 0; i < r->nlinks; i++)
 		if (r->links[i]->state == OBH_DOMAIN_DOWN)
 			t = 1000; /* look at recovery deadlines at least every second */

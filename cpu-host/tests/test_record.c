@@ -27,7 +27,8 @@ static uint8_t *sample(size_t *len)
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
-	Ob__RecordHeader hdr = OB__RECORD_HEADER__INIT;
+	Ob__RecordHeader hdr;
+	ob__record_header__init(&hdr);
 	char prog[] = "prog", x[] = "x";
 	char *args[] = { prog, x };
 	hdr.version = OB__RECORD_VERSION__RECORD_VERSION_CURRENT;
@@ -36,7 +37,8 @@ static uint8_t *sample(size_t *len)
 	struct obh_recw *w;
 	assert_int_equal(obh_recw_open(path, &hdr, &w), 0);
 
-	Ob__FsOpen open = OB__FS_OPEN__INIT;
+	Ob__FsOpen open;
+	ob__fs_open__init(&open);
 	char a_txt[] = "/a.txt";
 	open.path = a_txt;
 	open.flags = 0x601;
@@ -173,7 +175,8 @@ static void test_bad_files(void **state)
 static void test_writer_errors(void **state)
 {
 	(void)state;
-	Ob__RecordHeader hdr = OB__RECORD_HEADER__INIT;
+	Ob__RecordHeader hdr;
+	ob__record_header__init(&hdr);
 	struct obh_recw *w;
 	assert_int_equal(obh_recw_open("/nonexistent-dir/x.obr", &hdr, &w), -ENOENT);
 	/* /dev/full takes the open, refuses the header's bytes. */

@@ -59,8 +59,16 @@ void obh_record_print_call(struct obh_host *h, const Ob__Record *q, const Ob__Re
 	uint32_t v[OBH_MAX_ARGS], end = SCRATCH_BASE;
 	char *str[OBH_MAX_ARGS];
 	if (!c || c->domain == OBH_DOMAIN_KERNEL) {
-		fprintf(out, "[t%u] call %d, unknown to this outboard:", q->thread, req->call_case);
-		obh_msgdump(out, &req->base, SHOWN);
+		/* Not a guest call: the host's own (input_configure), or one this
+		 * outboard does not know. */
+		Ob__Request shown = *req;
+		shown.id = 0;
+		if (q->thread)
+			fprintf(out, "[t%u] call %d, unknown to this outboard:", q->thread,
+				req->call_case);
+		else
+			fprintf(out, "[host]");
+		obh_msgdump(out, &shown.base, SHOWN);
 		fputc('\n', out);
 		return;
 	}
@@ -151,6 +159,13 @@ static void print_records(struct obh_host *h, FILE *out, const struct obh_rec *r
 	free(answered);
 }
 
+void obh_record_print_decoded(struct obh_host *h, const char *name, const struct obh_rec *rec)
+{
+	print_header(h->trace_out, name, rec->hdr);
+	print_records(h, h->trace_out, rec);
+	fflush(h->trace_out);
+}
+
 int obh_record_printer_open(struct obh_host *h, FILE *out)
 {
 	int err;
@@ -188,9 +203,7 @@ int obh_record_print(struct obh_host *h, FILE *out)
 		obh_rec_free(&rec);
 		return OBH_EXIT_HOST_ERROR;
 	}
-	print_header(out, path, rec.hdr);
-	print_records(h, out, &rec);
-	fflush(out);
+	obh_record_print_decoded(h, path, &rec);
 	obh_record_printer_close(h);
 	obh_rec_free(&rec);
 	return ferror(out) ? OBH_EXIT_HOST_ERROR : 0;

@@ -29,6 +29,11 @@ int obh_record_print(struct obh_host *h, FILE *out);
 int obh_record_printer_open(struct obh_host *h, FILE *out);
 void obh_record_printer_close(struct obh_host *h); /* after a failed open too */
 
+struct obh_rec;
+/* Print a decoded recording (its header, then every record) with a printer
+ * open on h; name is for the header line. */
+void obh_record_print_decoded(struct obh_host *h, const char *name, const struct obh_rec *rec);
+
 /* One call as a --trace line: request record q and its reply (NULL: a
  * posted call, or one without a recorded reply). */
 void obh_record_print_call(struct obh_host *h, const Ob__Record *q, const Ob__Record *reply);

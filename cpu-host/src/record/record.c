@@ -159,7 +159,8 @@ static int describe_routes(struct obh_host *h, Ob__RecordRoute *routes, Ob__Reco
 
 int obh_record_start(struct obh_host *h, const uint8_t *image, size_t len)
 {
-	Ob__RecordHeader hdr = OB__RECORD_HEADER__INIT;
+	Ob__RecordHeader hdr;
+	ob__record_header__init(&hdr);
 	Ob__RecordRoute routes[OBH_MAX_ROUTES], *ptrs[OBH_MAX_ROUTES];
 	static uint32_t calls[OBH_MAX_ROUTES][256];
 	uint8_t hash[32];

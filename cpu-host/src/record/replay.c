@@ -36,6 +36,7 @@ struct obh_replay {
 	uint32_t ncursor;
 	uint64_t *made;          /* per thread: requests made so far */
 	unsigned unanswered;     /* calls waiting for a reply the recording lacks */
+	uint64_t event_due_ns;   /* the next event waits for this guest clock (0: none) */
 	bool diverged;
 	char *mount_arg[OBH_MAX_MOUNTS]; /* "POINT=URL" for h->opts (owned) */
 };
@@ -331,12 +332,16 @@ int obh_replay_call(struct obh_host *h, unsigned route, Ob__Request *req, ob_rep
 /* ---- replies and events ---- */
 
 /* Walk the records from head: deliver (when deliver is set) every reply
- * whose call waits, and events while everything before them is done.
- * Returns whether anything was (or could be) delivered. */
+ * whose call waits, and events while everything before them is done and
+ * the guest clock has reached the one they arrived at. Returns whether
+ * anything was (or could be) delivered; rp->event_due_ns says when the
+ * next event will be. */
 static bool walk(struct obh_host *h, bool deliver)
 {
 	struct obh_replay *rp = h->replay;
 	bool earlier_pending = false, any = false;
+	uint64_t now = obh_program_ns(h);
+	rp->event_due_ns = 0;
 	for (size_t i = rp->head; i < rp->rec.n && !rp->diverged; i++) {
 		const Ob__Record *r = rp->rec.recs[i];
 		if (rp->done[i])
@@ -364,8 +369,14 @@ static bool walk(struct obh_host *h, bool deliver)
 			break;
 		}
 		case OB__RECORD__BODY_EVENT:
-			if (earlier_pending)
+			if (earlier_pending || rp->event_due_ns)
 				break;
+			if (r->clock_ns > now) {
+				/* The guest sees it no earlier than it did. */
+				rp->event_due_ns = r->clock_ns;
+				earlier_pending = true;
+				break;
+			}
 			any = true;
 			if (!deliver)
 				return true;
@@ -382,9 +393,18 @@ static bool walk(struct obh_host *h, bool deliver)
 	return any;
 }
 
-bool obh_replay_ready(struct obh_host *h)
+int obh_replay_timeout(struct obh_host *h)
 {
-	return !h->replay->diverged && walk(h, false);
+	struct obh_replay *rp = h->replay;
+	if (rp->diverged)
+		return -1;
+	if (walk(h, false))
+		return 0;
+	if (!rp->event_due_ns)
+		return -1;
+	uint64_t now = obh_program_ns(h);
+	uint64_t ms = rp->event_due_ns > now ? (rp->event_due_ns - now + 999999) / 1000000 : 0;
+	return ms > 1000 ? 1000 : (int)ms;
 }
 
 /* A thread waiting for what only a plugin could bring: a reply, an event,
@@ -408,7 +428,8 @@ static void check_stalled(struct obh_host *h)
 	if (rp->diverged || h->exiting || !h->sched ||
 	    obhs_best_ready_prio(h->sched) < OBH_PRIO_LEVELS ||
 	    obhs_next_deadline(h->sched) != INT64_MAX || obh_timers_next(h) != INT64_MAX ||
-	    obh_console_waiting(h) || walk(h, false) || !(t = waits_on_plugin(h)))
+	    obh_console_waiting(h) || walk(h, false) || rp->event_due_ns ||
+	    !(t = waits_on_plugin(h)))
 		return;
 	char why[160];
 	snprintf(why, sizeof(why), "thread %u waits for %s that the recording does not have "

@@ -10,8 +10,10 @@
  *   both messages, the thread and its pc.
  * - Replies come back in the recorded order, as soon as their request was
  *   made. An event is delivered once every request and reply recorded
- *   before it has been (its position in the device traffic), with the
- *   guest clock it arrived at in the recording.
+ *   before it has been (its position in the device traffic), and not
+ *   before the guest clock reads what it read when the event arrived (the
+ *   guest clock is the host's monotonic clock since the program started);
+ *   it carries that recorded clock.
  * - A guest left waiting for a reply the recording does not have, with
  *   nothing else able to run, is reported as a divergence too.
  */
@@ -42,8 +44,9 @@ const Ob__RecordHeader *obh_replay_header(const struct obh_host *h);
 int obh_replay_call(struct obh_host *h, unsigned route, Ob__Request *req, ob_reply_fn fn,
 		    void *arg, uint64_t *id);
 
-/* Whether a reply or event can be delivered now. */
-bool obh_replay_ready(struct obh_host *h);
+/* The router's poll timeout: 0 when a reply or event can be delivered
+ * now, the ms until the next event is due, or -1. */
+int obh_replay_timeout(struct obh_host *h);
 
 /* Deliver every reply and event that is due (the router's process). */
 void obh_replay_deliver(struct obh_host *h);
