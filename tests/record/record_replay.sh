@@ -68,7 +68,29 @@ expect_line other err 'recorded with another program' "another program"
 expect_status limited 0
 expect_stdout limited "$WORK/rec.out"
 expect_line limited err 'record: --record .*limited.obr: File too large after [0-9]+ records' "the write error"
+# Threads: 16 readers with their calls in flight together replay the same.
+PARALLEL=$(guest_path parallel_reads)
+run_outboard mt_rec --fs "$WORK/root" $NO_DEVICES --record "$WORK/mt.obr" "$PARALLEL"
+expect_status mt_rec 0
+cd "$WORK/empty"
+run_outboard mt_replay --replay ../mt.obr "$PARALLEL"
+cd "$WORK"
+expect_status mt_replay 0
+expect_stdout mt_replay "$WORK/mt_rec.out"
+
+# Events: a scripted input session reaches the guest in its order and not
+# before its time (the guest checks both against its clock).
+ECHO=$(guest_path input_echo)
+run_outboard ev_rec --fs "$WORK/root" --display none --sound none \
+	--input "script:$OB_SRC/tests/input/echo.keys" --record "$WORK/ev.obr" "$ECHO"
+expect_status ev_rec 0
+cd "$WORK/empty"
+run_outboard ev_replay --replay ../ev.obr "$ECHO"
+cd "$WORK"
+expect_status ev_replay 0
+expect_stdout ev_replay "$WORK/ev_rec.out"
+
 run_outboard both --record "$WORK/a.obr" --replay "$WORK/files.obr" "$FILES"
 expect_status both 125
-checks_passed rec replay tampered truncated garbage emptyfile missing other limited both
+checks_passed rec replay mt_replay ev_replay tampered truncated garbage emptyfile missing other limited both
 note "passed"
