@@ -115,6 +115,20 @@ static void map_handles(struct compare *cmp, const struct obh_call *c, Ob__Reque
 	}
 }
 
+/* The recorded backend's handle h is the live one's live from now on (a
+ * number reused after a close replaces its old pairing). */
+static void note_handle(struct compare *cmp, uint32_t recorded, uint32_t live)
+{
+	unsigned k = 0;
+	while (k < cmp->nmap && cmp->map[k].recorded != recorded)
+		k++;
+	if (k == MAX_HANDLES)
+		return; /* more open at once than a backend allows: left unmapped */
+	cmp->map[k] = (struct handle_map){ recorded, live };
+	if (k == cmp->nmap)
+		cmp->nmap++;
+}
+
 /* The result's `ret` field (a new handle for open/opendir), or NULL. */
 static int64_t *ret_field(Ob__Reply *rep)
 {
@@ -246,8 +260,8 @@ static int compare_one(struct compare *cmp, size_t i)
 	Ob__Reply *rr = rec_r->reply;
 	int64_t *rec_ret = ret_field(rr), *live_ret = cmp->reply ? ret_field(cmp->reply) : NULL;
 	if ((c->result == OBH_R_FD || c->result == OBH_R_DIR) && rec_ret && live_ret &&
-	    !rr->status && !cmp->reply->status && cmp->nmap < MAX_HANDLES) {
-		cmp->map[cmp->nmap++] = (struct handle_map){ (uint32_t)*rec_ret, (uint32_t)*live_ret };
+	    !rr->status && !cmp->reply->status) {
+		note_handle(cmp, (uint32_t)*rec_ret, (uint32_t)*live_ret);
 		*live_ret = *rec_ret; /* handle numbers are each backend's own */
 	}
 	char field[128] = "the transport";

@@ -36,6 +36,7 @@ struct obh_replay {
 	uint32_t ncursor;
 	uint64_t *made;          /* per thread: requests made so far */
 	unsigned unanswered;     /* calls waiting for a reply the recording lacks */
+	size_t armed;            /* replies a call waits for, not delivered yet */
 	uint64_t event_due_ns;   /* the next event waits for this guest clock (0: none) */
 	bool diverged;
 	char *mount_arg[OBH_MAX_MOUNTS]; /* "POINT=URL" for h->opts (owned) */
@@ -322,10 +323,12 @@ int obh_replay_call(struct obh_host *h, unsigned route, Ob__Request *req, ob_rep
 	if (!fn)
 		return 0;
 	size_t j = reply_of(rp, i);
-	if (j == rp->rec.n)
+	if (j == rp->rec.n) {
 		rp->unanswered++; /* in flight when the recorded run ended */
-	else
+	} else {
 		rp->waiting[j] = (struct waiter){ fn, arg };
+		rp->armed++;
+	}
 	return 0;
 }
 
@@ -341,9 +344,14 @@ static bool walk(struct obh_host *h, bool deliver)
 	struct obh_replay *rp = h->replay;
 	bool earlier_pending = false, any = false;
 	uint64_t now = obh_program_ns(h);
+	size_t armed_ahead = rp->armed; /* waited-for replies not passed yet */
 	rp->event_due_ns = 0;
 	for (size_t i = rp->head; i < rp->rec.n && !rp->diverged; i++) {
 		const Ob__Record *r = rp->rec.recs[i];
+		/* Past the last waited-for reply, with an event held back:
+		 * nothing further can be delivered. */
+		if (earlier_pending && !armed_ahead)
+			break;
 		if (rp->done[i])
 			continue;
 		switch (r->body_case) {
@@ -357,10 +365,12 @@ static bool walk(struct obh_host *h, bool deliver)
 				break;
 			}
 			any = true;
+			armed_ahead--;
 			if (!deliver)
 				return true;
 			rp->done[i] = true;
 			rp->waiting[i].fn = NULL;
+			rp->armed--;
 			if (r->transport_status)
 				w.fn(w.arg, (int)r->transport_status, NULL);
 			else
