@@ -419,7 +419,7 @@ int obh_router_timeout(struct obh_router *r)
 {
 	int t = -1;
 	if (r->h->replay)
-		return obh_replay_timeout(r->h);
+		return r->held ? -1 : obh_replay_timeout(r->h);
 	for (unsigned i = 0; i < r->nlinks; i++)
 		if (r->links[i]->state == OBH_DOMAIN_DOWN)
 			t = 1000; /* look at recovery deadlines at least every second */
@@ -438,7 +438,8 @@ void obh_router_process(struct obh_router *r)
 		ob_conn_process(r->control);
 	int64_t now = obh_now_ns();
 	if (r->h->replay) {
-		obh_replay_deliver(r->h);
+		if (!r->held)
+			obh_replay_deliver(r->h);
 		return;
 	}
 	for (unsigned i = 0; i < r->nlinks; i++) {
@@ -451,6 +452,7 @@ void obh_router_process(struct obh_router *r)
 
 void obh_router_hold(struct obh_router *r, bool hold)
 {
+	r->held = hold; /* --replay: the recording's replies and events wait too */
 	if (r->control)
 		ob_conn_hold(r->control, hold);
 	for (unsigned i = 0; i < r->nlinks; i++)

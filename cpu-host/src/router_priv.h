@@ -69,6 +69,7 @@ struct obh_router {
 	struct obh_link *links[OBH_MAX_ROUTES];
 	unsigned nlinks;
 	ob_conn *control;
+	bool held;                       /* obh_router_hold: a debugger stopped the guest */
 };
 
 /* router.c */
