@@ -125,9 +125,9 @@ static int hash_image(const uint8_t *image, size_t len, uint8_t out[32])
 	return crypto_generichash(out, 32, image, len, NULL, 0) == 0 ? 0 : -EIO;
 }
 
-/* One RecordRoute per route the router has. routes/calls are arrays the
- * caller frees. */
-static int describe_routes(struct obh_host *h, Ob__RecordRoute *routes, Ob__RecordRoute **ptrs,
+/* One RecordRoute per route the router has, in routes[] (ptrs[] points at
+ * each), with its served calls in calls[] (all the caller's storage). */
+static void describe_routes(struct obh_host *h, Ob__RecordRoute *routes, Ob__RecordRoute **ptrs,
 			   uint32_t (*calls)[256], size_t *n)
 {
 	*n = 0;
@@ -154,13 +154,11 @@ static int describe_routes(struct obh_host *h, Ob__RecordRoute *routes, Ob__Reco
 		ptrs[*n] = r;
 		(*n)++;
 	}
-	return 0;
 }
 
 int obh_record_start(struct obh_host *h, const uint8_t *image, size_t len)
 {
 	Ob__RecordHeader hdr;
-	ob__record_header__init(&hdr);
 	Ob__RecordRoute routes[OBH_MAX_ROUTES], *ptrs[OBH_MAX_ROUTES];
 	static uint32_t calls[OBH_MAX_ROUTES][256];
 	uint8_t hash[32];
@@ -168,6 +166,7 @@ int obh_record_start(struct obh_host *h, const uint8_t *image, size_t len)
 	int err;
 	if (!h->opts.record_file)
 		return 0;
+	ob__record_header__init(&hdr);
 	/* A recording past the file size limit gets EFBIG, reported like a
 	 * full disk, rather than the signal that would end the run. */
 	signal(SIGXFSZ, SIG_IGN);
