@@ -68,6 +68,21 @@ expect_line other err 'recorded with another program' "another program"
 expect_status limited 0
 expect_stdout limited "$WORK/rec.out"
 expect_line limited err 'record: --record .*limited.obr: File too large after [0-9]+ records' "the write error"
+# Mounts: the default /tmp and a read-only mount are routes of their own,
+# rebuilt from the recording (EROFS comes from the host, as it did).
+MOUNTS=$(guest_path mounts)
+M_ARGS=(tmp write /tmp/k.txt K read /tmp/k.txt read /ro/a.txt write /ro/b.txt B)
+echo A >"$WORK/root/a.txt"
+run_outboard m_rec --fs "$WORK/root" --mount "/ro=hostdir:$WORK/root:ro" $NO_DEVICES \
+	--record "$WORK/m.obr" "$MOUNTS" "${M_ARGS[@]}"
+expect_status m_rec 0
+expect_line m_rec out '^write /ro/b.txt: EROFS$' "a refused write to the read-only mount"
+cd "$WORK/empty"
+run_outboard m_replay --replay ../m.obr "$MOUNTS" "${M_ARGS[@]}"
+cd "$WORK"
+expect_status m_replay 0
+expect_stdout m_replay "$WORK/m_rec.out"
+
 # Threads: 16 readers with their calls in flight together replay the same.
 PARALLEL=$(guest_path parallel_reads)
 run_outboard mt_rec --fs "$WORK/root" $NO_DEVICES --record "$WORK/mt.obr" "$PARALLEL"
@@ -92,5 +107,5 @@ expect_stdout ev_replay "$WORK/ev_rec.out"
 
 run_outboard both --record "$WORK/a.obr" --replay "$WORK/files.obr" "$FILES"
 expect_status both 125
-checks_passed rec replay mt_replay ev_replay tampered truncated garbage emptyfile missing other limited both
+checks_passed rec replay m_rec m_replay mt_replay ev_replay tampered truncated garbage emptyfile missing other limited both
 note "passed"
