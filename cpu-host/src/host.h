@@ -33,11 +33,14 @@ struct obh_mounts;
 struct obh_console_in;
 struct obh_gdb;
 struct obh_fcache;
+struct obh_record;
+struct obh_replay;
 
 /* Exit statuses of outboard-cpu besides the guest's own (docs/abi.md). */
 #define OBH_EXIT_DEADLOCK 124
 #define OBH_EXIT_HOST_ERROR 125
 #define OBH_EXIT_TIME_LIMIT 142 /* 128 + SIGALRM, as timeout(1) would give */
+#define OBH_EXIT_REPLAY_DIVERGED 123 /* --replay: the guest left the recording */
 
 /* The host page (OBH_HOST_PAGE, mem.h): HLE thunks and return backstops. */
 #define OBH_BACKSTOP_THREAD_EXIT (OBH_HOST_PAGE + 0x00) /* lr of every new thread */
@@ -83,6 +86,12 @@ struct obh_options {
 	int n_env;
 	const char *gdb_addr;           /* --gdb [HOST:]PORT, or NULL (gdb/gdb.h) */
 	uint64_t fs_cache;              /* file cache bytes (--fs-cache), 0 = off */
+	bool fs_cache_given;            /* --fs-cache was on the command line */
+	const char *record_file;        /* --record FILE (record/record.h), or NULL */
+	const char *replay_file;        /* --replay FILE (record/replay.h), or NULL */
+	const char *print_file;         /* --print-recording FILE (record/print.h) */
+	const char *compare_file;       /* --compare-recording FILE (record/compare.h) */
+	const char *compare_route;      /* --compare-route NAME; NULL = "fs" */
 };
 
 /* A fault that ends the run (fault.c). */
@@ -134,6 +143,8 @@ struct obh_host {
 	uint64_t fcache_lost;           /* written bytes the file cache could not deliver */
 
 	struct obh_gdb *gdb;            /* the gdb stub, or NULL (gdb/gdb.h) */
+	struct obh_record *record;      /* --record: the recording being written, or NULL */
+	struct obh_replay *replay;      /* --replay: the recording played back, or NULL */
 	FILE *trace_out;
 	unsigned trace_pending;         /* threads with a device call in flight not yet
 					 * printed (trace.c) */

@@ -14,6 +14,9 @@
 #include "host.h"
 #include "outboard/host_options.h"
 #include "outboard/log.h"
+#include "record/compare.h"
+#include "record/print.h"
+#include "record/replay.h"
 #include "scheduler.h"
 #include "setup.h"
 #include "trace.h"
@@ -52,10 +55,22 @@ static void usage(FILE *out)
 		"                        localhost:PORT, or HOST:PORT (docs/debugging.md)\n"
 		"  --fs-cache SIZE       file cache: read-ahead, write-behind (default 64M;\n"
 		"                        0 turns it off; at least 256K otherwise)\n"
+		"  --record FILE         record every message between the host and its plugins\n"
+		"                        (turns the file cache off unless --fs-cache is given)\n"
+		"  --replay FILE         run with no plugins, answering from a recording\n"
+		"  --print-recording FILE\n"
+		"                        print a recording as --trace would (outboard trace);\n"
+		"                        --trace LIST filters it; no PROGRAM\n"
+		"  --compare-recording FILE\n"
+		"                        send a recording's requests of one route to the live\n"
+		"                        plugin (--plugin) and compare the replies (outboard\n"
+		"                        replay --against); exit status 1 when some differ\n"
+		"  --compare-route NAME  that route: fs (default), display, \"fs /tmp\", ...\n"
 		"  --help, --version\n\n"
 		"Exit status: the guest's; 128+signal for a guest fault; %d for a deadlock;\n"
-		"%d when the program cannot be started; %d past --time-limit.\n",
-		OBH_EXIT_DEADLOCK, OBH_EXIT_HOST_ERROR, OBH_EXIT_TIME_LIMIT);
+		"%d when the program cannot be started; %d past --time-limit;\n"
+		"%d when a --replay diverges from its recording.\n",
+		OBH_EXIT_DEADLOCK, OBH_EXIT_HOST_ERROR, OBH_EXIT_TIME_LIMIT, OBH_EXIT_REPLAY_DIVERGED);
 }
 
 /* --env NAME=VALUE: set (replacing an earlier NAME); --unset-env NAME:
@@ -144,7 +159,8 @@ enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
        OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
        OPT_KEY, OPT_TRACE_FILE, OPT_TRACE_TIME, OPT_TRACE_DURATIONS, OPT_MOUNT, OPT_MOUNT_RO,
        OPT_ENV, OPT_UNSET_ENV,
-       OPT_FS_CACHE, OPT_GDB = 'g' };
+       OPT_FS_CACHE, OPT_RECORD, OPT_REPLAY, OPT_PRINT_RECORDING, OPT_COMPARE, OPT_COMPARE_ROUTE,
+       OPT_GDB = 'g' };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
@@ -169,6 +185,11 @@ static const struct option long_opts[] = {
 	{ "unset-env", required_argument, NULL, OPT_UNSET_ENV },
 	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "fs-cache", required_argument, NULL, OPT_FS_CACHE },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "print-recording", required_argument, NULL, OPT_PRINT_RECORDING },
+	{ "compare-recording", required_argument, NULL, OPT_COMPARE },
+	{ "compare-route", required_argument, NULL, OPT_COMPARE_ROUTE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -215,7 +236,15 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 		case OPT_TIME_LIMIT: err = ob_ms_parse(optarg, &o->time_limit_ms); break;
 		case OPT_ENV: err = env_set(o, optarg); break;
 		case OPT_UNSET_ENV: err = env_unset(o, optarg); break;
-		case OPT_FS_CACHE: err = parse_cache_size(optarg, &o->fs_cache); break;
+		case OPT_FS_CACHE:
+			err = parse_cache_size(optarg, &o->fs_cache);
+			o->fs_cache_given = true;
+			break;
+		case OPT_RECORD: o->record_file = optarg; break;
+		case OPT_REPLAY: o->replay_file = optarg; break;
+		case OPT_PRINT_RECORDING: o->print_file = optarg; break;
+		case OPT_COMPARE: o->compare_file = optarg; break;
+		case OPT_COMPARE_ROUTE: o->compare_route = optarg; break;
 		case OPT_LOG:
 			err = ob_log_parse_level(optarg, &level);
 			if (!err)
@@ -233,11 +262,17 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 			return 2;
 		}
 	}
+	if (o->print_file || o->compare_file)
+		return -1; /* no program: the recording names its own */
 	if (optind >= argc) {
 		fprintf(stderr, "outboard-cpu: no program given\n");
 		usage(stderr);
 		return 2;
 	}
+	/* A recording maps guest calls to messages one to one without the file
+	 * cache, whose read-ahead depends on measured round trips. */
+	if (o->record_file && !o->fs_cache_given)
+		o->fs_cache = 0;
 	o->program = argv[optind];
 	o->guest_argc = argc - optind;
 	o->guest_argv = argv + optind;
@@ -251,6 +286,10 @@ int main(int argc, char **argv)
 	int status = parse_args(argc, argv, &h.opts);
 	if (status >= 0)
 		return status;
+	if (h.opts.print_file)
+		return obh_record_print(&h, stdout);
+	if (h.opts.compare_file)
+		return obh_record_compare(&h);
 	/* --trace-file alone traces every call, as strace -o does. */
 	if (h.opts.trace_file && !h.opts.trace_mask &&
 	    !obh_trace_any_call(h.opts.trace_calls))
@@ -268,6 +307,11 @@ int main(int argc, char **argv)
 		h.trace_out = stderr;
 	}
 
+	if (h.opts.replay_file && obh_replay_load(&h)) {
+		obh_replay_finish(&h);
+		free(h.opts.env);
+		return OBH_EXIT_HOST_ERROR;
+	}
 	status = obh_setup(&h);
 	if (status == 0 && h.opts.gdb_addr)
 		status = obh_gdb_start(&h, h.opts.gdb_addr);

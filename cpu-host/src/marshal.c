@@ -260,6 +260,80 @@ static int64_t write_out(struct obh_mem *mem, const struct obh_arg *a,
 	}
 }
 
+/* ---- recorded calls ---- */
+
+/* Map room for len bytes at *addr (at least a page) and copy data there. */
+static int map_scratch(struct obh_mem *mem, uint32_t *addr, const void *data, size_t len,
+		       uint32_t *at)
+{
+	uint64_t size = ((uint64_t)len + OBH_PAGE_SIZE) & ~(uint64_t)(OBH_PAGE_SIZE - 1);
+	if (size > UINT32_MAX - *addr)
+		return -ENOMEM;
+	int err = obh_mem_map(mem, *addr, (uint32_t)size, OBH_PROT_R | OBH_PROT_W, "recorded");
+	if (err)
+		return err;
+	if (len && data && (err = obh_mem_write(mem, *addr, data, (uint32_t)len)))
+		return err;
+	*at = *addr;
+	*addr += (uint32_t)size;
+	return 0;
+}
+
+/* How many bytes output argument i of a reply takes in guest memory. */
+static size_t out_size(const struct obh_arg *a, const ProtobufCFieldDescriptor *f,
+		       const ProtobufCMessage *res)
+{
+	if (!res)
+		return 0;
+	const uint8_t *at = (const uint8_t *)res + f->offset;
+	if (a->kind == OBH_A_OUT_BUF)
+		return ((const ProtobufCBinaryData *)at)->len;
+	if (a->kind == OBH_A_OUT_STR) {
+		const char *s = *(const char *const *)at;
+		return s ? strlen(s) + 1 : 1;
+	}
+	return obh_layout_size(a->msg);
+}
+
+int obh_marshal_unpack(struct obh_mem *mem, const struct obh_call *c, const Ob__Request *req,
+		       const Ob__Reply *rep, uint32_t *v, char **str, uint32_t *addr)
+{
+	memset(v, 0, sizeof(uint32_t) * OBH_MAX_ARGS);
+	memset(str, 0, sizeof(char *) * OBH_MAX_ARGS);
+	if (c->num >= MAX_NUM || !plans[c->num].ready)
+		return -ENOSYS;
+	const struct plan *p = &plans[c->num];
+	if (req->call_case != (Ob__Request__CallCase)c->num)
+		return -EPROTO;
+	const ProtobufCMessage *msg =
+		*(const ProtobufCMessage *const *)((const uint8_t *)req + p->req_member->offset);
+	const ProtobufCMessage *res = NULL;
+	if (!msg)
+		return -EPROTO;
+	if (rep && rep->result_case == (Ob__Reply__ResultCase)c->num)
+		res = *(const ProtobufCMessage *const *)((const uint8_t *)rep + p->rep_member->offset);
+	for (unsigned i = 0; i < c->nargs; i++) {
+		const struct obh_arg *a = &c->args[i];
+		int err = 0;
+		if (p->in[i]) {
+			const uint8_t *at = (const uint8_t *)msg + p->in[i]->offset;
+			if (a->kind == OBH_A_STR) {
+				str[i] = *(char *const *)at;
+			} else if (a->kind == OBH_A_IN_BUF) {
+				const ProtobufCBinaryData *bd = (const ProtobufCBinaryData *)at;
+				err = map_scratch(mem, addr, bd->data, bd->len, &v[i]);
+			} else {
+				v[i] = (uint32_t)get_number(msg, p->in[i]);
+			}
+		} else if (p->out[i]) {
+			err = map_scratch(mem, addr, NULL, out_size(a, p->out[i], res), &v[i]);
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int64_t obh_marshal_reply(struct obh_mem *mem, const struct obh_call *c, const uint32_t *v,
 			  const Ob__Reply *rep, int64_t *ret)
 {

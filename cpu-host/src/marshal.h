@@ -58,4 +58,18 @@ void obh_marshal_done(struct obh_marshalled *m);
 int64_t obh_marshal_reply(struct obh_mem *mem, const struct obh_call *c, const uint32_t *v,
 			  const Ob__Reply *rep, int64_t *ret);
 
+/*
+ * The other way, for a recorded call (record/print.c): the argument values
+ * v (zeroed first) and strings str that req was marshalled from, so that
+ * the trace printer can show it. Strings point into req. IN_BUF bytes are
+ * mapped in mem from *addr up, and so is room for each output argument
+ * that rep (NULL: none) fills, so obh_marshal_reply can write it there;
+ * *addr is left past the last page mapped (the caller unmaps from where it
+ * started). Fd and directory arguments are the plugin's handles.
+ * Returns 0, -ENOSYS (no plan), -EPROTO (req is not a c call) or
+ * obh_mem_map's errors.
+ */
+int obh_marshal_unpack(struct obh_mem *mem, const struct obh_call *c, const Ob__Request *req,
+		       const Ob__Reply *rep, uint32_t *v, char **str, uint32_t *addr);
+
 #endif /* OBH_MARSHAL_H */

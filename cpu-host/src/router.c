@@ -12,6 +12,8 @@
 #include <sodium.h>
 
 #include "events.h"
+#include "record/record.h"
+#include "record/replay.h"
 #include "outboard/errno.h"
 #include "outboard/log.h"
 #include "scheduler.h"
@@ -60,7 +62,7 @@ static void on_credit(struct obh_link *l, uint64_t done_id)
  * another machine's, or a restarted plugin's, started long after the
  * program. Only recorded input (a script's) keeps its own times, which is
  * what makes a scripted game replay the same. */
-static bool event_from(const struct obh_host *h, const Ob__Event *ev, struct obh_event *e)
+static bool event_from(uint64_t now_ms, const Ob__Event *ev, struct obh_event *e)
 {
 	memset(e, 0, sizeof(*e));
 	switch (ev->event_case) {
@@ -69,30 +71,47 @@ static bool event_from(const struct obh_host *h, const Ob__Event *ev, struct obh
 		e->key = ev->input->key;
 		e->x = ev->input->x;
 		e->y = ev->input->y;
-		e->time_ms = ev->recorded ? ev->input->time_ms : obh_program_ns(h) / 1000000;
+		e->time_ms = ev->recorded ? ev->input->time_ms : now_ms;
 		return true;
 	case OB__EVENT__EVENT_EXPOSE:
 		e->kind = OB__INPUT_EVENT__KIND__KIND_EXPOSE;
-		e->time_ms = obh_program_ns(h) / 1000000;
+		e->time_ms = now_ms;
 		return true;
 	case OB__EVENT__EVENT_VSYNC:
 		e->kind = OB__INPUT_EVENT__KIND__KIND_VSYNC;
 		e->key = (uint32_t)ev->vsync->frame;
-		e->time_ms = obh_program_ns(h) / 1000000;
+		e->time_ms = now_ms;
 		return true;
 	default:
 		return false;
 	}
 }
 
-static void on_event(struct obh_link *l, const Ob__Event *ev)
+/* The route an event of link l belongs to: input events the input
+ * route's, display events the display's, others the link's first. */
+static unsigned event_route(const struct obh_router *r, const struct obh_link *l,
+			    const Ob__Event *ev)
+{
+	if (ev->event_case == OB__EVENT__EVENT_INPUT && r->route[OBH_DOMAIN_INPUT] == l)
+		return OBH_DOMAIN_INPUT;
+	if ((ev->event_case == OB__EVENT__EVENT_VSYNC || ev->event_case == OB__EVENT__EVENT_EXPOSE) &&
+	    r->route[OBH_DOMAIN_DISPLAY] == l)
+		return OBH_DOMAIN_DISPLAY;
+	for (unsigned rt = 1; rt < OBH_MAX_ROUTES; rt++)
+		if (r->route[rt] == l)
+			return rt;
+	return 0;
+}
+
+/* now_ms: the guest clock the event gets when it carries none of its own. */
+static void take_event(struct obh_link *l, const Ob__Event *ev, uint64_t now_ms)
 {
 	struct obh_event e;
 	if (ev->event_case == OB__EVENT__EVENT_CREDIT) {
 		on_credit(l, ev->credit->done_id);
 		return;
 	}
-	if (!event_from(l->router->h, ev, &e)) {
+	if (!event_from(now_ms, ev, &e)) {
 		OB_DEBUG(CAT, "event %d from %s ignored", ev->event_case, obhr_link_name(l));
 		return;
 	}
@@ -101,6 +120,20 @@ static void on_event(struct obh_link *l, const Ob__Event *ev)
 		return;
 	}
 	obh_events_push(l->router->h, &e);
+}
+
+static void on_event(struct obh_link *l, const Ob__Event *ev)
+{
+	struct obh_host *h = l->router->h;
+	obh_record_event(h, event_route(l->router, l, ev), ev);
+	take_event(l, ev, obh_program_ns(h) / 1000000);
+}
+
+void obh_router_replay_event(struct obh_router *r, unsigned route, const Ob__Event *ev,
+			     uint64_t clock_ns)
+{
+	if (route < OBH_MAX_ROUTES && r->route[route])
+		take_event(r->route[route], ev, clock_ns / 1000000);
 }
 
 static void on_plugin_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
@@ -273,6 +306,28 @@ static int open_control(struct obh_router *r, const char *url)
 	return err;
 }
 
+/* --replay: a link per recorded route, up, with the calls its plugin
+ * served, and no connection: replay.c answers for it. */
+static int create_replay(struct obh_router *r)
+{
+	const Ob__RecordHeader *hdr = obh_replay_header(r->h);
+	for (size_t i = 0; i < hdr->n_routes; i++) {
+		const Ob__RecordRoute *rr = hdr->routes[i];
+		struct obh_link *l;
+		if (rr->route == 0 || rr->route >= OBH_MAX_ROUTES || r->route[rr->route])
+			return -EINVAL;
+		if (!(l = r->route[rr->route] = link_for(r, rr->name, rr->url)))
+			return -ENOMEM;
+		l->state = OBH_DOMAIN_UP;
+		for (size_t c = 0; c < rr->n_calls; c++)
+			if (rr->calls[c] < OBHR_MAX_CALL_NUM)
+				l->serves[rr->calls[c] / 8] |= (uint8_t)(1u << (rr->calls[c] % 8));
+		if (!l->backend && !(l->backend = strdup(rr->backend)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int obh_router_create(struct obh_host *h, struct obh_router **out)
 {
 	struct obh_router *r = calloc(1, sizeof(*r));
@@ -280,6 +335,12 @@ int obh_router_create(struct obh_host *h, struct obh_router **out)
 	if (!r)
 		return -ENOMEM;
 	r->h = h;
+	if (h->replay) {
+		if ((err = create_replay(r)))
+			goto fail;
+		*out = r;
+		return 0;
+	}
 	if (h->opts.key_file) {
 		if ((err = ob_key_load(h->opts.key_file, r->key)))
 			goto fail;
@@ -357,6 +418,8 @@ static int min_timeout(int a, int b)
 int obh_router_timeout(struct obh_router *r)
 {
 	int t = -1;
+	if (r->h->replay)
+		return r->held ? -1 : obh_replay_timeout(r->h);
 	for (unsigned i = 0; i < r->nlinks; i++)
 		if (r->links[i]->state == OBH_DOMAIN_DOWN)
 			t = 1000; /* look at recovery deadlines at least every second */
@@ -374,6 +437,11 @@ void obh_router_process(struct obh_router *r)
 	if (r->control)
 		ob_conn_process(r->control);
 	int64_t now = obh_now_ns();
+	if (r->h->replay) {
+		if (!r->held)
+			obh_replay_deliver(r->h);
+		return;
+	}
 	for (unsigned i = 0; i < r->nlinks; i++) {
 		struct obh_link *l = r->links[i];
 		if (l->conn)
@@ -384,6 +452,7 @@ void obh_router_process(struct obh_router *r)
 
 void obh_router_hold(struct obh_router *r, bool hold)
 {
+	r->held = hold; /* --replay: the recording's replies and events wait too */
 	if (r->control)
 		ob_conn_hold(r->control, hold);
 	for (unsigned i = 0; i < r->nlinks; i++)
@@ -412,6 +481,61 @@ const char *obh_router_backend(const struct obh_router *r, unsigned route)
 	return route < OBH_MAX_ROUTES && r->route[route] ? r->route[route]->backend : NULL;
 }
 
+const char *obh_router_url(const struct obh_router *r, unsigned route)
+{
+	return route < OBH_MAX_ROUTES && r->route[route] ? r->route[route]->url : NULL;
+}
+
+/* ---- recording: replies pass through a tap on their way to the caller ---- */
+
+struct tap {
+	struct obh_host *h;
+	unsigned route;
+	uint32_t thread;
+	uint64_t id;
+	ob_reply_fn fn;
+	void *arg;
+};
+
+static void tap_reply(void *arg, int status, const Ob__Reply *rep)
+{
+	struct tap *tp = arg;
+	obh_record_reply(tp->h, tp->route, tp->thread, tp->id, status, rep);
+	ob_reply_fn fn = tp->fn;
+	void *fn_arg = tp->arg;
+	free(tp);
+	fn(fn_arg, status, rep);
+}
+
+int obhr_conn_call(struct obh_router *r, unsigned route, Ob__Request *req, ob_reply_fn fn,
+		   void *arg, uint64_t *id, bool restore)
+{
+	struct obh_host *h = r->h;
+	struct tap *tp = NULL;
+	uint64_t sent_id = 0;
+	if (h->replay)
+		return obh_replay_call(h, route, req, fn, arg, id);
+	if (!h->record)
+		return ob_conn_call(r->route[route]->conn, req, fn, arg, id);
+	if (fn) {
+		if (!(tp = malloc(sizeof(*tp))))
+			return -ENOMEM;
+		*tp = (struct tap){ .h = h, .route = route, .thread = req->thread, .fn = fn,
+				    .arg = arg };
+	}
+	int err = ob_conn_call(r->route[route]->conn, req, tp ? tap_reply : NULL, tp, &sent_id);
+	if (err) {
+		free(tp);
+		return err;
+	}
+	if (tp)
+		tp->id = sent_id;
+	if (id)
+		*id = sent_id;
+	obh_record_request(h, route, req, sent_id, restore);
+	return 0;
+}
+
 int obh_router_call(struct obh_router *r, unsigned route, Ob__Request *req,
 		    ob_reply_fn fn, void *arg, uint64_t *id)
 {
@@ -426,7 +550,7 @@ int obh_router_call(struct obh_router *r, unsigned route, Ob__Request *req,
 	case OBH_DOMAIN_UP:
 		break;
 	}
-	return ob_conn_call(r->route[route]->conn, req, fn, arg, id);
+	return obhr_conn_call(r, route, req, fn, arg, id, false);
 }
 
 int obh_router_post(struct obh_router *r, unsigned route, Ob__Request *req,
@@ -440,6 +564,8 @@ int obh_router_post(struct obh_router *r, unsigned route, Ob__Request *req,
 	if (err)
 		return err;
 	struct obh_link *l = r->route[route];
+	if (r->h->replay)
+		return 0; /* no plugin to fall behind: no window */
 	if (l->posted_count < OBHR_POSTED_WINDOW_CALLS) {
 		unsigned tail = (l->posted_head + l->posted_count) % OBHR_POSTED_WINDOW_CALLS;
 		l->posted[tail] = (struct obhr_posted){ .id = id, .bytes = (uint32_t)bytes };

@@ -87,6 +87,13 @@ bool obh_router_serves(const struct obh_router *r, unsigned route, uint32_t num)
 
 /* The backend name the plugin gave in its Hello ("fs-hostdir"), or NULL. */
 const char *obh_router_backend(const struct obh_router *r, unsigned route);
+/* The URL of route's plugin, or NULL when the route has none. */
+const char *obh_router_url(const struct obh_router *r, unsigned route);
+
+/* --replay: an event from the recording, delivered as if route's plugin
+ * had sent it when the guest clock read clock_ns (record/replay.h). */
+void obh_router_replay_event(struct obh_router *r, unsigned route, const Ob__Event *ev,
+			     uint64_t clock_ns);
 
 /*
  * Send a request to the domain's plugin (ownership as ob_conn_call: the

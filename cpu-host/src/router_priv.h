@@ -69,6 +69,7 @@ struct obh_router {
 	struct obh_link *links[OBH_MAX_ROUTES];
 	unsigned nlinks;
 	ob_conn *control;
+	bool held;                       /* obh_router_hold: a debugger stopped the guest */
 };
 
 /* router.c */
@@ -86,6 +87,11 @@ bool obhr_hello_serves_link(const struct obh_router *r, const struct obh_link *l
 void obhr_take_calls(struct obh_link *l, const Ob__Hello *answer);
 /* Dial url (which becomes the link's URL); with the key for tcp://. */
 int obhr_link_dial(struct obh_link *l, const char *url);
+/* Send req on route's connection: recorded with its reply when recording
+ * (restore: the host's own), answered by the recording when replaying.
+ * As ob_conn_call. */
+int obhr_conn_call(struct obh_router *r, unsigned route, Ob__Request *req, ob_reply_fn fn,
+		   void *arg, uint64_t *id, bool restore);
 /* sum += st, counter by counter (max_in_flight: the larger). */
 void obhr_stats_add(struct ob_conn_stats *sum, const struct ob_conn_stats *st);
 

@@ -282,8 +282,8 @@ int obh_router_send_restore(struct obh_router *r, unsigned route, Ob__Request *r
 			    ob_reply_fn fn, void *arg)
 {
 	struct obh_link *l = route < OBH_MAX_ROUTES ? r->route[route] : NULL;
-	if (!l || !l->conn)
+	if (!l || (!l->conn && !r->h->replay))
 		return -ENOTCONN;
 	req->posted = fn == NULL;
-	return ob_conn_call(l->conn, req, fn, arg, NULL);
+	return obhr_conn_call(r, route, req, fn, arg, NULL, true);
 }

@@ -23,6 +23,8 @@
 #include "mem.h"
 #include "outboard/log.h"
 #include "preempt.h"
+#include "record/record.h"
+#include "record/replay.h"
 #include "router.h"
 #include "scheduler.h"
 #include "semihost.h"
@@ -183,7 +185,11 @@ int obh_setup_image(struct obh_host *h, const uint8_t *data, size_t len)
 	    (err = obh_kobjs_create(&h->kobjs)) || (err = obh_fdtable_create(&h->fds)) ||
 	    (err = obh_events_create(&h->events)))
 		goto out;
+	if (h->replay && (err = obh_replay_check_image(h, data, len)))
+		goto out;
 	if ((err = obh_mounts_setup(h)) || (err = obh_router_create(h, &h->router)))
+		goto out;
+	if ((err = obh_record_start(h, data, len)))
 		goto out;
 	if ((err = obh_fcache_create(h)))
 		goto out;
@@ -225,6 +231,8 @@ void obh_teardown(struct obh_host *h)
 	/* The router first: closing it completes calls whose threads still exist. */
 	h->exiting = true;
 	obh_router_destroy(h->router);
+	obh_record_finish(h);
+	obh_replay_finish(h);
 	obh_mounts_teardown(h);
 	obh_fcache_destroy(h);
 	obh_semihost_fini(h);

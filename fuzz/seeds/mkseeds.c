@@ -10,6 +10,7 @@
  *   fuzz_guest     seeds_guest.c: ARM code making each syscall
  *   fuzz_elf       seeds_guest.c: minimal executables
  *   fuzz_gdb       seeds_gdb.c: gdb connection transcripts, bad packets
+ *   fuzz_record    seeds_record.c: recordings of fs and display traffic
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -147,5 +148,6 @@ int main(int argc, char **argv)
 	obz_seeds_guest(argv[1]);
 	obz_seeds_elf(argv[1]);
 	obz_seeds_gdb(argv[1]);
+	obz_seeds_record(argv[1]);
 	return 0;
 }

@@ -54,5 +54,7 @@ void obz_seeds_plugins(const char *dir);
 void obz_seeds_guest(const char *dir);
 void obz_seeds_gdb(const char *dir);
 void obz_seeds_elf(const char *dir);
+/* seeds_record.c: recordings for fuzz_record. */
+void obz_seeds_record(const char *dir);
 
 #endif /* OBZ_SEED_H */

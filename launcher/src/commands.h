@@ -16,6 +16,14 @@
 
 int obl_cmd_run(int argc, char **argv);
 int obl_cmd_plugins(int argc, char **argv);
+/* outboard trace FILE, outboard replay --against BACKEND FILE (recording.c). */
+int obl_cmd_trace(int argc, char **argv);
+int obl_cmd_replay(int argc, char **argv);
+
+struct obl_options;
+/* Plan, start and supervise what o asks for (o as `run` parsed it); frees
+ * o. Returns the exit status. */
+int obl_run_options(struct obl_options *o);
 
 void obl_usage(FILE *f);
 void obl_usage_run(FILE *f);

@@ -17,10 +17,17 @@ void obl_usage(FILE *f)
 	fprintf(f,
 		"Usage: outboard run [options] PROGRAM [ARGS...]\n"
 		"       outboard plugins\n"
+		"       outboard trace [--trace LIST] FILE\n"
+		"       outboard replay --against BACKEND [--route NAME] FILE\n"
 		"       outboard --help | --version\n"
 		"\n"
 		"  run      run the ARM guest PROGRAM (see 'outboard run --help')\n"
-		"  plugins  list the installed device backends\n");
+		"  plugins  list the installed device backends\n"
+		"  trace    print a recording (run --record FILE) as --trace does\n"
+		"  replay   send a recording's requests of one route (fs by default) to\n"
+		"           a live BACKEND (NAME[:ARG], as --fs takes) and compare its\n"
+		"           replies with the recorded ones; exit status 1 if any differ\n"
+		"           (docs/debugging.md)\n");
 }
 
 void obl_usage_run(FILE *f)
@@ -76,6 +83,10 @@ void obl_usage_run(FILE *f)
 		"                         outboard's own environment reaches the guest\n"
 		"  --unset-env NAME       drop a variable set by [env] or an earlier --env\n"
 		"  --fs-cache SIZE        file cache of the CPU host (64M; 0: off)\n"
+		"  --record FILE          record the device traffic to FILE (docs/debugging.md);\n"
+		"                         the file cache is off unless --fs-cache is given\n"
+		"  --replay FILE          run with no plugins, answered from a recording;\n"
+		"                         exit status 123 when the program diverges from it\n"
 		"  -h, --help             this text\n"
 		"  --version              the version\n"
 		"\n"
@@ -108,6 +119,10 @@ int main(int argc, char **argv)
 		return obl_cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "plugins") == 0)
 		return obl_cmd_plugins(argc - 1, argv + 1);
+	if (strcmp(cmd, "trace") == 0)
+		return obl_cmd_trace(argc - 1, argv + 1);
+	if (strcmp(cmd, "replay") == 0)
+		return obl_cmd_replay(argc - 1, argv + 1);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		obl_usage(stdout);
 		return 0;

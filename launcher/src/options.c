@@ -154,6 +154,10 @@ void obl_options_free(struct obl_options *o)
 	free(o->run.heap_max);
 	free(o->run.stack);
 	free(o->run.fs_cache);
+	free(o->run.record);
+	free(o->run.replay);
+	free(o->run.compare);
+	free(o->run.compare_route);
 	free(o->run.key);
 	free(o->run.out);
 	free(o->run.screen);
@@ -238,6 +242,8 @@ enum {
 	OPT_ENV,
 	OPT_UNSET_ENV,
 	OPT_FS_CACHE,
+	OPT_RECORD,
+	OPT_REPLAY,
 	OPT_GDB = 'g',
 };
 
@@ -273,6 +279,8 @@ static const struct option long_options[] = {
 	{ "unset-env", required_argument, NULL, OPT_UNSET_ENV },
 	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "fs-cache", required_argument, NULL, OPT_FS_CACHE },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -530,6 +538,12 @@ static int apply_option(struct obl_options *o, int opt, const char *arg, char *e
 			return obl_errf(err, errlen, "--fs-cache wants 0 (off) or a size of at least "
 				    "256K such as 64M, got '%s'", arg);
 		return set_str(&o->run.fs_cache, arg);
+	case OPT_RECORD:
+	case OPT_REPLAY:
+		if (!*arg)
+			return obl_errf(err, errlen, "--%s wants a file, got ''",
+				    opt == OPT_RECORD ? "record" : "replay");
+		return set_str(opt == OPT_RECORD ? &o->run.record : &o->run.replay, arg);
 	default:
 		return obl_errf(err, errlen, "internal: unhandled option %d", opt);
 	}

@@ -99,6 +99,14 @@ struct obl_run_conf {
 	struct obl_env_op *env;
 	size_t n_env;
 	char *gdb;      /* --gdb [HOST:]PORT / -g PORT for the CPU host; NULL = none */
+	/* --record FILE, --replay FILE (command line only; docs/debugging.md):
+	 * absolute once the run checked them. Replay starts no plugin. */
+	char *record;
+	char *replay;
+	/* outboard replay --against: the recording, and its route to compare
+	 * (the CPU host runs no program then). */
+	char *compare;
+	char *compare_route;
 };
 
 /* Where the default png and wav backends write, under the current

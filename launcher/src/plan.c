@@ -522,6 +522,20 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, "--fs-cache");
 		obl_strv_add(&argv, o->run.fs_cache);
 	}
+	if (o->run.record) {
+		obl_strv_add(&argv, "--record");
+		obl_strv_add(&argv, o->run.record);
+	}
+	if (o->run.replay) {
+		obl_strv_add(&argv, "--replay");
+		obl_strv_add(&argv, o->run.replay);
+	}
+	if (o->run.compare) {
+		obl_strv_add(&argv, "--compare-recording");
+		obl_strv_add(&argv, o->run.compare);
+		obl_strv_add(&argv, "--compare-route");
+		obl_strv_add(&argv, o->run.compare_route);
+	}
 	if (o->plugin_timeout_ms) { /* the host's own Hello, at the start and after a restart */
 		obl_strv_add(&argv, "--plugin-timeout");
 		obl_strv_addf(&argv, "%d", o->plugin_timeout_ms);
@@ -542,7 +556,8 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		obl_strv_add(&argv, env[i]);
 	}
 	obl_env_free(env);
-	obl_strv_add(&argv, "--");
+	if (o->guest_argc) /* none: the host compares a recording (recording.c) */
+		obl_strv_add(&argv, "--");
 	for (int i = 0; i < o->guest_argc; i++)
 		obl_strv_add(&argv, o->guest_argv[i]);
 	plan->cpu_argv = obl_strv_finish(&argv);
@@ -595,8 +610,9 @@ int obl_plan_build(const struct obl_options *o, const struct obl_plan_env *env,
 	plan->control_url = str_printf("ipc://%s/control.sock", env->rundir);
 	if (!plan->control_url)
 		goto oom;
-	int rc = plan_plugins(o, env, plan, err, errlen);
-	if (rc == 0)
+	/* A replay starts no plugin: the recording answers (docs/debugging.md). */
+	int rc = o->run.replay ? 0 : plan_plugins(o, env, plan, err, errlen);
+	if (rc == 0 && !o->run.replay)
 		rc = obl_plan_mounts(o, env, plan, err, errlen);
 	if (rc == 0)
 		rc = plan_cpu(o, env->self_dir, plan, err, errlen);

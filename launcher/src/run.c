@@ -216,21 +216,58 @@ static int check_trace_file(struct obl_options *o, const char *cwd)
 	return 0;
 }
 
+/* --record, --replay: the CPU host gets absolute paths; a replay's file
+ * must be readable before anything starts. 0 or -errno (logged). */
+static int absolute_path(char **path, const char *cwd)
+{
+	if (!*path || (*path)[0] == '/')
+		return 0;
+	size_t len = strlen(cwd) + strlen(*path) + 2;
+	char *abs = malloc(len);
+	if (!abs)
+		return -ENOMEM;
+	snprintf(abs, len, "%s/%s", cwd, *path);
+	free(*path);
+	*path = abs;
+	return 0;
+}
+
+static int check_recording_files(struct obl_options *o, const char *cwd)
+{
+	if (o->run.record && o->run.replay) {
+		OB_ERROR(CAT, "--record and --replay: one or the other");
+		return -EINVAL;
+	}
+	if (o->run.replay && access(o->run.replay, R_OK) < 0) {
+		int e = errno;
+		OB_ERROR(CAT, "--replay %s: %s", o->run.replay, strerror(e));
+		return -e;
+	}
+	int rc = absolute_path(&o->run.record, cwd);
+	return rc ? rc : absolute_path(&o->run.replay, cwd);
+}
+
 int obl_cmd_run(int argc, char **argv)
 {
 	struct obl_options o;
+	obl_options_init(&o);
+	int rc = load_options(argc, argv, &o);
+	if (rc != 0) {
+		obl_options_free(&o);
+		return rc > 0 ? 0 : OBL_EXIT_FAILURE;
+	}
+	return obl_run_options(&o);
+}
+
+int obl_run_options(struct obl_options *op)
+{
+	struct obl_options o = *op;
 	struct obl_plan plan = { 0 };
 	struct obl_sup sup = { 0 };
 	char *self_dir = NULL, *rundir = NULL;
 	char cwd[PATH_MAX], err[512];
-	int status = OBL_EXIT_FAILURE;
+	int status = OBL_EXIT_FAILURE, rc;
 
-	obl_options_init(&o);
-	int rc = load_options(argc, argv, &o);
-	if (rc != 0) {
-		status = rc > 0 ? 0 : OBL_EXIT_FAILURE;
-		goto out;
-	}
 	int level = obl_options_log_level(&o);
 	if (level >= 0)
 		ob_log_set_level((enum ob_log_level)level);
@@ -238,7 +275,7 @@ int obl_cmd_run(int argc, char **argv)
 		OB_ERROR(CAT, "cannot get the current directory: %s", strerror(errno));
 		goto out;
 	}
-	if (check_trace_file(&o, cwd) < 0)
+	if (check_trace_file(&o, cwd) < 0 || check_recording_files(&o, cwd) < 0)
 		goto out;
 	self_dir = obl_self_dir();
 	if (!(rundir = obl_rundir_create())) {

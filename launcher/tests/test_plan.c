@@ -179,6 +179,36 @@ static void test_plan_defaults(void **state)
 	assert_int_equal(describe_calls, 0);
 }
 
+/* --record goes to the CPU host with the plugins as usual; --replay starts
+ * no plugin, not even the default /tmp, and the host gets only the file. */
+static void test_plan_record_replay(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(build(f, ARGV("run", "--record", "/r/run.obr", "prog")), 0);
+	assert_int_equal(f->plan.plugins[OBL_FS].kind, OBL_PLUGIN_LOCAL);
+	assert_string_equal(joined(f->plan.cpu_argv, 1),
+			    "--plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock "
+			    "--record /r/run.obr -- prog");
+	obl_plan_free(&f->plan);
+	obl_options_free(&f->o);
+	obl_options_init(&f->o);
+	assert_int_equal(build(f, ARGV("run", "--replay", "/r/run.obr", "--fs", "/data", "prog")), 0);
+	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
+		assert_int_equal(f->plan.plugins[d].kind, OBL_PLUGIN_NONE);
+	assert_string_equal(joined(f->plan.cpu_argv, 1),
+			    "--control ipc:///run/x/control.sock --replay /r/run.obr -- prog");
+
+	/* An empty file name is refused by the parser. */
+	obl_plan_free(&f->plan);
+	obl_options_free(&f->o);
+	obl_options_init(&f->o);
+	char **argv = argv_copy(ARGV("run", "--record", "", "prog"));
+	assert_int_equal(obl_parse_run_args(held_argc, argv, &f->o, f->err, sizeof(f->err)),
+			 -EINVAL);
+	assert_string_equal(f->err, "--record wants a file, got ''");
+}
+
 /* --restart-max and --restart-window reach the plan; 0 is kept. */
 static void test_plan_restart_policy(void **state)
 {
@@ -728,6 +758,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plan_fs_name_arg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_mount_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan_mount_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_record_replay, setup, teardown),
 		cmocka_unit_test(test_plan_exe_label),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
