@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +284,10 @@ int main(int argc, char **argv)
 {
 	struct obh_host h = { 0 };
 	ob_log_set_program("outboard-cpu");
+	/* A file written past RLIMIT_FSIZE (a trace, a recording, a shared
+	 * region) gets EFBIG, reported where it happens, rather than the signal
+	 * that would end the whole run without a word. */
+	signal(SIGXFSZ, SIG_IGN);
 	int status = parse_args(argc, argv, &h.opts);
 	if (status >= 0)
 		return status;

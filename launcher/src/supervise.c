@@ -136,6 +136,7 @@ static bool crashed(int code)
 {
 	switch (code - 128) {
 	case SIGSYS: case SIGSEGV: case SIGBUS: case SIGABRT: case SIGFPE: case SIGILL:
+	case SIGXFSZ: case SIGXCPU:
 		return true;
 	default:
 		return false;
@@ -197,7 +198,13 @@ static void child_reaped(struct obl_sup *s, struct obl_child *c, int status)
 	if (c == &s->host) {
 		char detail[64];
 		obl_describe_status(status, detail, sizeof(detail));
-		OB_DEBUG(CAT, "CPU host %s", detail);
+		/* A guest's fault is the host's report and exit 128+signal; the
+		 * host itself dying of one is an emulator failure (or a limit
+		 * such as RLIMIT_FSIZE), which must not pass without a word. */
+		if (crashed(obl_shell_status(status)))
+			OB_ERROR(CAT, "the CPU host %s: an emulator failure, not the guest's", detail);
+		else
+			OB_DEBUG(CAT, "CPU host %s", detail);
 	} else {
 		plugin_exited(s, c);
 	}

@@ -4,7 +4,6 @@
 #include "record.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -167,9 +166,6 @@ int obh_record_start(struct obh_host *h, const uint8_t *image, size_t len)
 	if (!h->opts.record_file)
 		return 0;
 	ob__record_header__init(&hdr);
-	/* A recording past the file size limit gets EFBIG, reported like a
-	 * full disk, rather than the signal that would end the run. */
-	signal(SIGXFSZ, SIG_IGN);
 	if ((err = hash_image(image, len, hash)))
 		return err;
 	if (!(h->record = calloc(1, sizeof(*h->record))))

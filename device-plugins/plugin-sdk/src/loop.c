@@ -25,6 +25,10 @@ int obp_signals_open(void)
 	sigemptyset(&ign.sa_mask);
 	if (sigaction(SIGPIPE, &ign, NULL) < 0)
 		return -errno;
+	/* A write past RLIMIT_FSIZE (a guest's file, a PNG, a WAV) must be
+	 * EFBIG for the caller, not the plugin's death. */
+	if (sigaction(SIGXFSZ, &ign, NULL) < 0)
+		return -errno;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
