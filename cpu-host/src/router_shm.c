@@ -334,10 +334,10 @@ int obhr_shm_call(struct obh_link *l, Ob__Request *req, ob_reply_fn fn, void *ar
 	Ob__ShmSpan wire[2];
 	ProtobufCBinaryData saved = { 0 };
 	prepare(l, req, sh, fn != NULL, &in, &out, wire, &saved);
-	if (!in.lent && !out.lent) {
-		free(c);
-		return ob_conn_call(l->conn, req, fn, arg, id);
-	}
+	/* A blocking call goes through on_reply even when it lent nothing: a
+	 * reply naming a span it was not lent must fail, not read as empty. */
+	if (!c && !in.lent)
+		return ob_conn_call(l->conn, req, NULL, NULL, id);
 	int err = c ? ob_conn_call(l->conn, req, on_reply, c, id)
 		    : ob_conn_call(l->conn, req, NULL, NULL, id);
 	restore_request(req, sh, &saved);
@@ -353,7 +353,8 @@ int obhr_shm_call(struct obh_link *l, Ob__Request *req, ob_reply_fn fn, void *ar
 	} else if (posted_in) {
 		*posted_in = in;
 	}
-	l->shm_calls++;
+	if (in.lent || out.lent)
+		l->shm_calls++;
 	return 0;
 }
 

@@ -207,7 +207,7 @@ static void fs_shm(struct obz_seed *s)
 	Ob__ShmSpan end = span(OBZ_SHM_SIZE - 64, 64), past = span(OBZ_SHM_SIZE - 64, 65);
 	Ob__ShmSpan wrap = span(UINT32_MAX, 2);
 
-	obz_seed_hello(s);
+	/* No Hello: one without an offer would drop the harness's region. */
 	fs_open(s, "shm", RDWR_CREAT, 0644);
 	w.fd = 1, w.count = 3000;
 	obz_seed_call_shm(s, false, OB__REQUEST__CALL_FS_WRITE, &w, &in, NULL);
@@ -363,7 +363,7 @@ static void display_shm(struct obz_seed *s)
 	Ob__ShmSpan tile = span(0, 64 * 64 * 4), end = span(OBZ_SHM_SIZE - 256, 256);
 	Ob__ShmSpan past = span(OBZ_SHM_SIZE - 256, 512);
 
-	obz_seed_hello(s);
+	/* No Hello: one without an offer would drop the harness's region. */
 	blit.x = 0, blit.y = 0, blit.w = 64, blit.h = 64, blit.stride = 256;
 	blit.format = OB__PIXEL_FORMAT__PIXEL_FORMAT_XRGB8888;
 	obz_seed_call_shm(s, true, OB__REQUEST__CALL_DISPLAY_BLIT, &blit, &tile, NULL);
@@ -423,7 +423,7 @@ static void sound_shm(struct obz_seed *s)
 	Ob__SoundDrain drain = OB__SOUND_DRAIN__INIT;
 	Ob__ShmSpan buf = span(1024, 4096), odd = span(7, 6), past = span(OBZ_SHM_SIZE, 2);
 
-	obz_seed_hello(s);
+	/* No Hello: one without an offer would drop the harness's region. */
 	sound_open(s, 22050, 1);
 	m.len = 4096;
 	obz_seed_call_shm(s, false, OB__REQUEST__CALL_SOUND_WRITE, &m, &buf, NULL);
