@@ -47,6 +47,7 @@
 struct obhr_shm {
 	ob_shm *region;
 	struct ob_shm_heap *heap;
+	uint64_t token;        /* the offer's: the answer must name it */
 	uint64_t gen;          /* tells a span of this region from an older one's */
 };
 
@@ -114,6 +115,7 @@ void obhr_shm_offer(struct obh_link *l, Ob__Hello *hello)
 		return;
 	}
 	s->gen = next_gen++;
+	s->token = token;
 	l->shm_offered = s;
 	hello->shm_token = token;
 	hello->shm_size = OBHR_SHM_SIZE;
@@ -127,9 +129,11 @@ void obhr_shm_answer(struct obh_link *l, const Ob__Hello *answer)
 	l->shm = NULL;
 	if (!s)
 		return;
-	if (answer->shm_size != ob_shm_size(s->region)) {
-		OB_INFO(CAT, "%s: the plugin declined shared memory: payloads go inline",
-			l->domains);
+	if (answer->shm_size != ob_shm_size(s->region) || answer->shm_token != s->token) {
+		/* Declined, or an answer to an older offer (whose region the
+		 * plugin mapped instead): inline is always right. */
+		OB_INFO(CAT, "%s: the plugin %s shared memory: payloads go inline", l->domains,
+			answer->shm_size ? "answered another offer of" : "declined");
 		shm_free(s);
 		return;
 	}

@@ -109,6 +109,7 @@ static int setup(void **state)
 			 0);
 	ob__hello__init(&answer);
 	answer.shm_size = hello.shm_size;
+	answer.shm_token = hello.shm_token;
 	obhr_shm_answer(&f->l, &answer);
 	assert_true(obhr_shm_active(&f->l));
 	*state = f;
@@ -298,6 +299,33 @@ static void test_plugin_dies_mid_transfer(void **state)
 	assert_int_equal(obhr_shm_lent_bytes(&f->l), 0);
 }
 
+/* A new offer replaces the region; an answer that names another offer's
+ * token, or declines, leaves the link inline. */
+static void test_answer_must_match_offer(void **state)
+{
+	struct fake *f = *state;
+	Ob__Hello hello, answer;
+	struct got g;
+
+	for (int round = 0; round < 2; round++) {
+		ob__hello__init(&hello);
+		obhr_shm_offer(&f->l, &hello);
+		assert_false(obhr_shm_active(&f->l)); /* the old region is gone */
+		ob_shm_free(f->mapped);
+		f->mapped = NULL;
+		assert_int_equal(ob_shm_accept(f->side, hello.shm_token, hello.shm_size, 1000,
+					       &f->mapped), 0);
+		ob__hello__init(&answer);
+		answer.shm_size = round ? 0 : hello.shm_size;
+		answer.shm_token = round ? 0 : hello.shm_token + 1;
+		obhr_shm_answer(&f->l, &answer);
+		assert_false(obhr_shm_active(&f->l));
+	}
+	/* Inline, as without a region. */
+	send_read(f, 4096, &g);
+	assert_null(f->req->shm_out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_reply_spans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_through_span, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plugin_dies_mid_transfer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_answer_must_match_offer, setup, teardown),
 	};
 	ob_log_set_level(OB_LOG_NONE);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,7 +39,8 @@ finish() {
 	echo "$status" >"$WORK/$1.status"
 }
 
-trap 'kill -KILL "$launcher" 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+launcher=
+trap 'kill -KILL "$launcher" 2>/dev/null || true; rm -rf "$WORK"' EXIT INT TERM
 
 # ---- display
 start disp --display null "$(guest_path display_fps)" 6000
