@@ -11,6 +11,10 @@
 # without it (OB_NO_SHM=1: the pixels inline in the protobuf messages).
 # The reference, bench/unix_frames, sends the same bytes and a one-byte
 # present with its answer over a raw unix socket between two processes.
+#
+# Then sound buffers: examples/bench/sound_bps.c writes 4096-byte buffers
+# (1024 stereo frames) to sound-null, each a blocking ob_sound_write, with
+# and without shared memory; the reference is unix_frames with 4096 bytes.
 
 display_figures() {
 	local elf=$ex/display_fps.elf frames=2000 png_frames=200 runs=5
@@ -49,4 +53,25 @@ display_figures() {
 		"$(ratio "${med[disp_null]}" "${med[disp_null_off]}")")
 	summary+=("9c" "display frames/s to display-null (goal >= 1000)" \
 		"$(calc "${med[disp_null]}" %.1f)")
+	sound_figures "$runs"
+}
+
+# sound_figures RUNS: buffers per second to sound-null.
+sound_figures() {
+	local elf=$ex/sound_bps.elf n=2000 runs=$1
+	((quick)) && n=20
+	[[ -f $elf ]] || die "$elf is missing: build first"
+	local dev=(--sound null --display none --input none)
+	snd=("" bps "$bin/outboard" run "${dev[@]}" "$elf" "$n")
+	snd_off=("" bps env OB_NO_SHM=1 "$bin/outboard" run "${dev[@]}" "$elf" "$n")
+	snd_ref=("" fps "$bench/unix_frames" "$n" 4096)
+	measure "$runs" snd snd_off snd_ref
+	echo
+	echo "   sound_bps.elf, 4096-byte buffers (blocking sound_write) to sound-null, buffers"
+	echo "   per second by the guest's clock, median of $runs"
+	printf '   %-44s %8.0f /s  %8.0f /s %8s\n' "sound-null, $n buffers" "${med[snd]}" \
+		"${med[snd_off]}" "$(ratio "${med[snd]}" "${med[snd_off]}")"
+	printf '   %-44s %8.0f /s\n' "reference: the same bytes, raw unix socket" "${med[snd_ref]}"
+	summary+=("9d" "sound buffers/s, sound-null / raw unix socket (higher: better)" \
+		"$(ratio "${med[snd]}" "${med[snd_ref]}")")
 }
