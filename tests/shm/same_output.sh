@@ -77,7 +77,7 @@ same_files fps
 
 # ---- fs: reads (cache on and off), the check suites, writes
 mkdir "$WORK/seed"
-head -c 3000000 /dev/urandom >"$WORK/seed/data.bin"
+head -c 1000000 /dev/urandom >"$WORK/seed/data.bin"
 both read --fs "@DIR@" "$(guest_path fs_read_bench)" data.bin
 used read fs
 both read0 --fs "@DIR@" --fs-cache 0 "$(guest_path fs_read_bench)" data.bin
@@ -86,10 +86,10 @@ cmp -s "$WORK/read.on.out" "$WORK/read0.on.out" || fail "the file cache changed 
 rm -rf "$WORK/seed"
 both files --fs "@DIR@" "$(guest_path files)"
 both coherence --fs "@DIR@" "$(guest_path fcache_check)" coherence
-both fill --fs "@DIR@" --fs-cache 0 "$(guest_path fcache_check)" fill big.bin 1000000
+both fill --fs "@DIR@" --fs-cache 0 "$(guest_path fcache_check)" fill big.bin 400000
 used fill fs
 same_files fill
-both fillc --fs "@DIR@" "$(guest_path fcache_check)" fill big.bin 3000000
+both fillc --fs "@DIR@" "$(guest_path fcache_check)" fill big.bin 1500000
 used fillc fs
 same_files fillc
 
