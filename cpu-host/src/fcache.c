@@ -436,8 +436,18 @@ static int64_t fd_call(struct obh_fcache *fc, struct obhf_fd *cf, const struct o
 			return WAIT;
 		obh_fc_file_invalidate(&fc->s, f);
 		return (r = take_error(f)) ? r : OBH_FC_PASS;
-	case OB__REQUEST__CALL_FS_FSTAT:
 	case OB__REQUEST__CALL_FS_FSYNC:
+		/* Errors are told at the next call, at fsync and at close
+		 * (docs/faults.md): a write that took the error first does not
+		 * make the next fsync say all is well. */
+		if (settle(fc, f))
+			return WAIT;
+		r = take_error(f);
+		if (!r && f->sync_err)
+			r = abi(f->sync_err);
+		f->sync_err = 0;
+		return r ? r : OBH_FC_PASS;
+	case OB__REQUEST__CALL_FS_FSTAT:
 		if (settle(fc, f))
 			return WAIT;
 		return (r = take_error(f)) ? r : OBH_FC_PASS;

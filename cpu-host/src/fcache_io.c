@@ -248,6 +248,8 @@ static void write_failed(struct obh_fcache *fc, struct obh_fc_wreq *w, int err)
 		w->file->err = err;
 	if (!w->file->close_err)
 		w->file->close_err = err;
+	if (!w->file->sync_err)
+		w->file->sync_err = err;
 	w->file->unreported += w->len;
 	fc->s.st.wb_errors++;
 	OB_WARN(CAT, "a write-behind of %u bytes at %lld to %s failed: %s; the guest is told "

@@ -45,6 +45,8 @@ struct obh_fc_file {
 	uint64_t eof_seq;           /* the load_seq of the load that saw it */
 	int err;                    /* write-behind error (host errno) not yet reported */
 	int close_err;              /* the first one: every close reports it */
+	int sync_err;               /* one since the last fsync: the next fsync reports
+				     * it, even when a write already did */
 	uint64_t unreported;        /* bytes failed while err waits for a call */
 	unsigned writes_in_flight;
 	uint64_t bytes_in_flight;

@@ -49,6 +49,7 @@ static void on_credit(struct obh_link *l, uint64_t done_id)
 {
 	while (l->posted_count && l->posted[l->posted_head].id <= done_id) {
 		l->posted_bytes -= l->posted[l->posted_head].bytes;
+		obhr_shm_give_back(l, &l->posted[l->posted_head].shm);
 		l->posted_head = (l->posted_head + 1) % OBHR_POSTED_WINDOW_CALLS;
 		l->posted_count--;
 	}
@@ -212,6 +213,7 @@ static int handshake(struct obh_router *r, struct obh_link *l)
 	Ob__Hello hello, *answer = NULL;
 	ob__hello__init(&hello);
 	hello.role = role;
+	obhr_shm_offer(l, &hello);
 	int err = ob_conn_handshake(l->conn, &hello, r->h->opts.plugin_timeout_ms, &answer);
 	if (err) {
 		OB_ERROR(CAT, "no Hello from the %s plugin at %s: %s", l->domains, l->url,
@@ -223,6 +225,7 @@ static int handshake(struct obh_router *r, struct obh_link *l)
 		return -EPROTO;
 	}
 	obhr_take_calls(l, answer);
+	obhr_shm_answer(l, answer);
 	OB_INFO(CAT, "%s: plugin %s %s at %s, %zu calls", l->domains, l->backend,
 		answer->backend_version, l->url, answer->n_calls);
 	ob__hello__free_unpacked(answer, NULL);
@@ -335,6 +338,7 @@ int obh_router_create(struct obh_host *h, struct obh_router **out)
 	if (!r)
 		return -ENOMEM;
 	r->h = h;
+	r->no_shm = obhr_shm_disabled();
 	if (h->replay) {
 		if ((err = create_replay(r)))
 			goto fail;
@@ -383,6 +387,7 @@ void obh_router_destroy(struct obh_router *r)
 	for (unsigned i = 0; i < r->nlinks; i++) {
 		struct obh_link *l = r->links[i];
 		ob_conn_close(l->conn, 200);
+		obhr_shm_drop(l);
 		obhr_release_waiters(l, ECANCELED);
 		free(l->url);
 		free(l->backend);
@@ -508,22 +513,25 @@ static void tap_reply(void *arg, int status, const Ob__Reply *rep)
 }
 
 int obhr_conn_call(struct obh_router *r, unsigned route, Ob__Request *req, ob_reply_fn fn,
-		   void *arg, uint64_t *id, bool restore)
+		   void *arg, uint64_t *id, bool restore, struct obhr_span *posted_in)
 {
 	struct obh_host *h = r->h;
+	struct obh_link *l = r->route[route];
 	struct tap *tp = NULL;
 	uint64_t sent_id = 0;
+	if (posted_in)
+		memset(posted_in, 0, sizeof(*posted_in));
 	if (h->replay)
 		return obh_replay_call(h, route, req, fn, arg, id);
 	if (!h->record)
-		return ob_conn_call(r->route[route]->conn, req, fn, arg, id);
+		return obhr_shm_call(l, req, fn, arg, id, posted_in);
 	if (fn) {
 		if (!(tp = malloc(sizeof(*tp))))
 			return -ENOMEM;
 		*tp = (struct tap){ .h = h, .route = route, .thread = req->thread, .fn = fn,
 				    .arg = arg };
 	}
-	int err = ob_conn_call(r->route[route]->conn, req, tp ? tap_reply : NULL, tp, &sent_id);
+	int err = obhr_shm_call(l, req, tp ? tap_reply : NULL, tp, &sent_id, posted_in);
 	if (err) {
 		free(tp);
 		return err;
@@ -550,7 +558,7 @@ int obh_router_call(struct obh_router *r, unsigned route, Ob__Request *req,
 	case OBH_DOMAIN_UP:
 		break;
 	}
-	return obhr_conn_call(r, route, req, fn, arg, id, false);
+	return obhr_conn_call(r, route, req, fn, arg, id, false, NULL);
 }
 
 int obh_router_post(struct obh_router *r, unsigned route, Ob__Request *req,
@@ -559,16 +567,23 @@ int obh_router_post(struct obh_router *r, unsigned route, Ob__Request *req,
 	uint64_t id;
 	*full = NULL;
 	req->posted = true;
+	/* Counted whether its payload goes inline or through the region: the
+	 * window bounds the plugin's backlog of work either way. */
 	size_t bytes = protobuf_c_message_get_packed_size(&req->base);
-	int err = obh_router_call(r, route, req, NULL, NULL, &id);
+	if (obh_router_state(r, route) != OBH_DOMAIN_UP)
+		return obh_router_call(r, route, req, NULL, NULL, &id);
+	struct obh_link *l = r->route[route];
+	struct obhr_span span;
+	bool room = l->posted_count < OBHR_POSTED_WINDOW_CALLS;
+	int err = obhr_conn_call(r, route, req, NULL, NULL, &id, false, room ? &span : NULL);
 	if (err)
 		return err;
-	struct obh_link *l = r->route[route];
 	if (r->h->replay)
 		return 0; /* no plugin to fall behind: no window */
-	if (l->posted_count < OBHR_POSTED_WINDOW_CALLS) {
+	if (room) {
 		unsigned tail = (l->posted_head + l->posted_count) % OBHR_POSTED_WINDOW_CALLS;
-		l->posted[tail] = (struct obhr_posted){ .id = id, .bytes = (uint32_t)bytes };
+		l->posted[tail] = (struct obhr_posted){ .id = id, .bytes = (uint32_t)bytes,
+							.shm = span };
 		l->posted_count++;
 		l->posted_bytes += bytes;
 	}
@@ -676,5 +691,12 @@ void obh_router_print_stats(const struct obh_router *r, FILE *out)
 			(unsigned long long)st.events, (unsigned long long)st.timeouts,
 			(unsigned long long)st.failed, (unsigned long long)st.dropped,
 			st.max_in_flight, l->deaths, (unsigned long long)l->lost_posted);
+		/* A line of its own: the stats line's last field stays lost_posted. */
+		fprintf(out,
+			"outboard-cpu: shm %s: region=%s calls=%llu inline=%llu bad=%llu "
+			"unanswered=%llu\n",
+			l->domains, obhr_shm_active(l) ? "on" : "off",
+			(unsigned long long)l->shm_calls, (unsigned long long)l->shm_inline,
+			(unsigned long long)l->shm_bad, (unsigned long long)l->shm_quarantined);
 	}
 }

@@ -24,10 +24,20 @@
 #define OBHR_POSTED_WINDOW_CALLS 512
 #define OBHR_POSTED_WINDOW_BYTES (16u << 20)
 
+/* A span of a link's shared region lent to one request (router_shm.c). */
+struct obhr_span {
+	uint32_t off, len;
+	uint64_t gen;     /* the region it belongs to */
+	bool lent;
+};
+
 struct obhr_posted {
 	uint64_t id;
 	uint32_t bytes;
+	struct obhr_span shm; /* its payload's span, given back with Credit */
 };
+
+struct obhr_shm;
 
 /* A call waiting for its link to come back. */
 struct obhr_waiter {
@@ -58,6 +68,14 @@ struct obh_link {
 	struct obhr_waiter *waiters, **waiters_tail;
 	int64_t down_since_ns;
 	bool reconnecting;               /* our Hello sent to a new instance */
+	/* Shared memory (router_shm.c): the region the plugin mapped, and the
+	 * one offered in a Hello not answered yet. NULL: payloads go inline. */
+	struct obhr_shm *shm, *shm_offered;
+	uint64_t shm_calls;              /* requests that lent spans */
+	uint64_t shm_inline;             /* payloads sent inline: the region was full */
+	uint64_t shm_bad;                /* replies naming a span they were not lent */
+	uint64_t shm_quarantined;        /* calls that ended without an answer: their
+					  * spans stay lent until the region goes */
 	bool failed_reported;
 };
 
@@ -70,6 +88,7 @@ struct obh_router {
 	unsigned nlinks;
 	ob_conn *control;
 	bool held;                       /* obh_router_hold: a debugger stopped the guest */
+	bool no_shm;                     /* OB_NO_SHM: every payload inline */
 };
 
 /* router.c */
@@ -87,13 +106,36 @@ bool obhr_hello_serves_link(const struct obh_router *r, const struct obh_link *l
 void obhr_take_calls(struct obh_link *l, const Ob__Hello *answer);
 /* Dial url (which becomes the link's URL); with the key for tcp://. */
 int obhr_link_dial(struct obh_link *l, const char *url);
-/* Send req on route's connection: recorded with its reply when recording
- * (restore: the host's own), answered by the recording when replaying.
- * As ob_conn_call. */
+/* Send req on route's connection, through its shared region when it has
+ * one (obhr_shm_call; posted_in as there): recorded with its reply when
+ * recording (restore: the host's own), answered by the recording when
+ * replaying (posted_in then cleared). As ob_conn_call. */
 int obhr_conn_call(struct obh_router *r, unsigned route, Ob__Request *req, ob_reply_fn fn,
-		   void *arg, uint64_t *id, bool restore);
+		   void *arg, uint64_t *id, bool restore, struct obhr_span *posted_in);
 /* sum += st, counter by counter (max_in_flight: the larger). */
 void obhr_stats_add(struct ob_conn_stats *sum, const struct ob_conn_stats *st);
+
+/* router_shm.c */
+/* OB_NO_SHM set (not "" or "0"): never offer shared memory. */
+bool obhr_shm_disabled(void);
+/* Before a Hello to l's plugin: drop l's region and, for a local plugin,
+ * make a fresh one, pass it over the side socket and fill hello's offer. */
+void obhr_shm_offer(struct obh_link *l, Ob__Hello *hello);
+/* The plugin's answer: use the region offered when it mapped it. */
+void obhr_shm_answer(struct obh_link *l, const Ob__Hello *answer);
+/* Drop l's regions (its plugin went down, or the router closes). */
+void obhr_shm_drop(struct obh_link *l);
+bool obhr_shm_active(const struct obh_link *l);
+/* ob_conn_call through the region: large payloads go in spans lent to the
+ * request. A blocking call's spans come back with its reply; a posted
+ * call's span is written to *posted_in (NULL: the call stays inline) for
+ * the caller to give back at Credit. Errors as ob_conn_call, -ENOMEM. */
+int obhr_shm_call(struct obh_link *l, Ob__Request *req, ob_reply_fn fn, void *arg,
+		  uint64_t *id, struct obhr_span *posted_in);
+/* Give a span back (nothing when it belongs to a region since dropped). */
+void obhr_shm_give_back(struct obh_link *l, const struct obhr_span *sp);
+/* Bytes of the region lent now. */
+uint64_t obhr_shm_lent_bytes(const struct obh_link *l);
 
 /* router_restart.c */
 /* Answer everything waiting for the link: 0 when it is back, else errno. */

@@ -100,6 +100,8 @@ static void link_down(struct obh_router *r, struct obh_link *l, const char *why,
 	}
 	l->posted_count = 0;
 	l->posted_bytes = 0;
+	/* Spans lent to it are lost with it; the next Hello makes a region. */
+	obhr_shm_drop(l);
 	obhr_wake_credit_waiters(r->h, l, -OB_ABI_EIO);
 	if (l->state == OBH_DOMAIN_LOST)
 		obhr_release_waiters(l, EIO);
@@ -156,6 +158,7 @@ void obhr_on_reconnect_hello(struct obh_link *l, const Ob__Hello *answer)
 		return;
 	}
 	obhr_take_calls(l, answer);
+	obhr_shm_answer(l, answer);
 	if (obh_recovery_restore(r->h, link_mask(r, l), restored, l))
 		link_failed(r, l, "out of memory while restoring it");
 }
@@ -175,6 +178,7 @@ static void reconnect(struct obh_router *r, struct obh_link *l, const char *url)
 	Ob__Hello hello;
 	ob__hello__init(&hello);
 	hello.role = role;
+	obhr_shm_offer(l, &hello);
 	if (ob_conn_hello(l->conn, &hello))
 		link_failed(r, l, "cannot greet the restarted plugin");
 	else
@@ -285,5 +289,5 @@ int obh_router_send_restore(struct obh_router *r, unsigned route, Ob__Request *r
 	if (!l || (!l->conn && !r->h->replay))
 		return -ENOTCONN;
 	req->posted = fn == NULL;
-	return obhr_conn_call(r, route, req, fn, arg, NULL, true);
+	return obhr_conn_call(r, route, req, fn, arg, NULL, true, NULL);
 }

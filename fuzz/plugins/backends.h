@@ -39,6 +39,10 @@ enum obz_backend_index {
 	OBZ_INPUT_SCRIPT,
 	OBZ_N_BACKENDS,
 };
+/* Size of the shared region fuzz_plugins maps for every input, as a host
+ * would offer it: Request.shm_in/shm_out spans of the seeds point into it. */
+#define OBZ_SHM_SIZE 65536u
+
 /* Byte-0 bit that selects the variant command line. */
 #define OBZ_VARIANT 0x80u
 

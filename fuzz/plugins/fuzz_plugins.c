@@ -17,6 +17,10 @@
  * process hooks once when they are due now, as the SDK's loop would; a
  * Shutdown frame ends the input as it ends the loop.
  *
+ * Every input is served with a shared region of OBZ_SHM_SIZE bytes mapped
+ * (filled with a fixed pattern), as a local host would offer it, so that
+ * Request.shm_in and shm_out spans reach the SDK's checks and handlers.
+ *
  * Findings besides crashes, leaks and sanitizer reports (each aborts):
  * - a frame the plugin sends that does not decode again, or is larger than
  *   the connection would carry;
@@ -155,6 +159,21 @@ static void feed_frames(ob_plugin_ctx *p, const uint8_t *data, size_t size)
 	}
 }
 
+/* The region a host would have offered, with the same bytes every input. */
+static void use_region(ob_plugin_ctx *p)
+{
+	ob_shm *shm;
+	uint8_t *b;
+
+	if (ob_shm_create(OBZ_SHM_SIZE, &shm))
+		obz_die("cannot create a %u-byte shared region", OBZ_SHM_SIZE);
+	b = ob_shm_base(shm);
+	for (uint32_t i = 0; i < OBZ_SHM_SIZE; i++)
+		b[i] = (uint8_t)(i * 31u + (i >> 8));
+	if (obp_shm_use(p, shm))
+		obz_die("out of memory");
+}
+
 static void check_replies(const ob_plugin_ctx *p)
 {
 	uint64_t expected = p->count.requests - p->count.posted;
@@ -190,6 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p->tx = (struct obp_transport){ .reply = tx_reply, .event = tx_event, .send = tx_send,
 					.arg = p };
 	replies_seen = 0;
+	use_region(p);
 	feed_frames(p, data + 1, size - 1);
 	obz_backend_stop(p);
 	check_replies(p);

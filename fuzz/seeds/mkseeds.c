@@ -40,6 +40,42 @@ static void reply_frame(struct obz_seed *s, uint64_t id, uint32_t status, const 
 	obz_seed_frame(s, &env);
 }
 
+/* A reply whose bytes are in a shared-memory span (Reply.shm_out). */
+static void shm_reply_frame(struct obz_seed *s, uint64_t id, uint32_t offset, uint32_t length)
+{
+	Ob__Envelope env = OB__ENVELOPE__INIT;
+	Ob__Reply reply = OB__REPLY__INIT;
+	Ob__FsReadResult rd = OB__FS_READ_RESULT__INIT;
+	Ob__ShmSpan span = OB__SHM_SPAN__INIT;
+
+	span.offset = offset;
+	span.length = length;
+	reply.id = id;
+	reply.result_case = OB__REPLY__RESULT_FS_READ;
+	reply.fs_read = &rd;
+	reply.shm_out = &span;
+	env.body_case = OB__ENVELOPE__BODY_REPLY;
+	env.reply = &reply;
+	obz_seed_frame(s, &env);
+}
+
+/* A Hello offering (or, answered, taking) a shared-memory region. */
+static void shm_hello_frame(struct obz_seed *s)
+{
+	static char role[] = "host";
+	Ob__Envelope env = OB__ENVELOPE__INIT;
+	Ob__Hello hello;
+
+	ob__hello__init(&hello);
+	hello.protocol_version = OB_PROTOCOL_VERSION;
+	hello.role = role;
+	hello.shm_token = 0x1122334455667788ull;
+	hello.shm_size = 32u << 20;
+	env.body_case = OB__ENVELOPE__BODY_HELLO;
+	env.hello = &hello;
+	obz_seed_frame(s, &env);
+}
+
 static void event_frame(struct obz_seed *s)
 {
 	Ob__Envelope env = OB__ENVELOPE__INIT;
@@ -67,9 +103,13 @@ static void seeds_envelope(const char *dir)
 		char name[32];
 
 		obz_seed_start(&s, flags);
-		obz_seed_hello(&s);
+		if (flags & 1)
+			shm_hello_frame(&s);
+		else
+			obz_seed_hello(&s);
 		obz_seed_ping(&s, 7);
 		if (flags & 2) {
+			shm_reply_frame(&s, 3, 4096, 16);
 			reply_frame(&s, 1, 0, "data");
 			reply_frame(&s, 2, 5, "");
 			reply_frame(&s, 4, 0, "");

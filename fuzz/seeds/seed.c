@@ -72,12 +72,14 @@ void obz_seed_frame(struct obz_seed *s, const Ob__Envelope *env)
 	obz_seed_envelope(s, env);
 }
 
-uint64_t obz_seed_call(struct obz_seed *s, bool posted, uint32_t call, const void *msg)
+uint64_t obz_seed_call_shm(struct obz_seed *s, bool posted, uint32_t call, const void *msg,
+			   const Ob__ShmSpan *in, const Ob__ShmSpan *out)
 {
 	const ProtobufCFieldDescriptor *f =
 		protobuf_c_message_descriptor_get_field(&ob__request__descriptor, call);
 	Ob__Envelope env = OB__ENVELOPE__INIT;
 	Ob__Request req = OB__REQUEST__INIT;
+	Ob__ShmSpan spans[2];
 
 	if (!f) {
 		fprintf(stderr, "ob_fuzz_seeds: %u is not a call number\n", call);
@@ -89,10 +91,23 @@ uint64_t obz_seed_call(struct obz_seed *s, bool posted, uint32_t call, const voi
 	req.call_case = (Ob__Request__CallCase)call;
 	/* The oneof's arm sits at the field's offset, as the SDK finds it. */
 	*(const void **)((char *)&req + f->offset) = msg;
+	if (in) {
+		spans[0] = *in;
+		req.shm_in = &spans[0];
+	}
+	if (out) {
+		spans[1] = *out;
+		req.shm_out = &spans[1];
+	}
 	env.body_case = OB__ENVELOPE__BODY_REQUEST;
 	env.request = &req;
 	obz_seed_frame(s, &env);
 	return req.id;
+}
+
+uint64_t obz_seed_call(struct obz_seed *s, bool posted, uint32_t call, const void *msg)
+{
+	return obz_seed_call_shm(s, posted, call, msg, NULL, NULL);
 }
 
 void obz_seed_hello(struct obz_seed *s)

@@ -38,6 +38,10 @@ void obz_seed_frame(struct obz_seed *s, const Ob__Envelope *env);
 /* A framed Request{id = next id, posted, call = msg}, where call is an
  * Ob__Request__CallCase and msg the matching call message. Returns the id. */
 uint64_t obz_seed_call(struct obz_seed *s, bool posted, uint32_t call, const void *msg);
+/* The same with Request.shm_in and shm_out set (each may be NULL): spans of
+ * the region fuzz_plugins maps for every input (OBZ_SHM_SIZE bytes). */
+uint64_t obz_seed_call_shm(struct obz_seed *s, bool posted, uint32_t call, const void *msg,
+			   const Ob__ShmSpan *in, const Ob__ShmSpan *out);
 /* A framed Hello as the CPU host sends it. */
 void obz_seed_hello(struct obz_seed *s);
 /* A framed Ping, StatsQuery or Shutdown. */

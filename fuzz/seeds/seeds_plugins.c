@@ -185,6 +185,52 @@ static void fs_session(struct obz_seed *s)
 	obz_seed_stats_query(s);
 }
 
+static Ob__ShmSpan span(uint32_t offset, uint32_t length)
+{
+	Ob__ShmSpan sp = OB__SHM_SPAN__INIT;
+
+	sp.offset = offset, sp.length = length;
+	return sp;
+}
+
+/* Payloads through the shared region (fuzz_plugins maps OBZ_SHM_SIZE
+ * bytes): writes from it, reads into it, and spans past its end, with
+ * inline bytes too, and on calls without bytes. */
+static void fs_shm(struct obz_seed *s)
+{
+	Ob__FsWrite w = OB__FS_WRITE__INIT;
+	Ob__FsRead r = OB__FS_READ__INIT;
+	Ob__FsPread pr = OB__FS_PREAD__INIT;
+	Ob__FsPwrite pw = OB__FS_PWRITE__INIT;
+	Ob__FsFsync sync = OB__FS_FSYNC__INIT;
+	Ob__ShmSpan in = span(4096, 3000), out = span(8192, 4096);
+	Ob__ShmSpan end = span(OBZ_SHM_SIZE - 64, 64), past = span(OBZ_SHM_SIZE - 64, 65);
+	Ob__ShmSpan wrap = span(UINT32_MAX, 2);
+
+	/* No Hello: one without an offer would drop the harness's region. */
+	fs_open(s, "shm", RDWR_CREAT, 0644);
+	w.fd = 1, w.count = 3000;
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_FS_WRITE, &w, &in, NULL);
+	fs_lseek(s, 1, 0, OB__WHENCE__WHENCE_SET);
+	r.fd = 1, r.count = 4096;
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_FS_READ, &r, NULL, &out);
+	pr.fd = 1, pr.count = 64, pr.offset = 100;
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_FS_PREAD, &pr, NULL, &end);
+	pr.count = 4096; /* more than the span holds: the result goes inline */
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_FS_PREAD, &pr, NULL, &end);
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_FS_PREAD, &pr, NULL, &past);
+	pw.fd = 1, pw.count = 64, pw.offset = 10;
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_FS_PWRITE, &pw, &end, NULL);
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_FS_PWRITE, &pw, &wrap, NULL);
+	pw.buf = bytes("both", 4); /* inline bytes and a span */
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_FS_PWRITE, &pw, &in, NULL);
+	fs_fd_call(s, OB__REQUEST__CALL_FS_FSTAT, 1);
+	sync.fd = 1; /* a call without bytes */
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_FS_FSYNC, &sync, &in, &out);
+	fs_fd_call(s, OB__REQUEST__CALL_FS_CLOSE, 1);
+	obz_seed_stats_query(s);
+}
+
 /* What the harness planted: a file to read, a directory, symlinks. */
 static void fs_planted(struct obz_seed *s)
 {
@@ -308,6 +354,27 @@ static void display_session(struct obz_seed *s)
 	obz_seed_stats_query(s);
 }
 
+/* Blits whose pixels are in the shared region: a whole 64x64 tile, one
+ * reaching the region's end, one past it. */
+static void display_shm(struct obz_seed *s)
+{
+	Ob__DisplayBlit blit = OB__DISPLAY_BLIT__INIT;
+	Ob__DisplayPresent present = OB__DISPLAY_PRESENT__INIT;
+	Ob__ShmSpan tile = span(0, 64 * 64 * 4), end = span(OBZ_SHM_SIZE - 256, 256);
+	Ob__ShmSpan past = span(OBZ_SHM_SIZE - 256, 512);
+
+	/* No Hello: one without an offer would drop the harness's region. */
+	blit.x = 0, blit.y = 0, blit.w = 64, blit.h = 64, blit.stride = 256;
+	blit.format = OB__PIXEL_FORMAT__PIXEL_FORMAT_XRGB8888;
+	obz_seed_call_shm(s, true, OB__REQUEST__CALL_DISPLAY_BLIT, &blit, &tile, NULL);
+	blit.x = 10, blit.y = 200, blit.w = 16, blit.h = 4, blit.stride = 64;
+	obz_seed_call_shm(s, true, OB__REQUEST__CALL_DISPLAY_BLIT, &blit, &end, NULL);
+	obz_seed_call_shm(s, true, OB__REQUEST__CALL_DISPLAY_BLIT, &blit, &past, NULL);
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_DISPLAY_PRESENT, &present, NULL, &tile);
+	obz_seed_call(s, false, OB__REQUEST__CALL_DISPLAY_PRESENT, &present);
+	obz_seed_stats_query(s);
+}
+
 /* --------------------------------------------------------------- sound */
 
 static void sound_open(struct obz_seed *s, uint32_t rate, uint32_t channels)
@@ -349,6 +416,24 @@ static void sound_session(struct obz_seed *s)
 	obz_seed_stats_query(s);
 }
 
+/* Sound buffers in the shared region. */
+static void sound_shm(struct obz_seed *s)
+{
+	Ob__SoundWrite m = OB__SOUND_WRITE__INIT;
+	Ob__SoundDrain drain = OB__SOUND_DRAIN__INIT;
+	Ob__ShmSpan buf = span(1024, 4096), odd = span(7, 6), past = span(OBZ_SHM_SIZE, 2);
+
+	/* No Hello: one without an offer would drop the harness's region. */
+	sound_open(s, 22050, 1);
+	m.len = 4096;
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_SOUND_WRITE, &m, &buf, NULL);
+	m.len = 6;
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_SOUND_WRITE, &m, &odd, NULL);
+	obz_seed_call_shm(s, false, OB__REQUEST__CALL_SOUND_WRITE, &m, &past, NULL);
+	obz_seed_call(s, false, OB__REQUEST__CALL_SOUND_DRAIN, &drain);
+	obz_seed_stats_query(s);
+}
+
 /* --------------------------------------------------------------- input */
 
 static void input_session(struct obz_seed *s)
@@ -387,6 +472,7 @@ void obz_seeds_plugins(const char *dir)
 		{ "planted", fs_planted },
 		{ "escape", fs_escape },
 		{ "edges", fs_edges },
+		{ "shm", fs_shm },
 	};
 	static const struct {
 		uint8_t first;
@@ -407,9 +493,12 @@ void obz_seeds_plugins(const char *dir)
 	write_session(dir, OBZ_DISPLAY_PNG, "display-png", display_session);
 	write_session(dir, OBZ_DISPLAY_PNG | OBZ_VARIANT, "display-png-interval", display_session);
 	write_session(dir, OBZ_DISPLAY_NULL, "display-null", display_session);
+	write_session(dir, OBZ_DISPLAY_PNG, "display-png-shm", display_shm);
+	write_session(dir, OBZ_DISPLAY_NULL, "display-null-shm", display_shm);
 	write_session(dir, OBZ_DISPLAY_NULL | OBZ_VARIANT, "display-null-wide", display_session);
 	write_session(dir, OBZ_SOUND_WAV, "sound-wav", sound_session);
 	write_session(dir, OBZ_SOUND_WAV | OBZ_VARIANT, "sound-wav-realtime", sound_session);
 	write_session(dir, OBZ_SOUND_NULL, "sound-null", sound_session);
+	write_session(dir, OBZ_SOUND_WAV, "sound-wav-shm", sound_shm);
 	write_session(dir, OBZ_INPUT_SCRIPT, "input-script", input_session);
 }

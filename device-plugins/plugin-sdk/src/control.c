@@ -78,6 +78,9 @@ static void answer_hello(ob_plugin_ctx *p, const Ob__Hello *in)
 	out.calls = calls;
 	out.max_message = p->max_message;
 	out.heartbeat_ms = p->heartbeat_ms;
+	/* The host passed its region before this Hello (shm.c). */
+	out.shm_size = obp_shm_take(p, in);
+	out.shm_token = out.shm_size ? in->shm_token : 0;
 	/* A new peer numbers its requests from the start again. */
 	p->posted_done_id = 0;
 	p->credited_id = 0;

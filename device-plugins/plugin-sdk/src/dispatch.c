@@ -38,6 +38,7 @@ struct ob_call {
 	const struct obp_entry *entry;
 	uint32_t num;
 	enum obp_call_state state;
+	struct obp_shm_use shm;      /* its spans in the shared region, if any */
 	bool completed_early;        /* ob_call_complete ran inside the handler */
 	int early_status;
 	struct ob_call *prev, *next; /* p->deferred list */
@@ -112,9 +113,11 @@ int obp_table_build(ob_plugin_ctx *p)
  * waiting.
  */
 static void send_reply(ob_plugin_ctx *p, uint64_t id, const struct obp_entry *e,
-		       ProtobufCMessage *result, int status)
+		       ProtobufCMessage *result, int status, struct obp_shm_use *shm)
 {
 	Ob__Reply reply = OB__REPLY__INIT;
+	Ob__ShmSpan span;
+	ProtobufCBinaryData saved;
 	int err;
 
 	reply.id = id;
@@ -122,8 +125,13 @@ static void send_reply(ob_plugin_ctx *p, uint64_t id, const struct obp_entry *e,
 	if (status == 0 && e && result) {
 		reply.result_case = (Ob__Reply__ResultCase)e->result->id;
 		*(ProtobufCMessage **)((char *)&reply + e->result->offset) = result;
+		/* Result bytes go to the span the host lent, when it did. */
+		if (obp_shm_put_result(shm, result, &span, &saved))
+			reply.shm_out = &span;
 	}
 	err = p->tx.reply(p->tx.arg, &reply);
+	if (reply.shm_out)
+		obp_shm_restore_result(shm, &saved);
 	if (err == -EMSGSIZE && reply.result_case != OB__REPLY__RESULT__NOT_SET) {
 		OB_ERROR(OBP_LOG, "reply %llu (%s) does not fit in one frame: answering EMSGSIZE",
 			 (unsigned long long)id, e->result->name);
@@ -163,7 +171,7 @@ static void fail_request(ob_plugin_ctx *p, const Ob__Request *req, const struct 
 	if (req->posted)
 		posted_finished(p, req->id, (uint32_t)req->call_case, status);
 	else
-		send_reply(p, req->id, e, NULL, status);
+		send_reply(p, req->id, e, NULL, status, NULL);
 }
 
 /* Handlers return positive errno values; a negated one is a common slip. */
@@ -182,6 +190,7 @@ static void call_free(ob_call *call)
 		return;
 	if (call->result)
 		protobuf_c_message_free_unpacked(call->result, NULL);
+	obp_shm_detach(&call->shm);
 	if (call->req)
 		ob__request__free_unpacked(call->req, NULL);
 	free(call);
@@ -206,7 +215,7 @@ static void call_finish(ob_call *call, int status)
 	if (call->req->posted) {
 		posted_finished(p, call->req->id, call->num, status);
 	} else {
-		send_reply(p, call->req->id, call->entry, call->result, status);
+		send_reply(p, call->req->id, call->entry, call->result, status, &call->shm);
 		call->result = NULL; /* send_reply freed it */
 	}
 	call_free(call);
@@ -250,6 +259,9 @@ static int call_new(ob_plugin_ctx *p, const Ob__Request *req, const struct obp_e
 		goto fail;
 	call->args = *(ProtobufCMessage **)((char *)call->req + e->args->offset);
 	if (!call->args)
+		goto fail;
+	err = obp_shm_attach(p, call->req, call->args, &call->shm);
+	if (err)
 		goto fail;
 	*out = call;
 	return 0;

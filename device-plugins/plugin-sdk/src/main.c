@@ -70,6 +70,7 @@ int obp_ctx_new(const struct ob_plugin *plugin, ob_plugin_ctx **out)
 	if (p->plugin.name)
 		snprintf(program_name, sizeof(program_name), "outboard-%s", p->plugin.name);
 	p->max_message = OB_DEFAULT_MAX_MESSAGE;
+	p->shm_listen_fd = -1;
 	p->heartbeat_ms = OB_DEFAULT_HEARTBEAT_MS;
 	obp_use_conn_transport(p);
 	err = validate_plugin(&p->plugin);
@@ -88,6 +89,7 @@ void obp_ctx_free(ob_plugin_ctx *p)
 	if (!p)
 		return;
 	obp_cancel_deferred(p, ECANCELED);
+	obp_shm_close(p);
 	free(p->table);
 	sodium_memzero(p->key, sizeof(p->key));
 	obp_options_free(&p->opts);
@@ -181,8 +183,10 @@ static int open_source(ob_plugin_ctx *p, struct obp_stdin **in, struct obp_sourc
 		return err;
 	}
 	err = bind_endpoint(p);
-	if (!err)
+	if (!err) {
 		*src = obp_conn_source(p);
+		obp_shm_listen(p); /* before confinement: it binds a socket */
+	}
 	return err;
 }
 
@@ -220,6 +224,7 @@ out:
 	 * confirm it. */
 	ob_conn_close(p->conn, p->connected ? OBP_FLUSH_MS : 0);
 	p->conn = NULL;
+	obp_shm_close(p);
 	obp_use_conn_transport(p);
 	obp_stdin_close(in);
 	return status;

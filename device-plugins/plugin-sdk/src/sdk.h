@@ -12,6 +12,8 @@
  *   stdin_frames.c  --stdin-frames: frames from stdin, to stdout (a
  *               transport and a frame source)
  *   confine.c   the seccomp filter (--no-seccomp, OB_NO_SECCOMP)
+ *   shm.c       the shared-memory data path: the side socket, the region
+ *               the host offers in its Hello, spans in and out of calls
  *   loop.c      the poll loop and the signal fd
  *   main.c      ob_plugin_main: the lifecycle
  *
@@ -31,6 +33,7 @@
 
 #include "outboard/key.h"
 #include "outboard/plugin.h"
+#include "outboard/shm.h"
 
 /* Log category of the SDK itself. */
 #define OBP_LOG "plugin-sdk"
@@ -113,6 +116,10 @@ struct ob_plugin_ctx {
 	unsigned handler_warnings;   /* rate limit for handler bug reports */
 	unsigned posted_warnings;    /* rate limit for failed posted calls */
 
+	/* Shared memory (shm.c). */
+	int shm_listen_fd;           /* the side socket; -1 when none */
+	struct obp_region *region;   /* the current host's region, or NULL */
+
 	/* Credit bookkeeping (control.c). */
 	uint64_t posted_done_id;     /* highest posted id that has finished */
 	uint64_t credited_id;        /* done_id of the last Credit sent */
@@ -178,6 +185,47 @@ void obp_posted_done(ob_plugin_ctx *p, uint64_t id);
 void obp_send_credit(ob_plugin_ctx *p);
 /* The ob_conn callbacks that feed obp_handle_envelope. */
 extern const struct ob_conn_callbacks obp_conn_callbacks;
+
+/* --- shm.c --- */
+
+struct obp_region;
+
+/* A call's use of the region: the args' bytes field it pointed into the
+ * region, the span lent for its result, and a reference on the region. */
+struct obp_shm_use {
+	struct obp_region *region;       /* NULL: the call uses no region */
+	ProtobufCBinaryData *patched;    /* in the call's request copy */
+	Ob__ShmSpan out;
+	bool has_out;
+	ProtobufCBinaryData *result_bytes; /* emptied while the reply is packed */
+};
+
+/* Listen on the endpoint's side socket (ipc:// only; a failure is logged
+ * and leaves the plugin without shared memory). Before confinement. */
+void obp_shm_listen(ob_plugin_ctx *p);
+/* Close the side socket (removing its file) and drop the region. */
+void obp_shm_close(ob_plugin_ctx *p);
+/* A peer's Hello: drop the previous region and take the one it offers.
+ * Returns the size mapped (the answer's shm_size), or 0 (inline). */
+uint32_t obp_shm_take(ob_plugin_ctx *p, const Ob__Hello *in);
+/* Serve calls from shm (ownership passes, also on failure) as if a host
+ * had offered it: tests and fuzzers, which have no side socket. 0 or
+ * -ENOMEM. */
+int obp_shm_use(ob_plugin_ctx *p, ob_shm *shm);
+/* Point req's (a call's own copy) bytes argument into the region and note
+ * its result span in *use. 0, or -EINVAL for a span outside the region, a
+ * span without a region, or shm_in on a call without an empty bytes field. */
+int obp_shm_attach(ob_plugin_ctx *p, const Ob__Request *req, ProtobufCMessage *args,
+		   struct obp_shm_use *use);
+/* Undo attach before the request copy is freed. Accepts an empty use. */
+void obp_shm_detach(struct obp_shm_use *use);
+/* Before packing a reply: copy result's bytes into the lent span, fill
+ * *span, and empty the bytes field (its value saved in *saved). false when
+ * the call has no span or the bytes do not fit it: they go inline. */
+bool obp_shm_put_result(struct obp_shm_use *use, ProtobufCMessage *result,
+			Ob__ShmSpan *span, ProtobufCBinaryData *saved);
+/* After packing: give the result its bytes back (to be freed with it). */
+void obp_shm_restore_result(struct obp_shm_use *use, const ProtobufCBinaryData *saved);
 
 /* --- loop.c's view of where frames come from --- */
 
