@@ -20,93 +20,12 @@
 
 #include <cmocka.h>
 
-#include "frame_io.h"
+#include "backend_session.h"
 #include "outboard/errno.h"
 
 #ifndef OB_BIN_DIR
 #error "OB_BIN_DIR must name the directory of the plugin executables"
 #endif
-
-struct session {
-	struct frames in;
-	uint64_t next_id;
-	char dir[64];
-	char bin[256];
-};
-
-static int setup(void **state)
-{
-	struct session *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -1;
-	s->next_id = 1;
-	scratch_make(s->dir, sizeof(s->dir));
-	*state = s;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct session *s = *state;
-
-	frames_free(&s->in);
-	scratch_remove(s->dir);
-	free(s);
-	return 0;
-}
-
-/* The executable's path; false (the test skips) when it was not built. */
-static bool binary(struct session *s, const char *name)
-{
-	snprintf(s->bin, sizeof(s->bin), "%s/%s", OB_BIN_DIR, name);
-	return access(s->bin, X_OK) == 0;
-}
-
-/* Queue a call; returns its id. */
-static uint64_t call(struct session *s, int call_case, const void *msg)
-{
-	uint64_t id = s->next_id++;
-
-	frames_request(&s->in, id, call_case, msg, false);
-	return id;
-}
-
-static void post(struct session *s, int call_case, const void *msg)
-{
-	frames_request(&s->in, s->next_id++, call_case, msg, true);
-}
-
-/* Run the session; the plugin must end normally, confined. */
-static void run_confined(struct session *s, const char *const *args, const char *env,
-			 const char *mode, struct run *r)
-{
-	char needle[64];
-
-	run_plugin(s->bin, args, env, &s->in, r);
-	if (!run_exited(r, 0))
-		fail_msg("%s: status 0x%x; stderr:\n%s", s->bin, r->status, r->err);
-	assert_true(r->well_framed);
-	snprintf(needle, sizeof(needle), "confined by seccomp (%s", mode);
-	if (!strstr(r->err, needle))
-		fail_msg("%s was not confined (%s); stderr:\n%s", s->bin, mode, r->err);
-}
-
-static const Ob__Reply *ok_reply(const struct run *r, uint64_t id)
-{
-	const Ob__Reply *rep = run_reply(r, id);
-
-	if (!rep)
-		fail_msg("no reply %llu", (unsigned long long)id);
-	if (rep->status)
-		fail_msg("reply %llu: status %u", (unsigned long long)id, rep->status);
-	return rep;
-}
-
-static char *wire(const char *s)
-{
-	return (char *)(uintptr_t)s;
-}
 
 /* ----------------------------------------------------------------- fs */
 
@@ -115,10 +34,10 @@ static uint64_t fs_open(struct session *s, const char *path, uint32_t flags)
 	Ob__FsOpen m;
 
 	ob__fs_open__init(&m);
-	m.path = wire(path);
+	m.path = session_wire(path);
 	m.flags = flags;
 	m.mode = 0644;
-	return call(s, OB__REQUEST__CALL_FS_OPEN, &m);
+	return session_call(s, OB__REQUEST__CALL_FS_OPEN, &m);
 }
 
 static uint64_t fs_path(struct session *s, int call_case, const char *path)
@@ -127,8 +46,8 @@ static uint64_t fs_path(struct session *s, int call_case, const char *path)
 	Ob__FsStat m;
 
 	ob__fs_stat__init(&m);
-	m.path = wire(path);
-	return call(s, call_case, &m);
+	m.path = session_wire(path);
+	return session_call(s, call_case, &m);
 }
 
 static uint64_t fs_fd(struct session *s, int call_case, uint32_t fd)
@@ -138,19 +57,7 @@ static uint64_t fs_fd(struct session *s, int call_case, uint32_t fd)
 
 	ob__fs_close__init(&m);
 	m.fd = fd;
-	return call(s, call_case, &m);
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	return session_call(s, call_case, &m);
 }
 
 static void test_fs_hostdir(void **state)
@@ -172,9 +79,9 @@ static void test_fs_hostdir(void **state)
 	char path[256];
 	struct run r;
 
-	if (!binary(s, "outboard-fs-hostdir"))
+	if (!session_binary(s, "outboard-fs-hostdir"))
 		skip();
-	write_file(s->dir, "seed.txt", "seed");
+	session_write_file(s->dir, "seed.txt", "seed");
 	snprintf(path, sizeof(path), "%s/sub", s->dir);
 	assert_int_equal(mkdir(path, 0755), 0);
 
@@ -182,45 +89,45 @@ static void test_fs_hostdir(void **state)
 	open_new = fs_open(s, "/new.txt", OB__OPEN_FLAG__OPEN_CREAT | OB__OPEN_FLAG__OPEN_RDWR);
 	ob__fs_write__init(&w);
 	w.fd = 1;
-	w.buf.data = (uint8_t *)wire("abcdef");
+	w.buf.data = (uint8_t *)session_wire("abcdef");
 	w.buf.len = w.count = 6;
-	wr = call(s, OB__REQUEST__CALL_FS_WRITE, &w);
+	wr = session_call(s, OB__REQUEST__CALL_FS_WRITE, &w);
 	ob__fs_pwrite__init(&pw);
 	pw.fd = 1;
-	pw.buf.data = (uint8_t *)wire("XY");
+	pw.buf.data = (uint8_t *)session_wire("XY");
 	pw.buf.len = pw.count = 2;
 	pw.offset = 1;
-	pwr = call(s, OB__REQUEST__CALL_FS_PWRITE, &pw);
+	pwr = session_call(s, OB__REQUEST__CALL_FS_PWRITE, &pw);
 	ob__fs_lseek__init(&ls);
 	ls.fd = 1;
-	seek = call(s, OB__REQUEST__CALL_FS_LSEEK, &ls);
+	seek = session_call(s, OB__REQUEST__CALL_FS_LSEEK, &ls);
 	ob__fs_read__init(&r1);
 	r1.fd = 1;
 	r1.count = 16;
-	rd = call(s, OB__REQUEST__CALL_FS_READ, &r1);
+	rd = session_call(s, OB__REQUEST__CALL_FS_READ, &r1);
 	fst = fs_fd(s, OB__REQUEST__CALL_FS_FSTAT, 1);
 	ob__fs_ftruncate__init(&ft);
 	ft.fd = 1;
 	ft.length = 3;
-	trunc = call(s, OB__REQUEST__CALL_FS_FTRUNCATE, &ft);
+	trunc = session_call(s, OB__REQUEST__CALL_FS_FTRUNCATE, &ft);
 	sync = fs_fd(s, OB__REQUEST__CALL_FS_FSYNC, 1);
 	cls = fs_fd(s, OB__REQUEST__CALL_FS_CLOSE, 1);
 	st = fs_path(s, OB__REQUEST__CALL_FS_STAT, "/new.txt");
 	ob__fs_rename__init(&rn);
-	rn.old_path = wire("/new.txt");
-	rn.new_path = wire("/sub/moved.txt");
-	ren = call(s, OB__REQUEST__CALL_FS_RENAME, &rn);
+	rn.old_path = session_wire("/new.txt");
+	rn.new_path = session_wire("/sub/moved.txt");
+	ren = session_call(s, OB__REQUEST__CALL_FS_RENAME, &rn);
 	mk = fs_path(s, OB__REQUEST__CALL_FS_MKDIR, "/d2");
 	rm = fs_path(s, OB__REQUEST__CALL_FS_RMDIR, "/d2");
 	od = fs_path(s, OB__REQUEST__CALL_FS_OPENDIR, "/");
 	ob__fs_readdir__init(&rdir);
 	rdir.dir = 1;
 	rdir.name_len = 255;
-	rdd = call(s, OB__REQUEST__CALL_FS_READDIR, &rdir);
-	call(s, OB__REQUEST__CALL_FS_READDIR, &rdir);
+	rdd = session_call(s, OB__REQUEST__CALL_FS_READDIR, &rdir);
+	session_call(s, OB__REQUEST__CALL_FS_READDIR, &rdir);
 	ob__fs_closedir__init(&cdir);
 	cdir.dir = 1;
-	cd = call(s, OB__REQUEST__CALL_FS_CLOSEDIR, &cdir);
+	cd = session_call(s, OB__REQUEST__CALL_FS_CLOSEDIR, &cdir);
 	svfs = fs_path(s, OB__REQUEST__CALL_FS_STATVFS, "/");
 	ul = fs_path(s, OB__REQUEST__CALL_FS_UNLINK, "/sub/moved.txt");
 	escape = fs_open(s, "/../../../etc/passwd", 0);
@@ -228,33 +135,33 @@ static void test_fs_hostdir(void **state)
 	ob__fs_read__init(&r2);
 	r2.fd = 1;
 	r2.count = 16;
-	seed_rd = call(s, OB__REQUEST__CALL_FS_READ, &r2);
-	run_confined(s, args, NULL, "allow-list", &r);
+	seed_rd = session_call(s, OB__REQUEST__CALL_FS_READ, &r2);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 
-	assert_int_equal(ok_reply(&r, open_new)->fs_open->ret, 1);
-	assert_int_equal(ok_reply(&r, wr)->fs_write->ret, 6);
-	assert_int_equal(ok_reply(&r, pwr)->fs_pwrite->ret, 2);
-	assert_int_equal(ok_reply(&r, seek)->fs_lseek->ret, 0);
-	rep = ok_reply(&r, rd);
+	assert_int_equal(session_ok_reply(&r, open_new)->fs_open->ret, 1);
+	assert_int_equal(session_ok_reply(&r, wr)->fs_write->ret, 6);
+	assert_int_equal(session_ok_reply(&r, pwr)->fs_pwrite->ret, 2);
+	assert_int_equal(session_ok_reply(&r, seek)->fs_lseek->ret, 0);
+	rep = session_ok_reply(&r, rd);
 	assert_int_equal(rep->fs_read->buf.len, 6);
 	assert_memory_equal(rep->fs_read->buf.data, "aXYdef", 6);
-	assert_int_equal(ok_reply(&r, fst)->fs_fstat->st->size, 6);
-	ok_reply(&r, trunc);
-	ok_reply(&r, sync);
-	ok_reply(&r, cls);
-	assert_int_equal(ok_reply(&r, st)->fs_stat->st->size, 3);
-	ok_reply(&r, ren);
-	ok_reply(&r, mk);
-	ok_reply(&r, rm);
-	assert_int_equal(ok_reply(&r, od)->fs_opendir->ret, 1);
-	assert_int_equal(ok_reply(&r, rdd)->fs_readdir->ret, 1);
-	ok_reply(&r, cd);
-	assert_true(ok_reply(&r, svfs)->fs_statvfs->st->block_size > 0);
-	ok_reply(&r, ul);
+	assert_int_equal(session_ok_reply(&r, fst)->fs_fstat->st->size, 6);
+	session_ok_reply(&r, trunc);
+	session_ok_reply(&r, sync);
+	session_ok_reply(&r, cls);
+	assert_int_equal(session_ok_reply(&r, st)->fs_stat->st->size, 3);
+	session_ok_reply(&r, ren);
+	session_ok_reply(&r, mk);
+	session_ok_reply(&r, rm);
+	assert_int_equal(session_ok_reply(&r, od)->fs_opendir->ret, 1);
+	assert_int_equal(session_ok_reply(&r, rdd)->fs_readdir->ret, 1);
+	session_ok_reply(&r, cd);
+	assert_true(session_ok_reply(&r, svfs)->fs_statvfs->st->block_size > 0);
+	session_ok_reply(&r, ul);
 	/* The root is "/" for the guest: this is <root>/etc/passwd. */
 	assert_int_equal(run_reply(&r, escape)->status, ob_errno_to_abi(ENOENT));
-	ok_reply(&r, seed);
-	rep = ok_reply(&r, seed_rd);
+	session_ok_reply(&r, seed);
+	rep = session_ok_reply(&r, seed_rd);
 	assert_int_equal(rep->fs_read->buf.len, 4);
 	assert_memory_equal(rep->fs_read->buf.data, "seed", 4);
 	snprintf(path, sizeof(path), "%s/sub/moved.txt", s->dir);
@@ -273,24 +180,24 @@ static void display_session(struct session *s, uint64_t *info, uint64_t *p1, uin
 	Ob__DisplayPresent pr = OB__DISPLAY_PRESENT__INIT;
 
 	frames_hello(&s->in, 1);
-	*info = call(s, OB__REQUEST__CALL_DISPLAY_INFO, &di);
+	*info = session_call(s, OB__REQUEST__CALL_DISPLAY_INFO, &di);
 	fr.w = fr.h = 10;
 	fr.color = 0xff0000;
-	post(s, OB__REQUEST__CALL_DISPLAY_FILL_RECT, &fr);
+	session_post(s, OB__REQUEST__CALL_DISPLAY_FILL_RECT, &fr);
 	ob__display_draw_text__init(&dt);
 	dt.x = dt.y = 20;
-	dt.text = wire("hi");
+	dt.text = session_wire("hi");
 	dt.color = 0xffffff;
-	post(s, OB__REQUEST__CALL_DISPLAY_DRAW_TEXT, &dt);
-	*p1 = call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
-	*p2 = call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
+	session_post(s, OB__REQUEST__CALL_DISPLAY_DRAW_TEXT, &dt);
+	*p1 = session_call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
+	*p2 = session_call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
 }
 
 static void check_display(const struct run *r, uint64_t info, uint64_t p1, uint64_t p2)
 {
-	assert_true(ok_reply(r, info)->display_info->info->width > 0);
-	assert_int_equal(ok_reply(r, p1)->display_present->ret, 1);
-	assert_int_equal(ok_reply(r, p2)->display_present->ret, 2);
+	assert_true(session_ok_reply(r, info)->display_info->info->width > 0);
+	assert_int_equal(session_ok_reply(r, p1)->display_present->ret, 1);
+	assert_int_equal(session_ok_reply(r, p2)->display_present->ret, 2);
 }
 
 static void test_display_png(void **state)
@@ -302,10 +209,10 @@ static void test_display_png(void **state)
 	char path[256];
 	struct run r;
 
-	if (!binary(s, "outboard-display-png"))
+	if (!session_binary(s, "outboard-display-png"))
 		skip();
 	display_session(s, &info, &p1, &p2);
-	run_confined(s, args, NULL, "allow-list", &r);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 	check_display(&r, info, p1, p2);
 	snprintf(path, sizeof(path), "%s/frame-00002.png", s->dir);
 	assert_int_equal(stat(path, &sb), 0);
@@ -321,10 +228,10 @@ static void test_display_null(void **state)
 	uint64_t info, p1, p2;
 	struct run r;
 
-	if (!binary(s, "outboard-display-null"))
+	if (!session_binary(s, "outboard-display-null"))
 		skip();
 	display_session(s, &info, &p1, &p2);
-	run_confined(s, args, NULL, "allow-list", &r);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 	check_display(&r, info, p1, p2);
 	run_free(&r);
 }
@@ -337,13 +244,13 @@ static void test_display_sdl(void **state)
 	uint64_t info, p1, p2, conf;
 	struct run r;
 
-	if (!binary(s, "outboard-display-sdl"))
+	if (!session_binary(s, "outboard-display-sdl"))
 		skip();
 	display_session(s, &info, &p1, &p2);
-	conf = call(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
-	run_confined(s, args, "SDL_VIDEODRIVER=dummy", "deny-list", &r);
+	conf = session_call(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
+	session_run_confined(s, args, "SDL_VIDEODRIVER=dummy", "deny-list", &r);
 	check_display(&r, info, p1, p2);
-	ok_reply(&r, conf);
+	session_ok_reply(&r, conf);
 	run_free(&r);
 }
 
@@ -364,24 +271,24 @@ static void sound_session(struct session *s, bool new_format, uint64_t ids[8], s
 	*n = 0;
 	op.rate = 16000;
 	op.channels = 1;
-	ids[(*n)++] = call(s, OB__REQUEST__CALL_SOUND_OPEN, &op);
+	ids[(*n)++] = session_call(s, OB__REQUEST__CALL_SOUND_OPEN, &op);
 	wr.buf.data = pcm;
 	wr.buf.len = wr.len = sizeof(pcm);
-	ids[(*n)++] = call(s, OB__REQUEST__CALL_SOUND_WRITE, &wr);
-	ids[(*n)++] = call(s, OB__REQUEST__CALL_SOUND_DRAIN, &dr);
-	ids[(*n)++] = call(s, OB__REQUEST__CALL_SOUND_CLOSE, &cl);
+	ids[(*n)++] = session_call(s, OB__REQUEST__CALL_SOUND_WRITE, &wr);
+	ids[(*n)++] = session_call(s, OB__REQUEST__CALL_SOUND_DRAIN, &dr);
+	ids[(*n)++] = session_call(s, OB__REQUEST__CALL_SOUND_CLOSE, &cl);
 	if (!new_format)
 		return;
 	op.channels = 2;
-	ids[(*n)++] = call(s, OB__REQUEST__CALL_SOUND_OPEN, &op);
-	ids[(*n)++] = call(s, OB__REQUEST__CALL_SOUND_WRITE, &wr);
-	ids[(*n)++] = call(s, OB__REQUEST__CALL_SOUND_CLOSE, &cl);
+	ids[(*n)++] = session_call(s, OB__REQUEST__CALL_SOUND_OPEN, &op);
+	ids[(*n)++] = session_call(s, OB__REQUEST__CALL_SOUND_WRITE, &wr);
+	ids[(*n)++] = session_call(s, OB__REQUEST__CALL_SOUND_CLOSE, &cl);
 }
 
 static void check_sound(const struct run *r, const uint64_t *ids, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		ok_reply(r, ids[i]);
+		session_ok_reply(r, ids[i]);
 }
 
 static void test_sound_wav(void **state)
@@ -394,12 +301,12 @@ static void test_sound_wav(void **state)
 	struct stat sb;
 	struct run r;
 
-	if (!binary(s, "outboard-sound-wav"))
+	if (!session_binary(s, "outboard-sound-wav"))
 		skip();
 	snprintf(out, sizeof(out), "%s/out.wav", s->dir);
 	snprintf(second, sizeof(second), "%s/out-2.wav", s->dir);
 	sound_session(s, true, ids, &n);
-	run_confined(s, args, NULL, "allow-list", &r);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 	check_sound(&r, ids, n);
 	assert_int_equal(stat(out, &sb), 0);
 	assert_int_equal(sb.st_size, 44 + 3200);
@@ -416,10 +323,10 @@ static void test_sound_null(void **state)
 	size_t n;
 	struct run r;
 
-	if (!binary(s, "outboard-sound-null"))
+	if (!session_binary(s, "outboard-sound-null"))
 		skip();
 	sound_session(s, true, ids, &n);
-	run_confined(s, args, NULL, "allow-list", &r);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 	check_sound(&r, ids, n);
 	run_free(&r);
 }
@@ -432,10 +339,10 @@ static void test_sound_sdl(void **state)
 	size_t n;
 	struct run r;
 
-	if (!binary(s, "outboard-sound-sdl"))
+	if (!session_binary(s, "outboard-sound-sdl"))
 		skip();
 	sound_session(s, false, ids, &n);
-	run_confined(s, args, "SDL_AUDIODRIVER=dummy", "deny-list", &r);
+	session_run_confined(s, args, "SDL_AUDIODRIVER=dummy", "deny-list", &r);
 	check_sound(&r, ids, n);
 	run_free(&r);
 }
@@ -452,14 +359,14 @@ static void test_input_script(void **state)
 	uint64_t credit = 0;
 	struct run r;
 
-	if (!binary(s, "outboard-input-script"))
+	if (!session_binary(s, "outboard-input-script"))
 		skip();
-	write_file(s->dir, "keys.txt", "+0ms key down A\n");
+	session_write_file(s->dir, "keys.txt", "+0ms key down A\n");
 	snprintf(script, sizeof(script), "%s/keys.txt", s->dir);
 	frames_hello(&s->in, 1);
 	ic.flags = 1; /* start now; posted, as the host sends it */
-	post(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
-	run_confined(s, args, NULL, "allow-list", &r);
+	session_post(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 	for (size_t i = 0; i < r.n_env; i++) {
 		const Ob__Envelope *e = r.env[i];
 
@@ -486,17 +393,17 @@ static void test_input_null(void **state)
 	uint64_t id;
 	struct run r;
 
-	if (!binary(s, "outboard-input-null"))
+	if (!session_binary(s, "outboard-input-null"))
 		skip();
 	frames_hello(&s->in, 1);
 	ic.flags = 1;
-	id = call(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
-	run_confined(s, args, NULL, "allow-list", &r);
-	ok_reply(&r, id);
+	id = session_call(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
+	session_run_confined(s, args, NULL, "allow-list", &r);
+	session_ok_reply(&r, id);
 	run_free(&r);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, session_setup, session_teardown)
 
 int main(void)
 {

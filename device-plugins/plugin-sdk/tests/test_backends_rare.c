@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "frame_io.h"
+#include "backend_session.h"
 #include "outboard/errno.h"
 
 #ifndef OB_BIN_DIR
@@ -35,113 +35,9 @@
 #define BEEPS 500     /* posted */
 #define FS_WRITES 300 /* pipelined */
 
-struct session {
-	struct frames in;
-	uint64_t next_id;
-	char dir[64];
-	char bin[256];
-};
-
-static int setup(void **state)
-{
-	struct session *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -1;
-	s->next_id = 1;
-	scratch_make(s->dir, sizeof(s->dir));
-	*state = s;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct session *s = *state;
-
-	frames_free(&s->in);
-	scratch_remove(s->dir);
-	free(s);
-	return 0;
-}
-
-static bool binary(struct session *s, const char *name)
-{
-	snprintf(s->bin, sizeof(s->bin), "%s/%s", OB_BIN_DIR, name);
-	return access(s->bin, X_OK) == 0;
-}
-
-static uint64_t call(struct session *s, int call_case, const void *msg)
-{
-	uint64_t id = s->next_id++;
-
-	frames_request(&s->in, id, call_case, msg, false);
-	return id;
-}
-
-static void post(struct session *s, int call_case, const void *msg)
-{
-	frames_request(&s->in, s->next_id++, call_case, msg, true);
-}
-
-/* A new session on the same plugin (a restart): fresh input, ids anew. */
-static void next_run(struct session *s)
-{
-	frames_free(&s->in);
-	memset(&s->in, 0, sizeof(s->in));
-	s->next_id = 1;
-	frames_hello(&s->in, 1);
-}
-
-/* Run the session: exit 0, confined in mode, no seccomp line. */
-static void run_confined(struct session *s, const char *const *args, const char *env,
-			 const char *mode, struct run *r)
-{
-	char needle[64];
-
-	run_plugin(s->bin, args, env, &s->in, r);
-	if (!run_exited(r, 0))
-		fail_msg("%s: status 0x%x; stderr:\n%s", s->bin, r->status, r->err);
-	assert_true(r->well_framed);
-	snprintf(needle, sizeof(needle), "confined by seccomp (%s", mode);
-	if (!strstr(r->err, needle))
-		fail_msg("%s was not confined (%s); stderr:\n%s", s->bin, mode, r->err);
-	if (strstr(r->err, "seccomp: system call"))
-		fail_msg("%s trapped a system call; stderr:\n%s", s->bin, r->err);
-}
-
-static const Ob__Reply *reply(const struct run *r, uint64_t id)
-{
-	const Ob__Reply *rep = run_reply(r, id);
-
-	if (!rep)
-		fail_msg("no reply %llu; stderr:\n%s", (unsigned long long)id, r->err);
-	return rep;
-}
-
-static const Ob__Reply *ok_reply(const struct run *r, uint64_t id)
-{
-	const Ob__Reply *rep = reply(r, id);
-
-	if (rep->status)
-		fail_msg("reply %llu: status %u", (unsigned long long)id, rep->status);
-	return rep;
-}
-
 static void expect_status(const struct run *r, uint64_t id, int err)
 {
-	assert_int_equal(reply(r, id)->status, ob_errno_to_abi(err));
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	assert_int_equal(session_reply(r, id)->status, ob_errno_to_abi(err));
 }
 
 static off_t file_size(const char *dir, const char *name)
@@ -167,11 +63,6 @@ static int entries(const char *dir)
 	return n;
 }
 
-static char *wire(const char *s)
-{
-	return (char *)(uintptr_t)s;
-}
-
 /* ------------------------------------------------------------ display */
 
 static uint32_t tile[64 * 64];
@@ -189,21 +80,21 @@ static void display_flood(struct session *s, uint64_t *first, uint64_t *bad_form
 		tile[i] = 0xff000000u | (uint32_t)i * 2654435761u;
 	*first = s->next_id;
 	for (int i = 0; i < PRESENTS; i++)
-		call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
+		session_call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
 	b.w = b.h = 64;
 	b.format = 7; /* no such format */
 	b.stride = 64 * 4;
 	b.pixels.data = (uint8_t *)tile;
 	b.pixels.len = sizeof(tile);
-	*bad_format = call(s, OB__REQUEST__CALL_DISPLAY_BLIT, &b);
+	*bad_format = session_call(s, OB__REQUEST__CALL_DISPLAY_BLIT, &b);
 	b.format = 1;
 	b.pixels.len = sizeof(tile) / 2;
-	*short_pixels = call(s, OB__REQUEST__CALL_DISPLAY_BLIT, &b);
+	*short_pixels = session_call(s, OB__REQUEST__CALL_DISPLAY_BLIT, &b);
 	b.pixels.len = sizeof(tile);
 	for (int i = 0; i < BLITS; i++) {
 		b.x = (i * 7) % 300;
 		b.y = (i * 13) % 200;
-		post(s, OB__REQUEST__CALL_DISPLAY_BLIT, &b);
+		session_post(s, OB__REQUEST__CALL_DISPLAY_BLIT, &b);
 	}
 }
 
@@ -222,7 +113,7 @@ static void check_display_flood(const struct run *r, uint64_t first, uint64_t fr
 				uint64_t bad_format, uint64_t short_pixels)
 {
 	for (uint64_t i = 0; i < PRESENTS; i++)
-		assert_int_equal(ok_reply(r, first + i)->display_present->ret, frame0 + i + 1);
+		assert_int_equal(session_ok_reply(r, first + i)->display_present->ret, frame0 + i + 1);
 	expect_status(r, bad_format, EINVAL);
 	expect_status(r, short_pixels, EINVAL);
 	/* The overflow happened, and was said (not for every drop). */
@@ -238,11 +129,11 @@ static void display_rare(void **state, const char *name, const char *const *args
 	uint64_t first, bad_format, short_pixels;
 	struct run r;
 
-	if (!binary(s, name))
+	if (!session_binary(s, name))
 		skip();
 	frames_hello(&s->in, 1);
 	display_flood(s, &first, &bad_format, &short_pixels);
-	run_confined(s, args, env, mode, &r);
+	session_run_confined(s, args, env, mode, &r);
 	check_display_flood(&r, first, 0, bad_format, short_pixels);
 	run_free(&r);
 }
@@ -272,20 +163,20 @@ static void test_display_png(void **state)
 	char name[32];
 	struct run r;
 
-	if (!binary(s, "outboard-display-png"))
+	if (!session_binary(s, "outboard-display-png"))
 		skip();
 	snprintf(out, sizeof(out), "%s/frames", s->dir); /* made by the first frame */
 	frames_hello(&s->in, 1);
 	display_flood(s, &first, &bad_format, &short_pixels);
-	run_confined(s, args, NULL, "allow-list", &r);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 	check_display_flood(&r, first, 0, bad_format, short_pixels);
 	run_free(&r);
 	snprintf(name, sizeof(name), "frames/frame-%05d.png", PRESENTS);
 	assert_true(file_size(s->dir, name) > 0);
 
-	next_run(s);
+	session_next_run(s);
 	display_flood(s, &first, &bad_format, &short_pixels);
-	run_confined(s, args, "OUTBOARD_PLUGIN_RESTART=1", "allow-list", &r);
+	session_run_confined(s, args, "OUTBOARD_PLUGIN_RESTART=1", "allow-list", &r);
 	/* The guest's frame numbers start again; the files go on. */
 	check_display_flood(&r, first, 0, bad_format, short_pixels);
 	assert_non_null(strstr(r.err, "a restart: frames go on after frame-00200.png"));
@@ -309,15 +200,15 @@ static void test_display_png_write_error(void **state)
 	uint64_t p1, p2;
 	struct run r;
 
-	if (!binary(s, "outboard-display-png"))
+	if (!session_binary(s, "outboard-display-png"))
 		skip();
 	snprintf(path, sizeof(path), "%s/frame-00001.png", s->dir);
 	assert_int_equal(mkdir(path, 0755), 0);
-	write_file(path, "keep", "x"); /* not empty: rename cannot replace it */
+	session_write_file(path, "keep", "x"); /* not empty: rename cannot replace it */
 	frames_hello(&s->in, 1);
-	p1 = call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
-	p2 = call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
-	run_confined(s, args, NULL, "allow-list", &r);
+	p1 = session_call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
+	p2 = session_call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 	expect_status(&r, p1, EISDIR);
 	expect_status(&r, p2, EISDIR);
 	run_free(&r);
@@ -342,26 +233,26 @@ static void sound_flood(struct session *s, uint64_t ids[6], uint64_t *writes, si
 		pcm[i] = (uint8_t)(i * 7);
 	wr.buf.data = pcm;
 	wr.buf.len = wr.len = sizeof(pcm);
-	ids[0] = call(s, OB__REQUEST__CALL_SOUND_WRITE, &wr); /* EBADF: not open */
+	ids[0] = session_call(s, OB__REQUEST__CALL_SOUND_WRITE, &wr); /* EBADF: not open */
 	op.rate = 16000;
 	op.channels = 9;
-	ids[1] = call(s, OB__REQUEST__CALL_SOUND_OPEN, &op); /* EINVAL */
+	ids[1] = session_call(s, OB__REQUEST__CALL_SOUND_OPEN, &op); /* EINVAL */
 	op.channels = 1;
-	ids[2] = call(s, OB__REQUEST__CALL_SOUND_OPEN, &op);
+	ids[2] = session_call(s, OB__REQUEST__CALL_SOUND_OPEN, &op);
 	op.channels = 2;
-	ids[3] = call(s, OB__REQUEST__CALL_SOUND_OPEN, &op); /* EBUSY */
+	ids[3] = session_call(s, OB__REQUEST__CALL_SOUND_OPEN, &op); /* EBUSY */
 	wr.buf.len = wr.len = 3;
-	ids[4] = call(s, OB__REQUEST__CALL_SOUND_WRITE, &wr); /* EINVAL: half a frame */
+	ids[4] = session_call(s, OB__REQUEST__CALL_SOUND_WRITE, &wr); /* EINVAL: half a frame */
 	wr.buf.len = wr.len = sizeof(pcm);
 	bp.freq_hz = 880;
 	bp.ms = 20;
 	for (int i = 0; i < BEEPS; i++)
-		post(s, OB__REQUEST__CALL_SOUND_BEEP, &bp);
+		session_post(s, OB__REQUEST__CALL_SOUND_BEEP, &bp);
 	bp.freq_hz = 0; /* out of range: logged, no reply to give */
-	post(s, OB__REQUEST__CALL_SOUND_BEEP, &bp);
+	session_post(s, OB__REQUEST__CALL_SOUND_BEEP, &bp);
 	ids[5] = s->next_id;
 	for (size_t i = 0; i < n_writes; i++)
-		writes[i] = call(s, OB__REQUEST__CALL_SOUND_WRITE, &wr);
+		writes[i] = session_call(s, OB__REQUEST__CALL_SOUND_WRITE, &wr);
 }
 
 /* The end of input leaves the writes queued: each is answered, done or
@@ -371,11 +262,11 @@ static void check_sound_flood(const struct run *r, const uint64_t ids[6], const 
 {
 	expect_status(r, ids[0], EBADF);
 	expect_status(r, ids[1], EINVAL);
-	ok_reply(r, ids[2]);
+	session_ok_reply(r, ids[2]);
 	expect_status(r, ids[3], EBUSY);
 	expect_status(r, ids[4], EINVAL);
 	for (size_t i = 0; i < n_writes; i++) {
-		uint32_t st = reply(r, writes[i])->status;
+		uint32_t st = session_reply(r, writes[i])->status;
 
 		if (st != 0 && st != (uint32_t)ob_errno_to_abi(ECANCELED))
 			fail_msg("write %zu: status %u", i, st);
@@ -389,11 +280,11 @@ static void sound_rare(void **state, const char *name, const char *const *args,
 	uint64_t ids[6], writes[40];
 	struct run r;
 
-	if (!binary(s, name))
+	if (!session_binary(s, name))
 		skip();
 	frames_hello(&s->in, 1);
 	sound_flood(s, ids, writes, 40);
-	run_confined(s, args, env, mode, &r);
+	session_run_confined(s, args, env, mode, &r);
 	check_sound_flood(&r, ids, writes, 40);
 	run_free(&r);
 }
@@ -423,20 +314,20 @@ static void test_sound_wav(void **state)
 	off_t first_size;
 	struct run r;
 
-	if (!binary(s, "outboard-sound-wav"))
+	if (!session_binary(s, "outboard-sound-wav"))
 		skip();
 	snprintf(out, sizeof(out), "%s/wav/out.wav", s->dir); /* made with the file */
 	frames_hello(&s->in, 1);
 	sound_flood(s, ids, writes, 40);
-	run_confined(s, args, NULL, "allow-list", &r);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 	check_sound_flood(&r, ids, writes, 40);
 	run_free(&r);
 	first_size = file_size(s->dir, "wav/out.wav");
 	assert_true(first_size >= 44 + 40 * (off_t)sizeof(pcm));
 
-	next_run(s);
+	session_next_run(s);
 	sound_flood(s, ids, writes, 40);
-	run_confined(s, args, "OUTBOARD_PLUGIN_RESTART=1", "allow-list", &r);
+	session_run_confined(s, args, "OUTBOARD_PLUGIN_RESTART=1", "allow-list", &r);
 	check_sound_flood(&r, ids, writes, 40);
 	assert_non_null(strstr(r.err, "a restart: appending to"));
 	run_free(&r);
@@ -462,43 +353,43 @@ static void fs_rare(void **state, const char *name, const char *const *args, boo
 	size_t failed = 0;
 	struct run r;
 
-	if (!binary(s, name))
+	if (!session_binary(s, name))
 		skip();
 	frames_hello(&s->in, 1);
 	rd.fd = 77;
 	rd.count = 16;
-	bad_read = call(s, OB__REQUEST__CALL_FS_READ, &rd);
+	bad_read = session_call(s, OB__REQUEST__CALL_FS_READ, &rd);
 	cl.fd = 0;
-	bad_close = call(s, OB__REQUEST__CALL_FS_CLOSE, &cl);
-	op.path = wire("/no/such/file");
-	missing = call(s, OB__REQUEST__CALL_FS_OPEN, &op);
+	bad_close = session_call(s, OB__REQUEST__CALL_FS_CLOSE, &cl);
+	op.path = session_wire("/no/such/file");
+	missing = session_call(s, OB__REQUEST__CALL_FS_OPEN, &op);
 	memset(long_name, 'a', sizeof(long_name) - 1);
 	long_name[0] = '/';
 	long_name[sizeof(long_name) - 1] = '\0';
 	st.path = long_name;
-	too_long = call(s, OB__REQUEST__CALL_FS_STAT, &st);
-	op.path = wire("/big");
+	too_long = session_call(s, OB__REQUEST__CALL_FS_STAT, &st);
+	op.path = session_wire("/big");
 	op.flags = OB__OPEN_FLAG__OPEN_CREAT | OB__OPEN_FLAG__OPEN_WRONLY;
 	op.mode = 0644;
-	created = call(s, OB__REQUEST__CALL_FS_OPEN, &op);
+	created = session_call(s, OB__REQUEST__CALL_FS_OPEN, &op);
 	memset(block, 'z', sizeof(block));
 	wr.fd = 1;
 	wr.buf.data = block;
 	wr.buf.len = wr.count = sizeof(block);
 	first = s->next_id;
 	for (int i = 0; i < FS_WRITES; i++)
-		call(s, OB__REQUEST__CALL_FS_WRITE, &wr);
-	st.path = wire("/big");
-	stat_big = call(s, OB__REQUEST__CALL_FS_STAT, &st);
-	run_confined(s, args, NULL, "allow-list", &r);
+		session_call(s, OB__REQUEST__CALL_FS_WRITE, &wr);
+	st.path = session_wire("/big");
+	stat_big = session_call(s, OB__REQUEST__CALL_FS_STAT, &st);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 
 	expect_status(&r, bad_read, EBADF);
 	expect_status(&r, bad_close, EBADF);
 	expect_status(&r, missing, ENOENT);
 	expect_status(&r, too_long, ENAMETOOLONG);
-	assert_int_equal(ok_reply(&r, created)->fs_open->ret, 1);
+	assert_int_equal(session_ok_reply(&r, created)->fs_open->ret, 1);
 	for (int i = 0; i < FS_WRITES; i++) {
-		const Ob__Reply *rep = reply(&r, first + (uint64_t)i);
+		const Ob__Reply *rep = session_reply(&r, first + (uint64_t)i);
 
 		if (rep->status == (uint32_t)ob_errno_to_abi(ENOSPC) && limited)
 			failed++;
@@ -507,7 +398,7 @@ static void fs_rare(void **state, const char *name, const char *const *args, boo
 	}
 	/* fs-mem's --max-bytes 256K takes 64 of the 300 blocks. */
 	assert_int_equal(failed, limited ? FS_WRITES - 64 : 0);
-	assert_int_equal(ok_reply(&r, stat_big)->fs_stat->st->size,
+	assert_int_equal(session_ok_reply(&r, stat_big)->fs_stat->st->size,
 			 (limited ? 64 : FS_WRITES) * (int64_t)sizeof(block));
 	run_free(&r);
 }
@@ -545,7 +436,7 @@ static void test_input_script(void **state)
 	struct run r;
 	FILE *f;
 
-	if (!binary(s, "outboard-input-script"))
+	if (!session_binary(s, "outboard-input-script"))
 		skip();
 	snprintf(script, sizeof(script), "%s/keys.txt", s->dir);
 	f = fopen(script, "w");
@@ -555,12 +446,12 @@ static void test_input_script(void **state)
 	fclose(f);
 	frames_hello(&s->in, 1);
 	ic.flags = 1;
-	post(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
-	again = call(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
-	foreign = call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
-	run_confined(s, args, NULL, "allow-list", &r);
-	ok_reply(&r, again);
-	assert_int_not_equal(reply(&r, foreign)->status, 0);
+	session_post(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
+	again = session_call(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
+	foreign = session_call(s, OB__REQUEST__CALL_DISPLAY_PRESENT, &pr);
+	session_run_confined(s, args, NULL, "allow-list", &r);
+	session_ok_reply(&r, again);
+	assert_int_not_equal(session_reply(&r, foreign)->status, 0);
 	for (size_t i = 0; i < r.n_env; i++)
 		if (r.env[i]->body_case == OB__ENVELOPE__BODY_EVENT &&
 		    r.env[i]->event->event_case == OB__EVENT__EVENT_INPUT)
@@ -578,22 +469,22 @@ static void test_input_null(void **state)
 	uint64_t first, foreign;
 	struct run r;
 
-	if (!binary(s, "outboard-input-null"))
+	if (!session_binary(s, "outboard-input-null"))
 		skip();
 	frames_hello(&s->in, 1);
 	ic.flags = 1;
 	first = s->next_id;
 	for (int i = 0; i < 500; i++)
-		call(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
-	foreign = call(s, OB__REQUEST__CALL_SOUND_OPEN, &op);
-	run_confined(s, args, NULL, "allow-list", &r);
+		session_call(s, OB__REQUEST__CALL_INPUT_CONFIGURE, &ic);
+	foreign = session_call(s, OB__REQUEST__CALL_SOUND_OPEN, &op);
+	session_run_confined(s, args, NULL, "allow-list", &r);
 	for (uint64_t i = 0; i < 500; i++)
-		ok_reply(&r, first + i);
-	assert_int_not_equal(reply(&r, foreign)->status, 0);
+		session_ok_reply(&r, first + i);
+	assert_int_not_equal(session_reply(&r, foreign)->status, 0);
 	run_free(&r);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, session_setup, session_teardown)
 
 int main(void)
 {
