@@ -36,6 +36,15 @@
  * engine is initialised, which reading it back does: so the CPU model
  * (which must be set before that too) is set here as well.
  */
+uc_err obh_engine_page_size(uc_engine *uc, uint32_t *size)
+{
+	/* UC_CTL_READ as unicorn.h spells it shifts the int 2 by 30 bits,
+	 * which overflows (UBSan stops there): the same bits, built unsigned. */
+	uint32_t ctl = (uint32_t)UC_CTL_UC_PAGE_SIZE | (1u << 26) |
+		       ((uint32_t)UC_CTL_IO_READ << 30);
+	return uc_ctl(uc, (uc_control_type)ctl, size);
+}
+
 static int set_cpu(uc_engine *uc)
 {
 	unsigned major = 0, minor = 0;
@@ -50,7 +59,7 @@ static int set_cpu(uc_engine *uc)
 		return -ENOTSUP;
 	}
 	if (e == UC_ERR_OK)
-		e = uc_ctl(uc, UC_CTL_READ(UC_CTL_UC_PAGE_SIZE, 1), &got);
+		e = obh_engine_page_size(uc, &got);
 	if (e != UC_ERR_OK || got != OBH_PAGE_SIZE) {
 		OB_ERROR(CAT, "cannot set Unicorn %u.%u.%u's page size to %u bytes (got %u): %s",
 			 major, minor, patch, OBH_PAGE_SIZE, got, uc_strerror(e));

@@ -15,6 +15,8 @@
 
 /* Open the engine (h->uc). 0 or -errno, with the reason logged. */
 int obh_engine_open(struct obh_host *h);
+/* The engine's softmmu page size in *size (4 KiB once open). */
+uc_err obh_engine_page_size(uc_engine *uc, uint32_t *size);
 
 /* Install the hooks and map the host page (needs h->mem). 0 or -errno. */
 int obh_engine_setup(struct obh_host *h);

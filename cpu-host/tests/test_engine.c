@@ -37,7 +37,7 @@ static void pages_are_4k(void **state)
 {
 	struct obh_host *h = *state;
 	uint32_t size = 0;
-	assert_int_equal(uc_ctl(h->uc, UC_CTL_READ(UC_CTL_UC_PAGE_SIZE, 1), &size), UC_ERR_OK);
+	assert_int_equal(obh_engine_page_size(h->uc, &size), UC_ERR_OK);
 	assert_int_equal(size, OBH_PAGE_SIZE);
 	/* 4 KiB-aligned but not 8 KiB-aligned: refused by an engine whose pages
 	 * came out larger (Unicorn 2.1.1's off-by-one). */
