@@ -21,12 +21,19 @@ start() {
 	launcher=$!
 }
 
-# kill_plugin EXE: SIGKILL the launcher's child EXE once it runs, a moment
-# into its life; false when the run ended first.
+# kill_plugin TAG EXE ROUTE N: SIGKILL the launcher's child EXE once it runs
+# and the host has made ROUTE's Nth region (so the instance killed has one:
+# under a sanitizer the host may greet it late), a moment into its life;
+# false when the run ended first.
 kill_plugin() {
-	local exe=$1
+	local tag=$1 exe=$2 route=$3 n=$4
 	plugin_up() { plugin=$(child_running "$launcher" "$exe"); [ -n "$plugin" ] || pid_gone "$launcher"; }
+	has_region() {
+		[ "$(grep -c "router: $route: shared memory of" "$WORK/$tag.err")" -ge "$n" ] ||
+			pid_gone "$launcher"
+	}
 	wait_until 30 plugin_up || fail "no $exe came up"
+	wait_until 30 has_region || fail "$exe got no shared region"
 	pid_alive "$launcher" || return 1
 	sleep 0.2
 	kill -KILL "$plugin" 2>/dev/null
@@ -46,7 +53,7 @@ trap 'kill -KILL "$launcher" 2>/dev/null || true; rm -rf "$WORK"' EXIT INT TERM
 start disp --display null "$(guest_path display_fps)" 6000
 kills=0
 for i in 1 2; do
-	kill_plugin outboard-display-null && kills=$((kills + 1))
+	kill_plugin disp outboard-display-null display "$i" && kills=$((kills + 1))
 	# The next kill only once the new instance has its region.
 	back() { [ "$(grep -c 'plugin display-null (display) is back' "$WORK/disp.err")" -ge "$i" ] || pid_gone "$launcher"; }
 	wait_until 30 back || true
@@ -70,7 +77,7 @@ head -c 16000000 /dev/urandom >"$WORK/root/data.bin"
 run_outboard ref --fs "$WORK/root" --fs-cache 0 "$(guest_path fs_read_bench)" data.bin
 expect_status ref 0
 start fs --fs "$WORK/root" --fs-cache 0 "$(guest_path fs_read_bench)" data.bin
-kill_plugin outboard-fs-hostdir || { show fs; fail "the read finished before the kill"; }
+kill_plugin fs outboard-fs-hostdir fs 1 || { show fs; fail "the read finished before the kill"; }
 finish fs
 expect_status fs 0
 cmp -s "$WORK/ref.out" "$WORK/fs.out" || { show ref; show fs; fail "the read differs after a kill"; }

@@ -18,8 +18,8 @@ struct obh_recw {
 
 static void put_bytes(struct obh_recw *w, const void *p, size_t n)
 {
-	if (w->err)
-		return;
+	if (w->err || !n)
+		return; /* an empty message has no bytes (and no buffer) to write */
 	if (fwrite(p, 1, n, w->f) != n)
 		w->err = errno ? -errno : -EIO;
 }
@@ -39,7 +39,8 @@ static int put_message(struct obh_recw *w, const ProtobufCMessage *m)
 		w->buf = grown;
 		w->cap = n;
 	}
-	protobuf_c_message_pack(m, w->buf);
+	if (n)
+		protobuf_c_message_pack(m, w->buf);
 	for (size_t v = n;; v >>= 7) {
 		len[ln++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
 		if (v <= 0x7f)
