@@ -21,10 +21,12 @@ start() {
 	launcher=$!
 }
 
-# kill_plugin TAG EXE ROUTE N: SIGKILL the launcher's child EXE once it runs
-# and the host has made ROUTE's Nth region (so the instance killed has one:
-# under a sanitizer the host may greet it late), a moment into its life;
-# false when the run ended first.
+# kill_plugin TAG EXE ROUTE N: SIGKILL the launcher's child EXE once the
+# host has made ROUTE's Nth region, a moment into that instance's life; false
+# when the run ended first. The pid is looked up only then: the launcher
+# also runs EXE briefly to ask what it serves (--describe), and a sanitized
+# host may greet the real instance late, so an earlier lookup can name a
+# process already gone or an instance without a region.
 kill_plugin() {
 	local tag=$1 exe=$2 route=$3 n=$4
 	plugin_up() { plugin=$(child_running "$launcher" "$exe"); [ -n "$plugin" ] || pid_gone "$launcher"; }
@@ -32,8 +34,8 @@ kill_plugin() {
 		[ "$(grep -c "router: $route: shared memory of" "$WORK/$tag.err")" -ge "$n" ] ||
 			pid_gone "$launcher"
 	}
-	wait_until 30 plugin_up || fail "no $exe came up"
 	wait_until 30 has_region || fail "$exe got no shared region"
+	wait_until 30 plugin_up || fail "no $exe came up"
 	pid_alive "$launcher" || return 1
 	sleep 0.2
 	kill -KILL "$plugin" 2>/dev/null
