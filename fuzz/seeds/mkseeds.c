@@ -7,6 +7,7 @@
  *   fuzz_plugins   seeds_plugins.c: a session per backend
  *   fuzz_envelope  Hello, requests, replies to the harness's calls, events
  *   fuzz_auth      the same envelopes sealed after the harness's handshake
+ *   fuzz_lane      the same envelopes in the request lane's framing
  *   fuzz_guest     seeds_guest.c: ARM code making each syscall
  *   fuzz_elf       seeds_guest.c: minimal executables
  *   fuzz_gdb       seeds_gdb.c: gdb connection transcripts, bad packets
@@ -71,6 +72,7 @@ static void shm_hello_frame(struct obz_seed *s)
 	hello.role = role;
 	hello.shm_token = 0x1122334455667788ull;
 	hello.shm_size = 32u << 20;
+	hello.lane = true;
 	env.body_case = OB__ENVELOPE__BODY_HELLO;
 	env.hello = &hello;
 	obz_seed_frame(s, &env);
@@ -92,36 +94,71 @@ static void event_frame(struct obz_seed *s)
 	obz_seed_frame(s, &env);
 }
 
+/* One session of fuzz_envelope's seeds into s (16-bit framing). */
+static void envelope_session(struct obz_seed *s, uint8_t flags)
+{
+	Ob__FsRead rd = OB__FS_READ__INIT;
+
+	obz_seed_start(s, flags);
+	if (flags & 1)
+		shm_hello_frame(s);
+	else
+		obz_seed_hello(s);
+	obz_seed_ping(s, 7);
+	if (flags & 2) {
+		shm_reply_frame(s, 3, 4096, 16);
+		reply_frame(s, 1, 0, "data");
+		reply_frame(s, 2, 5, "");
+		reply_frame(s, 4, 0, "");
+		reply_frame(s, 4, 0, "again");
+	}
+	rd.fd = 3, rd.count = 16;
+	obz_seed_call(s, false, OB__REQUEST__CALL_FS_READ, &rd);
+	event_frame(s);
+	obz_seed_stats_query(s);
+	obz_seed_shutdown(s);
+}
+
 /* fuzz_envelope: byte 0 bit 0 listening, bit 1 four calls outstanding
  * (ids 1-4); then framed envelopes. */
 static void seeds_envelope(const char *dir)
 {
-	Ob__FsRead rd = OB__FS_READ__INIT;
 	struct obz_seed s;
 
 	for (uint8_t flags = 0; flags < 4; flags++) {
 		char name[32];
 
-		obz_seed_start(&s, flags);
-		if (flags & 1)
-			shm_hello_frame(&s);
-		else
-			obz_seed_hello(&s);
-		obz_seed_ping(&s, 7);
-		if (flags & 2) {
-			shm_reply_frame(&s, 3, 4096, 16);
-			reply_frame(&s, 1, 0, "data");
-			reply_frame(&s, 2, 5, "");
-			reply_frame(&s, 4, 0, "");
-			reply_frame(&s, 4, 0, "again");
-		}
-		rd.fd = 3, rd.count = 16;
-		obz_seed_call(&s, false, OB__REQUEST__CALL_FS_READ, &rd);
-		event_frame(&s);
-		obz_seed_stats_query(&s);
-		obz_seed_shutdown(&s);
+		envelope_session(&s, flags);
 		snprintf(name, sizeof(name), "session-%u", flags);
 		obz_seed_write(&s, dir, "fuzz_envelope", name);
+	}
+}
+
+/* fuzz_lane: fuzz_envelope's sessions with each frame's length widened to
+ * the lane's 32 bits, and one more cut off in the middle of a frame. */
+static void seeds_lane(const char *dir)
+{
+	for (uint8_t flags = 0; flags < 5; flags++) {
+		struct obz_seed in, out;
+		char name[32];
+
+		envelope_session(&in, flags & 3);
+		obz_seed_start(&out, flags & 3);
+		for (size_t at = 1; at + 2 <= in.len;) {
+			size_t len = (size_t)in.buf[at] | (size_t)in.buf[at + 1] << 8;
+
+			obz_seed_u32(&out, (uint32_t)len);
+			obz_seed_bytes(&out, in.buf + at + 2, len);
+			at += 2 + len;
+		}
+		if (flags == 4)
+			out.len -= 3;
+		free(in.buf);
+		if (flags == 4)
+			snprintf(name, sizeof(name), "cut-short");
+		else
+			snprintf(name, sizeof(name), "session-%u", flags);
+		obz_seed_write(&out, dir, "fuzz_lane", name);
 	}
 }
 
@@ -184,6 +221,7 @@ int main(int argc, char **argv)
 	}
 	obz_seeds_plugins(argv[1]);
 	seeds_envelope(argv[1]);
+	seeds_lane(argv[1]);
 	seeds_auth(argv[1]);
 	obz_seeds_guest(argv[1]);
 	obz_seeds_elf(argv[1]);

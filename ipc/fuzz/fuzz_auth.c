@@ -23,10 +23,10 @@
 
 #include <sodium.h>
 
+#include "fuzz_endpoint.h"
 #include "ipc_impl.h"
 
-static char dir[] = "/tmp/ob-fuzz-auth-XXXXXX";
-static char url[256];
+static const char *url;
 static const uint8_t key[OB_KEY_BYTES] = { 0x6f, 0x62, 0x21 };
 static unsigned sink;
 
@@ -53,24 +53,11 @@ static void on_error(void *arg, ob_conn *conn, int err, const char *what)
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void remove_dir(void)
-{
-	char path[sizeof(dir) + 16];
-
-	snprintf(path, sizeof(path), "%s/fuzz.sock", dir);
-	unlink(path);
-	rmdir(dir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	ob_log_set_level(OB_LOG_NONE);
-	if (!mkdtemp(dir))
-		abort();
-	atexit(remove_dir);
-	snprintf(url, sizeof(url), "ipc://%s/fuzz.sock", dir);
+	url = obz_fuzz_endpoint("fuzz-auth");
 	return 0;
 }
 

@@ -18,11 +18,11 @@
 
 #include "outboard/ipc.h"
 #include "outboard/log.h"
+#include "fuzz_endpoint.h"
 
 #define N_CALLS 4
 
-static char dir[] = "/tmp/ob-fuzz-XXXXXX";
-static char url[256];
+static const char *url;
 static unsigned completed;
 
 static void on_reply(void *arg, int status, const Ob__Reply *reply)
@@ -59,25 +59,11 @@ static void on_error(void *arg, ob_conn *conn, int err, const char *what)
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void remove_dir(void)
-{
-	char path[sizeof(dir) + 16];
-
-	snprintf(path, sizeof(path), "%s/fuzz.sock", dir);
-	unlink(path);
-	rmdir(dir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	/* Every malformed frame is logged; at fuzzing speed that is noise. */
-	ob_log_set_level(OB_LOG_NONE);
-	if (!mkdtemp(dir))
-		abort();
-	atexit(remove_dir);
-	snprintf(url, sizeof(url), "ipc://%s/fuzz.sock", dir);
+	url = obz_fuzz_endpoint("fuzz-envelope");
 	return 0;
 }
 

@@ -135,6 +135,7 @@ static int conn_open(const char *url, const struct ob_conn_opts *opts,
 	if (!c)
 		return -ENOMEM;
 	c->sock = -1;
+	obi_lane_init(&c->lane);
 	c->listening = listening;
 	rc = resolve_opts(opts, &c->opts);
 	if (rc < 0)
@@ -250,6 +251,7 @@ void ob_conn_close(ob_conn *c, int flush_ms)
 	if (c->hs.answer)
 		ob__hello__free_unpacked(c->hs.answer, NULL);
 	obi_auth_fini(c);
+	obi_lane_fini(c);
 	close_socket(c);
 	free(c->url);
 	free(c->name);
@@ -278,6 +280,7 @@ void ob_conn_get_stats(const ob_conn *c, struct ob_conn_stats *st)
 	st->in_flight = c->calls.count;
 	st->queued = c->sendq.len;
 	st->up = c->up;
+	st->lane = c->lane.fd >= 0;
 }
 
 const char *ob_conn_name(const ob_conn *c)

@@ -68,7 +68,7 @@ void obi_hb_frame_received(struct ob_conn *c, const Ob__Envelope *env, int64_t n
 static void peer_down(struct ob_conn *c, int64_t now, bool said_goodbye, const char *why)
 {
 	uint32_t in_flight = c->calls.count;
-	uint32_t discarded = obi_sendq_clear(&c->sendq);
+	uint32_t discarded = obi_sendq_discard(c);
 
 	c->up = false;
 	c->left = said_goodbye;

@@ -15,6 +15,8 @@
  *                dialer's side, the receive path below the envelope
  *   auth_listener.c  the listener's side, and dropping a peer (re-bind)
  *   seal.c       the cryptography of it: proofs, session keys, sealed frames
+ *   lane.c       the request lane: frames over a unix stream socket, local
+ *                and keyless, in place of nanomsg
  *   key.c        key files (outboard/key.h)
  *   log.c, errno_map.c, clock.c  process-wide helpers
  *
@@ -113,6 +115,36 @@ int obi_send_env(struct ob_conn *c, const Ob__Envelope *env, enum obi_send_mode 
 int obi_sendq_flush(struct ob_conn *c);
 /* Free every queued frame; returns how many were dropped. */
 uint32_t obi_sendq_clear(struct obi_sendq *q);
+/* The same for c's queue, keeping its request lane's stream whole. */
+uint32_t obi_sendq_discard(struct ob_conn *c);
+
+/* ------------------------------------------------------------------ lane.c */
+
+/* A request lane (ob_conn_attach_lane). */
+struct obi_lane {
+	int fd;                   /* connected unix stream socket, -1 = none */
+	size_t head_sent;         /* bytes of the send queue's head frame (its
+				   * length included) already written */
+	uint8_t *rbuf;            /* bytes received, not yet dispatched; kept
+				   * across lanes, freed at close */
+	size_t rlen, rcap;
+	uint64_t gen;             /* bumped whenever the lane closes or changes */
+	bool quiet;               /* ob_conn_lane_quiet: skip the next read */
+};
+
+void obi_lane_init(struct obi_lane *ln);
+/* Close the lane and free its buffer (ob_conn_close). */
+void obi_lane_fini(struct ob_conn *c);
+/* The lane ended or failed: close it (logged with why); nanomsg again. */
+void obi_lane_drop(struct ob_conn *c, const char *why);
+/* Write the send queue's head frame f (or a frame about to become it) from
+ * head_sent on. 0 when all of it went, -EAGAIN when the socket is full
+ * (head_sent says how far it got: the frame must stay at the head), or
+ * -ECONNRESET when the lane ended (dropped; send f whole over nanomsg). */
+int obi_lane_write(struct ob_conn *c, const struct obi_frame *f);
+/* Receive and dispatch up to about budget frames from the lane. The
+ * number dispatched. */
+int obi_lane_receive(struct ob_conn *c, int budget);
 
 /* ------------------------------------------------------------------ seal.c */
 
@@ -294,6 +326,9 @@ struct ob_conn {
 
 	/* auth.c */
 	struct obi_auth auth;
+
+	/* lane.c */
+	struct obi_lane lane;
 
 	struct ob_conn_stats st;
 

@@ -31,6 +31,13 @@ int ob_conn_pollfds(ob_conn *c, struct pollfd *pfds, int n)
 	if (!obi_usable(c) || !pfds || n <= 0)
 		return 0;
 	pfds[k++] = (struct pollfd){.fd = c->rcvfd, .events = POLLIN};
+	if (c->lane.fd >= 0) {
+		/* The lane sends everything: nanomsg's send fd is not needed. */
+		if (k < n)
+			pfds[k++] = (struct pollfd){.fd = c->lane.fd,
+						    .events = POLLIN | (c->sendq.len ? POLLOUT : 0)};
+		return k;
+	}
 	/* Only while there is something nanomsg could take now: queued
 	 * frames wait for a session with a key, and polling for room then
 	 * would spin. */
@@ -85,6 +92,8 @@ static int receive_batch(struct ob_conn *c)
 		dispatched += obi_auth_receive(c, buf, (size_t)n);
 		nn_freemsg(buf);
 	}
+	if (c->lane.fd >= 0 && obi_usable(c))
+		dispatched += obi_lane_receive(c, OBI_RECV_BATCH);
 	return dispatched;
 }
 
@@ -123,7 +132,7 @@ int obi_run_until(struct ob_conn *c, int timeout_ms,
 	int64_t end = timeout_ms < 0 ? INT64_MAX : ob_now_ms() + timeout_ms;
 
 	for (;;) {
-		struct pollfd pfds[2];
+		struct pollfd pfds[OB_CONN_MAX_POLLFDS];
 		int64_t now;
 		int rc, wait, left, n;
 
@@ -141,7 +150,7 @@ int obi_run_until(struct ob_conn *c, int timeout_ms,
 			wait = left;
 		if (done && (wait < 0 || wait > OBI_STOP_CHECK_MS))
 			wait = OBI_STOP_CHECK_MS;
-		n = ob_conn_pollfds(c, pfds, 2);
+		n = ob_conn_pollfds(c, pfds, OB_CONN_MAX_POLLFDS);
 		if (poll(pfds, (nfds_t)n, wait) < 0 && errno != EINTR)
 			return -errno;
 	}

@@ -13,6 +13,10 @@
  *
  * With a key, frames wait in the queue (as plain packed envelopes) until a
  * session is established, and are sealed as they go (try_send).
+ *
+ * With a request lane (lane.c) frames go there instead, in the same order
+ * and through the same queue; a frame the lane took only partly is the
+ * queue's head until the rest goes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -52,6 +56,15 @@ static void sendq_pop(struct obi_sendq *q)
 {
 	q->head = (q->head + 1) % q->cap;
 	q->len--;
+}
+
+uint32_t obi_sendq_discard(struct ob_conn *c)
+{
+	/* The rest of a frame half-written to the lane will never follow:
+	 * the peer must not take the next frame's bytes for it. */
+	if (c->lane.head_sent > 0)
+		obi_lane_drop(c, "cut off in the middle of a frame");
+	return obi_sendq_clear(&c->sendq);
 }
 
 uint32_t obi_sendq_clear(struct obi_sendq *q)
@@ -98,6 +111,16 @@ static int try_send(struct ob_conn *c, struct obi_frame *f)
 	size_t sealed_len;
 	int rc;
 
+	if (c->lane.fd >= 0) {
+		rc = obi_lane_write(c, f);
+		if (rc == 0) {
+			nn_freemsg(f->msg);
+			f->msg = NULL;
+		}
+		if (rc != -ECONNRESET)
+			return rc;
+		/* The lane ended: nanomsg takes the frame, whole. */
+	}
 	if (c->auth.state == OBI_AUTH_OFF) {
 		rc = hand_over(c, &f->msg);
 		if (rc == 0)
@@ -167,12 +190,15 @@ int obi_send_env(struct ob_conn *c, const Ob__Envelope *env, enum obi_send_mode 
 		rc = try_send(c, &f);
 		if (rc == 0)
 			return 0;
-		if (rc != -EAGAIN || mode == OBI_SEND_DROPPABLE)
+		/* A frame the lane took in part must follow, droppable or not. */
+		if (rc != -EAGAIN || (mode == OBI_SEND_DROPPABLE && c->lane.head_sent == 0))
 			goto out;
 	}
 	rc = sendq_push(&c->sendq, f.msg, len);
 	if (rc == 0)
 		return 0;
+	if (c->lane.head_sent > 0)
+		obi_lane_drop(c, "cut off in the middle of a frame");
 out:
 	nn_freemsg(f.msg);
 	return rc;

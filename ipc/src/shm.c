@@ -170,6 +170,11 @@ static int send_fd(int sock, int fd, const struct offer_msg *m)
 
 int ob_shm_offer(const ob_shm *s, const char *url, uint64_t token)
 {
+	return ob_shm_offer_lane(s, url, token, NULL);
+}
+
+int ob_shm_offer_lane(const ob_shm *s, const char *url, uint64_t token, int *lane)
+{
 	struct offer_msg m = { .token = token, .size = s ? s->size : 0 };
 	struct sockaddr_un sa;
 	int sock, err;
@@ -190,7 +195,10 @@ int ob_shm_offer(const ob_shm *s, const char *url, uint64_t token)
 		err = check_peer(sock);
 	if (!err)
 		err = send_fd(sock, s->fd, &m);
-	close(sock); /* the queued message and descriptor stay readable */
+	if (!err && lane)
+		*lane = sock; /* the same connection carries the frames later */
+	else
+		close(sock); /* the queued message and descriptor stay readable */
 	return err;
 }
 
@@ -281,7 +289,8 @@ static int check_region(int fd, uint32_t size)
 }
 
 /* Try every connection queued now. 1 when taken, 0 when none matched. */
-static int take_queued(int listen_fd, uint64_t token, uint32_t size, ob_shm **out, int *err)
+static int take_queued(int listen_fd, uint64_t token, uint32_t size, ob_shm **out, int *err,
+		       int *lane)
 {
 	int conn;
 
@@ -298,7 +307,10 @@ static int take_queued(int listen_fd, uint64_t token, uint32_t size, ob_shm **ou
 			if (rc == -EAGAIN)
 				poll(&p, 1, 10);
 		}
-		close(conn);
+		if (rc == 0 && m.token == token && m.size == size && lane)
+			*lane = conn; /* closed below if the region is refused */
+		else
+			close(conn);
 		if (rc)
 			continue;
 		if (m.token != token || m.size != size) {
@@ -308,9 +320,13 @@ static int take_queued(int listen_fd, uint64_t token, uint32_t size, ob_shm **ou
 		*err = check_region(fd, size);
 		if (!*err)
 			*err = map_region(fd, size, out);
-		if (*err)
+		if (*err) {
 			close(fd);
-		else {
+			if (lane) {
+				close(*lane);
+				*lane = -1;
+			}
+		} else {
 			/* The mapping is all we need. */
 			close(fd);
 			(*out)->fd = -1;
@@ -322,8 +338,16 @@ static int take_queued(int listen_fd, uint64_t token, uint32_t size, ob_shm **ou
 
 int ob_shm_accept(int listen_fd, uint64_t token, uint32_t size, int wait_ms, ob_shm **out)
 {
+	return ob_shm_accept_lane(listen_fd, token, size, wait_ms, out, NULL);
+}
+
+int ob_shm_accept_lane(int listen_fd, uint64_t token, uint32_t size, int wait_ms, ob_shm **out,
+		       int *lane)
+{
 	int64_t until = ob_now_ms() + (wait_ms > 0 ? wait_ms : 0);
 
+	if (lane)
+		*lane = -1;
 	if (!out || listen_fd < 0 || !token || size == 0 || size > OB_SHM_MAX_SIZE)
 		return -EINVAL;
 	*out = NULL;
@@ -331,7 +355,7 @@ int ob_shm_accept(int listen_fd, uint64_t token, uint32_t size, int wait_ms, ob_
 		struct pollfd p = { .fd = listen_fd, .events = POLLIN };
 		int err = 0, left;
 
-		if (take_queued(listen_fd, token, size, out, &err))
+		if (take_queued(listen_fd, token, size, out, &err, lane))
 			return err;
 		left = (int)(until - ob_now_ms());
 		if (left <= 0)

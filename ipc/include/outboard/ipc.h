@@ -229,8 +229,41 @@ int ob_conn_event(ob_conn *conn, const Ob__Event *ev);
  * ones not counted), or a negated errno (-ENOTCONN, or a socket failure).
  */
 int ob_conn_pollfds(ob_conn *conn, struct pollfd *pfds, int n);
+
+/* Most pollfds ob_conn_pollfds fills for one connection. */
+#define OB_CONN_MAX_POLLFDS 2
 int ob_conn_timeout(ob_conn *conn);
 int ob_conn_process(ob_conn *conn);
+
+/*
+ * The request lane (docs/performance.md, figure 3): a connected unix
+ * stream socket to the same peer, which carries this connection's frames
+ * in place of nanomsg. A nanomsg round trip crosses a worker thread on each
+ * side; the lane is written and polled by the owner's thread itself, for
+ * about the cost of a raw unix socket round trip. The CPU host and the
+ * plugin SDK set one up for local keyless plugins, on the side socket that
+ * passes the shared-memory region (outboard/shm.h).
+ *
+ * ob_conn_attach_lane takes fd (closing it on failure) and, from now on,
+ * sends every frame through it; frames are received from nanomsg and the
+ * lane both, since the peer switches when it is ready. A lane replaces an
+ * earlier one. When the lane ends (the peer closed it or died) the
+ * connection goes back to nanomsg by itself; what it had sent there is as
+ * lost as frames sent to a nanomsg peer that died. -EPERM on a connection
+ * with a key (a lane is not authenticated), -ENOTCONN, -EBADF.
+ * ob_conn_detach_lane closes it (nothing happens without one).
+ */
+int ob_conn_attach_lane(ob_conn *conn, int fd);
+void ob_conn_detach_lane(ob_conn *conn);
+bool ob_conn_has_lane(const ob_conn *conn);
+/* Whether ob_conn_attach_lane would take a lane now (open, no key). */
+bool ob_conn_lane_possible(const ob_conn *conn);
+/* The lane's fd, or -1. An owner with several lanes may poll them all with
+ * one system call and, for each that had nothing, call ob_conn_lane_quiet:
+ * the next ob_conn_process then does not try to read it (a read of an empty
+ * socket is a system call too). */
+int ob_conn_lane_fd(const ob_conn *conn);
+void ob_conn_lane_quiet(ob_conn *conn);
 
 /*
  * Hold (hold true) or release a connection. While held, ob_conn_process
@@ -316,6 +349,10 @@ struct ob_conn_stats {
 	uint64_t auth_failures;         /* peers refused or handshakes failed on this
 					 * side; without a key: peers that wanted one */
 	bool authenticated;             /* a session is established now (with a key) */
+	/* The request lane (ob_conn_attach_lane): */
+	uint64_t lane_sent, lane_received; /* frames (also counted in sent, received) */
+	uint64_t lane_drops;            /* lanes that ended under us: fell back to nanomsg */
+	bool lane;                      /* frames go through a lane now */
 };
 void ob_conn_get_stats(const ob_conn *conn, struct ob_conn_stats *st);
 /* Owned by the connection, valid until ob_conn_close. */

@@ -75,6 +75,12 @@ int ob_shm_side_path(const char *url, char *buf, size_t cap);
  */
 int ob_shm_offer(const ob_shm *s, const char *url, uint64_t token);
 
+/* The same, keeping the connection: on success *lane gets it (the caller
+ * owns it), to become the request lane (ob_conn_attach_lane) once the
+ * plugin has taken the region; the plugin's ob_shm_accept_lane gets its
+ * other end. */
+int ob_shm_offer_lane(const ob_shm *s, const char *url, uint64_t token, int *lane);
+
 /* A random, non-zero token for ob_shm_offer. */
 uint64_t ob_shm_token(void);
 
@@ -97,6 +103,11 @@ void ob_shm_unlisten(int fd, const char *url);
  * (size 0 or too large), or mmap's error.
  */
 int ob_shm_accept(int listen_fd, uint64_t token, uint32_t size, int wait_ms, ob_shm **out);
+
+/* The same, keeping the connection that carried the region: on success
+ * *lane gets it (the caller owns it), else -1. */
+int ob_shm_accept_lane(int listen_fd, uint64_t token, uint32_t size, int wait_ms, ob_shm **out,
+		       int *lane);
 
 /*
  * The host's bookkeeping of a region: which spans are lent. First fit over
