@@ -95,9 +95,10 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *user)
 	(void)uc;
 	obh_trap(h, intno);
 	/* Without the block hook a trap is the only safe point to end a slice
-	 * at: take it when the watcher asks, or when this call made the hook
-	 * necessary (slicing.h). */
-	if (!h->slicing && (obh_slicing_urgent(h) || (h->preempt && obh_preempt_due(h->preempt))))
+	 * at: take it when a plugin frame waits, or when this call made the
+	 * hook necessary (slicing.h). */
+	if (!h->slicing &&
+	    (obh_slicing_urgent(h) || (h->preempt && obh_preempt_trap_due(h->preempt))))
 		obh_host_stop(h);
 }
 

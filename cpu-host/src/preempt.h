@@ -65,6 +65,16 @@ static inline bool obh_preempt_due(struct obh_preempt *p)
 	return true;
 }
 
+/*
+ * Slices without the block hook (slicing.h) end only at traps, so they need
+ * no watcher thread: before such a slice, give the fds here (copied, n <= 16;
+ * n = 0 to stop watching), and the trap hook asks obh_preempt_trap_due,
+ * which polls them without waiting at most once a millisecond by the coarse
+ * clock (so in practice once a kernel tick, 1-4 ms). Main thread only.
+ */
+void obh_preempt_trap_watch(struct obh_preempt *p, const struct pollfd *pfds, int n);
+bool obh_preempt_trap_due(struct obh_preempt *p);
+
 /* How many slices the watcher ended (for statistics). */
 uint64_t obh_preempt_count(const struct obh_preempt *p);
 

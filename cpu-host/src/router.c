@@ -339,6 +339,7 @@ int obh_router_create(struct obh_host *h, struct obh_router **out)
 		return -ENOMEM;
 	r->h = h;
 	r->no_shm = obhr_shm_disabled();
+	r->no_lane = obhr_lane_disabled();
 	if (h->replay) {
 		if ((err = create_replay(r)))
 			goto fail;
@@ -387,6 +388,7 @@ void obh_router_destroy(struct obh_router *r)
 	for (unsigned i = 0; i < r->nlinks; i++) {
 		struct obh_link *l = r->links[i];
 		ob_conn_close(l->conn, 200);
+		l->conn = NULL;
 		obhr_shm_drop(l);
 		obhr_release_waiters(l, ECANCELED);
 		free(l->url);
@@ -436,6 +438,42 @@ int obh_router_timeout(struct obh_router *r)
 	return t;
 }
 
+/* One poll of every request lane instead of one empty read per idle plugin
+ * (ob_conn_lane_quiet): most of the time only one plugin has said anything. */
+static void quiet_idle_lanes(struct obh_router *r)
+{
+	if (r->lanes_polled) { /* obh_router_polled did it */
+		r->lanes_polled = false;
+		return;
+	}
+	struct pollfd pfds[OBH_MAX_ROUTES];
+	struct obh_link *of[OBH_MAX_ROUTES];
+	nfds_t n = 0;
+	for (unsigned i = 0; i < r->nlinks && n < OBH_MAX_ROUTES; i++) {
+		int fd = r->links[i]->conn ? ob_conn_lane_fd(r->links[i]->conn) : -1;
+		if (fd >= 0) {
+			pfds[n] = (struct pollfd){ .fd = fd, .events = POLLIN };
+			of[n++] = r->links[i];
+		}
+	}
+	if (n < 2 || poll(pfds, n, 0) < 0)
+		return;
+	for (nfds_t i = 0; i < n; i++)
+		if (!pfds[i].revents)
+			ob_conn_lane_quiet(of[i]->conn);
+}
+
+void obh_router_polled(struct obh_router *r, const struct pollfd *pfds, int n)
+{
+	for (unsigned i = 0; i < r->nlinks; i++) {
+		int fd = r->links[i]->conn ? ob_conn_lane_fd(r->links[i]->conn) : -1;
+		for (int k = 0; fd >= 0 && k < n; k++)
+			if (pfds[k].fd == fd && !pfds[k].revents)
+				ob_conn_lane_quiet(r->links[i]->conn);
+	}
+	r->lanes_polled = true;
+}
+
 void obh_router_process(struct obh_router *r)
 {
 	/* The control connection first: a death notice fails calls at once. */
@@ -447,6 +485,7 @@ void obh_router_process(struct obh_router *r)
 			obh_replay_deliver(r->h);
 		return;
 	}
+	quiet_idle_lanes(r);
 	for (unsigned i = 0; i < r->nlinks; i++) {
 		struct obh_link *l = r->links[i];
 		if (l->conn)
@@ -624,6 +663,9 @@ void obhr_stats_add(struct ob_conn_stats *sum, const struct ob_conn_stats *st)
 	sum->discarded += st->discarded;
 	sum->sessions += st->sessions;
 	sum->auth_failures += st->auth_failures;
+	sum->lane_sent += st->lane_sent;
+	sum->lane_received += st->lane_received;
+	sum->lane_drops += st->lane_drops;
 	if (st->max_in_flight > sum->max_in_flight)
 		sum->max_in_flight = st->max_in_flight;
 }
@@ -633,7 +675,7 @@ static void link_stats(const struct obh_link *l, struct ob_conn_stats *st)
 {
 	*st = l->closed_stats;
 	st->in_flight = st->queued = 0;
-	st->up = st->authenticated = false;
+	st->up = st->authenticated = st->lane = false;
 	if (l->conn) {
 		struct ob_conn_stats now;
 		ob_conn_get_stats(l->conn, &now);
@@ -642,6 +684,7 @@ static void link_stats(const struct obh_link *l, struct ob_conn_stats *st)
 		st->queued = now.queued;
 		st->up = now.up;
 		st->authenticated = now.authenticated;
+		st->lane = now.lane;
 	}
 }
 
@@ -694,9 +737,11 @@ void obh_router_print_stats(const struct obh_router *r, FILE *out)
 		/* A line of its own: the stats line's last field stays lost_posted. */
 		fprintf(out,
 			"outboard-cpu: shm %s: region=%s calls=%llu inline=%llu bad=%llu "
-			"unanswered=%llu\n",
+			"unanswered=%llu lane=%s lane_frames=%llu\n",
 			l->domains, obhr_shm_active(l) ? "on" : "off",
 			(unsigned long long)l->shm_calls, (unsigned long long)l->shm_inline,
-			(unsigned long long)l->shm_bad, (unsigned long long)l->shm_quarantined);
+			(unsigned long long)l->shm_bad, (unsigned long long)l->shm_quarantined,
+			st.lane ? "on" : "off",
+			(unsigned long long)(st.lane_sent + st.lane_received));
 	}
 }

@@ -47,6 +47,10 @@ void obh_router_destroy(struct obh_router *r);
 int obh_router_pollfds(struct obh_router *r, struct pollfd *pfds, int n);
 int obh_router_timeout(struct obh_router *r);
 void obh_router_process(struct obh_router *r);
+/* The caller just polled pfds (n of them, revents filled) including the
+ * router's: the next obh_router_process need not look at the request lanes
+ * that had nothing (ob_conn_lane_quiet), nor poll them itself. */
+void obh_router_polled(struct obh_router *r, const struct pollfd *pfds, int n);
 
 enum obh_domain_state {
 	OBH_DOMAIN_ABSENT,  /* no plugin configured */

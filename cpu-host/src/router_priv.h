@@ -89,6 +89,8 @@ struct obh_router {
 	ob_conn *control;
 	bool held;                       /* obh_router_hold: a debugger stopped the guest */
 	bool no_shm;                     /* OB_NO_SHM: every payload inline */
+	bool no_lane;                    /* OB_NO_LANE: every frame through nanomsg */
+	bool lanes_polled;               /* obh_router_polled: lanes just polled */
 };
 
 /* router.c */
@@ -118,6 +120,8 @@ void obhr_stats_add(struct ob_conn_stats *sum, const struct ob_conn_stats *st);
 /* router_shm.c */
 /* OB_NO_SHM set (not "" or "0"): never offer shared memory. */
 bool obhr_shm_disabled(void);
+/* OB_NO_LANE set: shared memory, but every frame through nanomsg. */
+bool obhr_lane_disabled(void);
 /* Before a Hello to l's plugin: drop l's region and, for a local plugin,
  * make a fresh one, pass it over the side socket and fill hello's offer. */
 void obhr_shm_offer(struct obh_link *l, Ob__Hello *hello);

@@ -25,12 +25,20 @@
  *   late write by a stuck plugin never lands in a span lent again.
  * - A region is dropped when its plugin goes down; the next Hello makes a
  *   new one.
+ *
+ * The side connection that carried the region becomes the link's request
+ * lane (outboard/ipc.h, ob_conn_attach_lane) when the plugin's answer says
+ * it took it: frames then skip nanomsg's worker threads. A lane lives and
+ * dies with its region: it is closed before every Hello (so a Hello and the
+ * answer to it always travel over nanomsg, and nothing sent before it can
+ * overtake it) and when the plugin goes down.
  */
 #include "router_priv.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "outboard/log.h"
 #include "outboard/shm.h"
@@ -48,6 +56,7 @@ struct obhr_shm {
 	ob_shm *region;
 	struct ob_shm_heap *heap;
 	uint64_t token;        /* the offer's: the answer must name it */
+	int lane;              /* the offer's connection, until attached; -1 = none */
 	uint64_t gen;          /* tells a span of this region from an older one's */
 };
 
@@ -73,16 +82,28 @@ struct shm_call {
 
 static uint64_t next_gen = 1;
 
+static bool env_set(const char *name)
+{
+	const char *v = getenv(name);
+	return v && v[0] && strcmp(v, "0") != 0;
+}
+
 bool obhr_shm_disabled(void)
 {
-	const char *v = getenv("OB_NO_SHM");
-	return v && v[0] && strcmp(v, "0") != 0;
+	return env_set("OB_NO_SHM");
+}
+
+bool obhr_lane_disabled(void)
+{
+	return env_set("OB_NO_LANE");
 }
 
 static void shm_free(struct obhr_shm *s)
 {
 	if (!s)
 		return;
+	if (s->lane >= 0)
+		close(s->lane);
 	ob_shm_heap_free(s->heap);
 	ob_shm_free(s->region);
 	free(s);
@@ -90,6 +111,8 @@ static void shm_free(struct obhr_shm *s)
 
 void obhr_shm_drop(struct obh_link *l)
 {
+	if (l->conn)
+		ob_conn_detach_lane(l->conn);
 	shm_free(l->shm);
 	shm_free(l->shm_offered);
 	l->shm = l->shm_offered = NULL;
@@ -103,10 +126,13 @@ void obhr_shm_offer(struct obh_link *l, Ob__Hello *hello)
 	struct obhr_shm *s = calloc(1, sizeof(*s));
 	uint64_t token = ob_shm_token();
 	int err = s ? ob_shm_create(OBHR_SHM_SIZE, &s->region) : -ENOMEM;
+	if (s)
+		s->lane = -1;
 	if (!err)
 		err = ob_shm_heap_new(OBHR_SHM_SIZE, OBHR_SHM_SPANS, &s->heap);
 	if (!err)
-		err = ob_shm_offer(s->region, l->url, token);
+		err = ob_shm_offer_lane(s->region, l->url, token,
+					l->router->no_lane ? NULL : &s->lane);
 	if (err) {
 		/* A plugin without a side socket (an older SDK, a test's own
 		 * endpoint) is served inline, as it always was. */
@@ -119,6 +145,7 @@ void obhr_shm_offer(struct obh_link *l, Ob__Hello *hello)
 	l->shm_offered = s;
 	hello->shm_token = token;
 	hello->shm_size = OBHR_SHM_SIZE;
+	hello->lane = s->lane >= 0;
 }
 
 void obhr_shm_answer(struct obh_link *l, const Ob__Hello *answer)
@@ -138,7 +165,13 @@ void obhr_shm_answer(struct obh_link *l, const Ob__Hello *answer)
 		return;
 	}
 	l->shm = s;
-	OB_INFO(CAT, "%s: shared memory of %u bytes", l->domains, answer->shm_size);
+	bool lane = false;
+	if (answer->lane && s->lane >= 0 && l->conn) {
+		lane = ob_conn_attach_lane(l->conn, s->lane) == 0;
+		s->lane = -1; /* the connection owns it now, attached or closed */
+	}
+	OB_INFO(CAT, "%s: shared memory of %u bytes%s", l->domains, answer->shm_size,
+		lane ? ", frames over a request lane" : "");
 }
 
 bool obhr_shm_active(const struct obh_link *l)

@@ -106,8 +106,10 @@ static void run_slice(struct obh_host *h, struct obh_thread *t)
 		deadline = s->slice_end_ns;
 	obh_slicing_update(h, t, obh_now_ns(), &deadline);
 	/* Without the block hook only a trap can end the slice (slicing.h):
-	 * the watcher then only reports plugin frames, and deadlines are moot. */
-	bool watch = h->slicing || n > 0;
+	 * the trap hook then looks at the plugin fds itself (preempt.h), and
+	 * deadlines are moot. */
+	bool watch = h->slicing;
+	obh_preempt_trap_watch(h->preempt, pfds, watch ? 0 : n);
 
 	uint32_t pc = t->start_pc, cpsr = 0;
 	if (!t->fresh) {
@@ -180,8 +182,12 @@ static void idle_wait(struct obh_host *h)
 	int rt = obh_router_timeout(h->router);
 	if (rt >= 0 && (timeout < 0 || rt < timeout))
 		timeout = rt;
-	if (poll(pfds, (nfds_t)n, timeout) < 0 && errno != EINTR)
-		OB_ERROR("sched", "poll: %s", strerror(errno));
+	if (poll(pfds, (nfds_t)n, timeout) < 0) {
+		if (errno != EINTR)
+			OB_ERROR("sched", "poll: %s", strerror(errno));
+		return;
+	}
+	obh_router_polled(h->router, pfds, n);
 }
 
 int obh_sched_run(struct obh_host *h)

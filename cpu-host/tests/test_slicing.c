@@ -11,7 +11,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <poll.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "events.h"
@@ -167,6 +170,42 @@ static void the_hold_time(void **state)
 	assert_true(h->slice.hold_ns == 2 * hold);
 }
 
+static void sleep_ns(long ns)
+{
+	struct timespec ts = { ns / 1000000000, ns % 1000000000 };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* Without the hook the trap hook watches the plugin fds itself: a frame
+ * waiting ends the slice, at most one poll per interval, and nothing is
+ * reported when nothing waits or nothing is watched. */
+static void traps_see_waiting_frames(void **state)
+{
+	struct obh_host *h = *state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+
+	/* The coarse clock moves once a tick (up to 4 ms): sleep past one. */
+	obh_preempt_trap_watch(h->preempt, &pfd, 1);
+	sleep_ns(10 * MS);
+	assert_false(obh_preempt_trap_due(h->preempt)); /* nothing waits */
+	assert_int_equal(write(fds[1], "f", 1), 1);
+	assert_false(obh_preempt_trap_due(h->preempt)); /* polled under 1 ms ago */
+	sleep_ns(10 * MS);
+	uint64_t stops = obh_preempt_count(h->preempt);
+	assert_true(obh_preempt_trap_due(h->preempt));
+	assert_int_equal(obh_preempt_count(h->preempt), stops + 1);
+	assert_false(obh_preempt_trap_due(h->preempt)); /* once per interval */
+
+	obh_preempt_trap_watch(h->preempt, &pfd, 0); /* a slice with the hook */
+	sleep_ns(10 * MS);
+	assert_false(obh_preempt_trap_due(h->preempt));
+	close(fds[0]);
+	close(fds[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +214,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(which_waits_need_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_handler_or_a_time_limit_needs_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_hold_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(traps_see_waiting_frames, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,8 +65,8 @@ finish disp
 expect_status disp 0
 expect_line disp out '^display_fps: frames=6000 ' "every frame presented"
 expect_line disp err '^outboard-cpu: stats display: .* deaths=2 ' "both deaths seen by the host"
-expect_line disp err '^outboard-cpu: shm display: region=on calls=[1-9][0-9]* inline=[0-9]+ bad=0 ' \
-	"a region at the end, no bad span"
+expect_line disp err '^outboard-cpu: shm display: region=on calls=[1-9][0-9]* inline=[0-9]+ bad=0 .* lane=on ' \
+	"a region and a request lane at the end, no bad span"
 checks_passed disp
 made=$(grep -c 'router: display: shared memory of [0-9]* bytes' "$WORK/disp.err" || true)
 mapped=$(grep -c '^\[display-null\] .*shared memory: [0-9]* bytes mapped' "$WORK/disp.err" || true)
@@ -75,7 +75,7 @@ mapped=$(grep -c '^\[display-null\] .*shared memory: [0-9]* bytes mapped' "$WORK
 
 # ---- fs
 mkdir "$WORK/root"
-head -c 16000000 /dev/urandom >"$WORK/root/data.bin"
+head -c 64000000 /dev/urandom >"$WORK/root/data.bin"
 run_outboard ref --fs "$WORK/root" --fs-cache 0 "$(guest_path fs_read_bench)" data.bin
 expect_status ref 0
 start fs --fs "$WORK/root" --fs-cache 0 "$(guest_path fs_read_bench)" data.bin

@@ -11,7 +11,8 @@
 #     stdout and byte-identical files;
 #   - sound: tone.elf's stream through sound-wav: identical WAV files.
 # --stats proves which path each run took: region=on with calls through it,
-# or region=off with none.
+# or region=off with none; lane=on with frames over the request lane, or
+# lane=off (also OB_NO_LANE=1 with the region on, for one read).
 . "$(dirname "$0")/../cpu/cpu_lib.sh"
 
 # untimed FILE: FILE without the clock readings that differ in every run
@@ -52,6 +53,9 @@ used() {
 	expect_line "$1.on" err "^outboard-cpu: shm $2: region=on calls=[1-9][0-9]* inline=0 bad=0 " \
 		"$2 payloads through the region"
 	expect_line "$1.off" err "^outboard-cpu: shm $2: region=off calls=0 " "no region without it"
+	expect_line "$1.on" err "^outboard-cpu: shm $2: region=on .* lane=on lane_frames=[1-9]" \
+		"$2 frames over the request lane"
+	expect_line "$1.off" err "^outboard-cpu: shm $2: .* lane=off " "no lane without a region"
 	checks_passed "$1.on" "$1.off"
 }
 
@@ -82,6 +86,14 @@ both read --fs "@DIR@" "$(guest_path fs_read_bench)" data.bin
 used read fs
 both read0 --fs "@DIR@" --fs-cache 0 "$(guest_path fs_read_bench)" data.bin
 used read0 fs
+# The region without the request lane (OB_NO_LANE=1): frames through nanomsg.
+OB_NO_LANE=1 run_outboard read0.nolane --stats --fs "$WORK/read0.on.d" --fs-cache 0 \
+	"$(guest_path fs_read_bench)" data.bin
+expect_status read0.nolane 0
+expect_line read0.nolane err "^outboard-cpu: shm fs: region=on calls=[1-9][0-9]* .* lane=off " \
+	"the region without a lane"
+checks_passed read0.nolane
+cmp -s "$WORK/read0.on.out" "$WORK/read0.nolane.out" || fail "the request lane changed what was read"
 cmp -s "$WORK/read.on.out" "$WORK/read0.on.out" || fail "the file cache changed what was read"
 rm -rf "$WORK/seed"
 both files --fs "@DIR@" "$(guest_path files)"

@@ -79,12 +79,20 @@ static void answer_hello(ob_plugin_ctx *p, const Ob__Hello *in)
 	out.max_message = p->max_message;
 	out.heartbeat_ms = p->heartbeat_ms;
 	/* The host passed its region before this Hello (shm.c). */
-	out.shm_size = obp_shm_take(p, in);
+	int lane = -1;
+	out.shm_size = obp_shm_take(p, in, &lane);
 	out.shm_token = out.shm_size ? in->shm_token : 0;
+	out.lane = lane >= 0;
 	/* A new peer numbers its requests from the start again. */
 	p->posted_done_id = 0;
 	p->credited_id = 0;
+	/* The host closed its end of an earlier lane before this Hello, which
+	 * came over nanomsg: so goes the answer. Every frame after it goes
+	 * over the new lane; the host switches when it reads the answer. */
+	ob_conn_detach_lane(p->conn);
 	send_envelope(p, &env, "Hello");
+	if (lane >= 0 && ob_conn_attach_lane(p->conn, lane) < 0)
+		OB_WARN(OBP_LOG, "cannot use the request lane: frames stay on nanomsg");
 	free(calls);
 }
 

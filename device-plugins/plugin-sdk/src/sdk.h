@@ -206,8 +206,10 @@ void obp_shm_listen(ob_plugin_ctx *p);
 /* Close the side socket (removing its file) and drop the region. */
 void obp_shm_close(ob_plugin_ctx *p);
 /* A peer's Hello: drop the previous region and take the one it offers.
- * Returns the size mapped (the answer's shm_size), or 0 (inline). */
-uint32_t obp_shm_take(ob_plugin_ctx *p, const Ob__Hello *in);
+ * Returns the size mapped (the answer's shm_size), or 0 (inline). *lane
+ * gets the side connection when the host offered it as a request lane and
+ * this connection may take one (the caller owns it), else -1. */
+uint32_t obp_shm_take(ob_plugin_ctx *p, const Ob__Hello *in, int *lane);
 /* Serve calls from shm (ownership passes, also on failure) as if a host
  * had offered it: tests and fuzzers, which have no side socket. 0 or
  * -ENOMEM. */

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "outboard/shm.h"
 #include "sdk.h"
@@ -56,12 +57,13 @@ void obp_shm_close(ob_plugin_ctx *p)
 	p->region = NULL;
 }
 
-uint32_t obp_shm_take(ob_plugin_ctx *p, const Ob__Hello *in)
+uint32_t obp_shm_take(ob_plugin_ctx *p, const Ob__Hello *in, int *lane)
 {
 	ob_shm *shm = NULL;
 	struct obp_region *r;
 	int err;
 
+	*lane = -1;
 	/* Whatever the new peer offers, the old peer's region is done with. */
 	region_put(p->region);
 	p->region = NULL;
@@ -71,13 +73,19 @@ uint32_t obp_shm_take(ob_plugin_ctx *p, const Ob__Hello *in)
 		OB_INFO(OBP_LOG, "shared memory offered, but this endpoint has no side socket");
 		return 0;
 	}
-	err = ob_shm_accept(p->shm_listen_fd, in->shm_token, in->shm_size, OBP_SHM_ACCEPT_MS,
-			    &shm);
+	/* A lane only where the host keeps its end and frames may skip the
+	 * connection's own checks: never with a key. */
+	bool want_lane = in->lane && ob_conn_lane_possible(p->conn);
+	err = ob_shm_accept_lane(p->shm_listen_fd, in->shm_token, in->shm_size, OBP_SHM_ACCEPT_MS,
+				 &shm, want_lane ? lane : NULL);
 	r = err ? NULL : calloc(1, sizeof(*r));
 	if (!r) {
 		OB_WARN(OBP_LOG, "cannot take the shared memory offered (%s): payloads go inline",
 			strerror(err ? -err : ENOMEM));
 		ob_shm_free(shm);
+		if (*lane >= 0)
+			close(*lane);
+		*lane = -1;
 		return 0;
 	}
 	r->shm = shm;

@@ -267,7 +267,10 @@ static void test_no_region(void **state)
 	hello.protocol_version = OB_PROTOCOL_VERSION;
 	hello.shm_token = 1234;
 	hello.shm_size = REGION;
-	assert_int_equal(obp_shm_take(p, &hello), 0);
+	hello.lane = true;
+	int lane = 0;
+	assert_int_equal(obp_shm_take(p, &hello, &lane), 0);
+	assert_int_equal(lane, -1);
 	request(p, OB__REQUEST__CALL_FS_READ, &r, NULL, NULL);
 	expect_status(0);
 	assert_int_equal(last->fs_read->buf.len, 8);
@@ -321,7 +324,9 @@ static void test_deferred_keeps_region(void **state)
 	Ob__Hello hello;
 	ob__hello__init(&hello);
 	hello.protocol_version = OB_PROTOCOL_VERSION;
-	assert_int_equal(obp_shm_take(p, &hello), 0);
+	int lane;
+	assert_int_equal(obp_shm_take(p, &hello, &lane), 0);
+	assert_int_equal(lane, -1);
 	assert_null(p->region);
 	assert_int_equal(parked_args->buf.len, 256);
 	assert_memory_equal(parked_args->buf.data, expect, 256);
