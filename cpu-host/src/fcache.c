@@ -334,7 +334,7 @@ static int64_t do_write(struct obh_fcache *fc, struct obhf_fd *cf, const struct 
 		return -OB_ABI_EBADF;
 	if (pos < 0)
 		return -OB_ABI_EINVAL;
-	if (f->bytes_in_flight >= OBHF_WB_MAX_IN_FLIGHT || f->replay)
+	if (f->bytes_in_flight >= obhf_wb_window(fc) || f->replay)
 		return WAIT; /* the plugin is behind: the writer waits */
 	for (uint32_t done = 0; done < n;) {
 		int64_t at = pos + done;

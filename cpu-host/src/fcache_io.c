@@ -54,6 +54,18 @@ uint32_t obhf_max_window(const struct obh_fcache *fc)
 	return w < OBH_FC_BLOCK ? OBH_FC_BLOCK : (uint32_t)w;
 }
 
+uint64_t obhf_wb_window(const struct obh_fcache *fc)
+{
+	/* 256 MB/s worth of round trips: 8 MiB covers every round trip up to
+	 * 32 ms; past that the window grows with it, up to half the cache
+	 * (write-behind buffers are the cache's memory). */
+	uint64_t w = (uint64_t)fc->rtt_ns * 256 / 1000;
+	uint64_t cap = fc->s.limit / 2 > OBHF_WB_MIN_WINDOW ? fc->s.limit / 2 : OBHF_WB_MIN_WINDOW;
+	if (w < OBHF_WB_MIN_WINDOW)
+		w = OBHF_WB_MIN_WINDOW;
+	return w < cap ? w : cap;
+}
+
 static void up_again(void *arg, int err)
 {
 	struct obhf_up *u = arg;
@@ -315,8 +327,11 @@ static void on_write(void *arg, int status, const Ob__Reply *rep)
 		return;
 	}
 	if (rep && !rep->status && rep->result_case == OB__REPLY__RESULT_FS_PWRITE &&
-	    rep->fs_pwrite->ret == (int64_t)w->len)
+	    rep->fs_pwrite->ret == (int64_t)w->len) {
+		if (w->sent_ns) /* a writer alone times the link too */
+			note_rtt(fc, obh_now_ns() - w->sent_ns);
 		wreq_free(fc, w);
+	}
 	else if (rep)
 		write_failed(fc, w, rep->status ? status : ENOSPC); /* a short write: full */
 	else if ((status == ECANCELED || status == EIO) &&
@@ -361,6 +376,7 @@ static void send_write(struct obh_fcache *fc, struct obh_fc_wreq *w)
 	fc->h->pending_calls++;
 	fc->s.st.wb_writes++;
 	fc->s.st.sent++;
+	w->sent_ns = w->file->writes_in_flight ? 0 : obh_now_ns();
 	w->file->writes_in_flight++;
 	w->file->bytes_in_flight += w->len;
 }

@@ -16,8 +16,9 @@
 #define OBHF_RA_START (128u << 10)
 #define OBHF_RA_MAX (4u << 20)
 #define OBHF_RUN_BLOCKS 4u
-/* Writes in flight per file before its writers wait. */
-#define OBHF_WB_MAX_IN_FLIGHT (8u << 20)
+/* Writes in flight per file before its writers wait: at least this much,
+ * more on a link whose round trip calls for it (obhf_wb_window). */
+#define OBHF_WB_MIN_WINDOW (8u << 20)
 
 /* A guest fd's view: its file, and how it has been reading. */
 struct obhf_fd {
@@ -49,6 +50,8 @@ struct obh_fc_wreq {
 	uint32_t lo, len;
 	uint8_t *buf;               /* OBH_FC_BLOCK bytes, charged to the store */
 	uint64_t seq;               /* replays go in the order writes were made */
+	int64_t sent_ns;            /* sent with none other of its file in flight:
+				     * its reply times the link; else 0 */
 	struct obh_fc_wreq *next;
 };
 
@@ -90,6 +93,8 @@ bool obhf_settled(const struct obh_fc_file *f);
 void obhf_arm_up(struct obh_fcache *fc, unsigned route);
 /* Largest read-ahead window, from the measured round trip. */
 uint32_t obhf_max_window(const struct obh_fcache *fc);
+/* Bytes of writes a file may have in flight, from the measured round trip. */
+uint64_t obhf_wb_window(const struct obh_fcache *fc);
 
 /* fcache.c */
 /* Something completed: retry every parked call. */

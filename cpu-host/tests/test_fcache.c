@@ -187,6 +187,25 @@ static void window_from_rtt(void **state)
 	assert_int_equal(obhf_max_window(&fc), OBH_FC_BLOCK);
 }
 
+/* Writes in flight: OBHF_WB_MIN_WINDOW up to a 32 ms round trip, then
+ * 256 MB/s times it, within half the cache. */
+static void write_window_from_rtt(void **state)
+{
+	struct obh_fcache fc;
+	(void)state;
+	memset(&fc, 0, sizeof(fc));
+	fc.s.limit = 256u << 20;
+	assert_true(obhf_wb_window(&fc) == OBHF_WB_MIN_WINDOW); /* nothing measured */
+	fc.rtt_ns = 10000000; /* 10 ms */
+	assert_true(obhf_wb_window(&fc) == OBHF_WB_MIN_WINDOW);
+	fc.rtt_ns = 100000000; /* 100 ms */
+	assert_true(obhf_wb_window(&fc) == 25600000);
+	fc.rtt_ns = 2000000000;
+	assert_true(obhf_wb_window(&fc) == 128u << 20);
+	fc.s.limit = 4u << 20; /* a small cache keeps the minimum */
+	assert_true(obhf_wb_window(&fc) == OBHF_WB_MIN_WINDOW);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +216,7 @@ int main(void)
 		cmocka_unit_test(file_lifetime),
 		cmocka_unit_test(wasted_read_ahead_counted),
 		cmocka_unit_test(window_from_rtt),
+		cmocka_unit_test(write_window_from_rtt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
