@@ -121,6 +121,7 @@ static int teardown(void **state)
 	struct fake *f = *state;
 
 	ob_conn_close(f->l.conn, 0);
+	f->l.conn = NULL;
 	obhr_shm_drop(&f->l);
 	ob_conn_close(f->plugin, 0);
 	ob_shm_unlisten(f->side, f->url);
