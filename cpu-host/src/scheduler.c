@@ -26,6 +26,11 @@ int64_t obh_now_ns(void)
 
 uint64_t obh_program_ns(const struct obh_host *h)
 {
+	/* Before the program starts (an event that arrives while the router
+	 * still greets the other plugins) its clock reads 0, not the time
+	 * since boot. */
+	if (!h->start_ns)
+		return 0;
 	return (uint64_t)(obh_now_ns() - h->start_ns);
 }
 
