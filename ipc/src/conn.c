@@ -76,11 +76,14 @@ static int open_socket(struct ob_conn *c)
 	/* A dialer usually starts before its plugin has bound: nanomsg's
 	 * default first retry, 100 ms later, was most of `outboard run`'s
 	 * start-up. Retry after 10 ms, backing off to 1 s for a peer that
-	 * stays away (a remote link that dropped). */
+	 * stays away (a remote link that dropped); locally, every few ms. */
+	bool local = strncmp(c->url, "ipc://", 6) == 0;
 	if (rc == 0 && !c->listening)
-		rc = set_int_opt(c, NN_RECONNECT_IVL, OBI_RECONNECT_FIRST_MS);
+		rc = set_int_opt(c, NN_RECONNECT_IVL,
+				 local ? OBI_RECONNECT_LOCAL_FIRST_MS : OBI_RECONNECT_FIRST_MS);
 	if (rc == 0 && !c->listening)
-		rc = set_int_opt(c, NN_RECONNECT_IVL_MAX, OBI_RECONNECT_MAX_MS);
+		rc = set_int_opt(c, NN_RECONNECT_IVL_MAX,
+				 local ? OBI_RECONNECT_LOCAL_MAX_MS : OBI_RECONNECT_MAX_MS);
 	if (rc == 0)
 		rc = get_fd_opt(c, NN_RCVFD, &c->rcvfd);
 	if (rc == 0)
