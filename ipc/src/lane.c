@@ -9,9 +9,9 @@
  * figure 3). On the lane the owner's own thread writes the frame with one
  * system call and the peer's poll wakes on it directly.
  *
- * Wire: each frame is a 4-byte little-endian length and the packed
- * envelope, exactly what nanomsg would have carried (lanes are keyless:
- * local peers only). Writes never block: what the socket takes is gone, and
+ * Wire: outboard/framing.h (a 4-byte length, then the packed envelope,
+ * exactly what nanomsg would have carried; lanes are keyless: local peers
+ * only), as the plugin SDK's --stdin-frames transport. Writes never block: what the socket takes is gone, and
  * a frame it takes only partly stays at the head of the send queue with
  * head_sent telling how much went, so frames stay whole and in order.
  *
@@ -37,8 +37,8 @@
 #include <nanomsg/nn.h>
 
 #include "ipc_impl.h"
+#include "outboard/framing.h"
 
-#define LANE_HEADER 4u
 #define LANE_FIRST_BUF (64u << 10)
 
 void obi_lane_init(struct obi_lane *ln)
@@ -56,6 +56,7 @@ static void lane_close(struct ob_conn *c)
 	ln->fd = -1;
 	ln->rlen = 0;
 	ln->head_sent = 0;
+	ln->quiet = false;
 	ln->gen++;
 }
 
@@ -124,21 +125,17 @@ bool ob_conn_has_lane(const ob_conn *c)
 int obi_lane_write(struct ob_conn *c, const struct obi_frame *f)
 {
 	struct obi_lane *ln = &c->lane;
-	uint8_t hdr[LANE_HEADER];
-	uint32_t len = (uint32_t)f->len;
+	uint8_t hdr[OB_FRAME_HEADER];
 
-	hdr[0] = (uint8_t)len;
-	hdr[1] = (uint8_t)(len >> 8);
-	hdr[2] = (uint8_t)(len >> 16);
-	hdr[3] = (uint8_t)(len >> 24);
-	while (ln->head_sent < LANE_HEADER + f->len) {
+	ob_frame_put_len(hdr, (uint32_t)f->len);
+	while (ln->head_sent < OB_FRAME_HEADER + f->len) {
 		struct iovec iov[2];
 		int n_iov = 0;
 		size_t done = ln->head_sent;
 
-		if (done < LANE_HEADER)
-			iov[n_iov++] = (struct iovec){ hdr + done, LANE_HEADER - done };
-		size_t body = done > LANE_HEADER ? done - LANE_HEADER : 0;
+		if (done < OB_FRAME_HEADER)
+			iov[n_iov++] = (struct iovec){ hdr + done, OB_FRAME_HEADER - done };
+		size_t body = done > OB_FRAME_HEADER ? done - OB_FRAME_HEADER : 0;
 		iov[n_iov++] = (struct iovec){ (uint8_t *)f->msg + body, f->len - body };
 		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)n_iov };
 		ssize_t n = sendmsg(ln->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -179,36 +176,28 @@ static int reserve(struct obi_lane *ln, size_t want)
 	return 0;
 }
 
-static uint32_t frame_len(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* Dispatch every whole frame in the buffer. The number dispatched, or -1
  * when the lane changed under a dispatch (stop: the buffer is not ours). */
 static int dispatch_whole(struct ob_conn *c, uint64_t gen)
 {
 	struct obi_lane *ln = &c->lane;
 	size_t at = 0;
-	int dispatched = 0;
+	int dispatched = 0, rc;
+	const uint8_t *frame;
+	uint32_t len;
 
-	while (ln->rlen - at >= LANE_HEADER) {
-		uint32_t len = frame_len(ln->rbuf + at);
-
-		if (len > c->opts.max_message) {
-			obi_drop(c, "a %u-byte frame on the request lane (limit %u)", len,
-				 c->opts.max_message);
-			obi_lane_drop(c, "sent an oversized frame");
-			return -1;
-		}
-		if (ln->rlen - at - LANE_HEADER < len)
-			break;
+	while ((rc = ob_frame_next(ln->rbuf, ln->rlen, &at, c->opts.max_message, &frame,
+				   &len)) > 0) {
 		c->st.lane_received++;
-		dispatched += obi_auth_receive(c, ln->rbuf + at + LANE_HEADER, len);
+		dispatched += obi_auth_receive(c, frame, len);
 		if (ln->gen != gen || !obi_usable(c))
 			return -1;
-		at += LANE_HEADER + len;
+	}
+	if (rc < 0) {
+		obi_drop(c, "a %u-byte frame on the request lane (limit %u)", len,
+			 c->opts.max_message);
+		obi_lane_drop(c, "sent an oversized frame");
+		return -1;
 	}
 	memmove(ln->rbuf, ln->rbuf + at, ln->rlen - at);
 	ln->rlen -= at;
@@ -228,12 +217,12 @@ int obi_lane_receive(struct ob_conn *c, int budget)
 	while (ln->fd >= 0 && ln->gen == gen && dispatched < budget) {
 		size_t want = ln->rlen + 1;
 
-		if (ln->rlen >= LANE_HEADER)
-			want = LANE_HEADER + (size_t)frame_len(ln->rbuf);
+		if (ln->rlen >= OB_FRAME_HEADER)
+			want = OB_FRAME_HEADER + (size_t)ob_frame_get_len(ln->rbuf);
 		if (want < ln->rlen + 4096)
 			want = ln->rlen + 4096;
-		if (want > (size_t)c->opts.max_message + LANE_HEADER + 4096)
-			want = (size_t)c->opts.max_message + LANE_HEADER + 4096;
+		if (want > (size_t)c->opts.max_message + OB_FRAME_HEADER + 4096)
+			want = (size_t)c->opts.max_message + OB_FRAME_HEADER + 4096;
 		if (reserve(ln, want) < 0) {
 			obi_lane_drop(c, "ran out of memory");
 			break;

@@ -5,8 +5,9 @@
  * with a captured session drives the real dispatcher, as libvfio-user's
  * tran_pipe does. plugin.h gives the format and the exit statuses.
  *
- * Both directions use the same framing: a 4-byte little-endian length,
- * then that many bytes of a packed Envelope. Incoming frames go through
+ * Both directions use the same framing (outboard/framing.h, the request
+ * lane's): a 4-byte little-endian length, then that many bytes of a packed
+ * Envelope. Incoming frames go through
  * ob_plugin_dispatch_frame, exactly like a fuzzer's or the connection's;
  * outgoing ones are written whole, in order, with blocking writes.
  *
@@ -19,9 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "outboard/framing.h"
 #include "sdk.h"
 
-#define OBP_LEN_BYTES 4u
 #define OBP_READ_CHUNK (64u << 10)
 /* After end of input, how long deferred calls may take to finish. */
 #define OBP_STDIN_DRAIN_MS 1000
@@ -35,17 +36,6 @@ struct obp_stdin {
 	int64_t drain_until;   /* set at end of input */
 	int error;             /* the first fatal error (negated errno) */
 };
-
-static uint32_t get_le32(const uint8_t *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static void put_le32(uint8_t *b, uint32_t v)
-{
-	for (unsigned i = 0; i < OBP_LEN_BYTES; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-}
 
 static void fail(struct obp_stdin *s, int err)
 {
@@ -89,12 +79,12 @@ static int write_envelope(struct obp_stdin *s, const Ob__Envelope *env)
 		return s->error;
 	if (len > s->p->max_message)
 		return -EMSGSIZE;
-	frame = malloc(OBP_LEN_BYTES + len);
+	frame = malloc(OB_FRAME_HEADER + len);
 	if (!frame)
 		return -ENOMEM;
-	put_le32(frame, (uint32_t)len);
-	ob__envelope__pack(env, frame + OBP_LEN_BYTES);
-	err = write_all(s->out, frame, OBP_LEN_BYTES + len);
+	ob_frame_put_len(frame, (uint32_t)len);
+	ob__envelope__pack(env, frame + OB_FRAME_HEADER);
+	err = write_all(s->out, frame, OB_FRAME_HEADER + len);
 	free(frame);
 	if (err) {
 		OB_ERROR(OBP_LOG, "--stdin-frames: cannot write to stdout: %s", strerror(-err));
@@ -187,22 +177,19 @@ static int dispatch_frames(struct obp_stdin *s)
 	ob_plugin_ctx *p = s->p;
 	size_t at = 0;
 	int err = 0;
+	const uint8_t *frame;
+	uint32_t n;
 
-	while (!p->stop && s->len - at >= OBP_LEN_BYTES) {
-		uint32_t n = get_le32(s->buf + at);
-
-		if (n > p->max_message) {
-			OB_ERROR(OBP_LOG, "--stdin-frames: a frame of %u bytes at input offset "
-				 "%zu+; the largest is %u: stopping", n, at, p->max_message);
-			p->count.dropped++;
-			err = -EMSGSIZE;
-			break;
-		}
-		if (s->len - at - OBP_LEN_BYTES < n)
-			break;
+	while (!p->stop && (err = ob_frame_next(s->buf, s->len, &at, p->max_message, &frame,
+						&n)) > 0)
 		/* Errors are counted and logged by the dispatcher; go on. */
-		ob_plugin_dispatch_frame(p, s->buf + at + OBP_LEN_BYTES, n);
-		at += OBP_LEN_BYTES + n;
+		ob_plugin_dispatch_frame(p, frame, n);
+	if (err < 0) {
+		OB_ERROR(OBP_LOG, "--stdin-frames: a frame of %u bytes at input offset "
+			 "%zu+; the largest is %u: stopping", n, at, p->max_message);
+		p->count.dropped++;
+	} else {
+		err = 0;
 	}
 	memmove(s->buf, s->buf + at, s->len - at);
 	s->len -= at;
