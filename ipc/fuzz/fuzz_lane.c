@@ -20,27 +20,9 @@
 #include "outboard/log.h"
 #include "fuzz_endpoint.h"
 
-#define N_CALLS 4
 #define MAX_ROUNDS 64
 
 static const char *url;
-static unsigned completed;
-
-static void on_reply(void *arg, int status, const Ob__Reply *reply)
-{
-	(void)arg;
-	if (reply && reply->result_case == OB__REPLY__RESULT_FS_READ && reply->fs_read)
-		completed += (unsigned)reply->fs_read->buf.len;
-	completed += (unsigned)status;
-}
-
-static void on_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
-{
-	(void)arg;
-	(void)conn;
-	if (env->body_case == OB__ENVELOPE__BODY_HELLO)
-		completed += (unsigned)strlen(env->hello->role);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,26 +37,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct ob_conn_callbacks cbs = { .on_message = on_message };
-	struct ob_conn_opts opts = {
-		.name = "fuzz-lane", .max_message = 4096, .sendq_max = 64, .no_heartbeat = true,
-	};
 	ob_conn *conn;
 	int sv[2];
 
 	if (size < 1)
 		return 0;
-	if (((data[0] & 1) ? ob_conn_listen(url, &opts, &cbs, NULL, &conn)
-			   : ob_conn_dial(url, &opts, &cbs, NULL, &conn)) < 0)
-		abort();
-	for (int i = 0; (data[0] & 2) && i < N_CALLS; i++) {
-		Ob__Request req = OB__REQUEST__INIT;
-		Ob__FsRead rd = OB__FS_READ__INIT;
-
-		req.call_case = OB__REQUEST__CALL_FS_READ;
-		req.fs_read = &rd;
-		ob_conn_call(conn, &req, on_reply, NULL, NULL);
-	}
+	conn = obz_fuzz_conn(url, data[0], "fuzz-lane");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    ob_conn_attach_lane(conn, sv[0]) < 0)
 		abort();
