@@ -302,6 +302,19 @@ static void test_queue_create_limits(void **state)
 	assert_int_equal(call(h, t, k_handle_close, (uint32_t)q, 0, 0, 0, 0), 0);
 }
 
+/* The program clock (OB_CLOCK_MONOTONIC): 0 until the program starts (an
+ * event can arrive while the host still greets its plugins), then the time
+ * since it started, never the time since boot. */
+static void test_program_clock_starts_at_zero(void **state)
+{
+	struct obh_host *h = *state;
+	h->start_ns = 0;
+	assert_true(obh_program_ns(h) == 0);
+	h->start_ns = obh_now_ns() - 5000000;
+	uint64_t t = obh_program_ns(h);
+	assert_true(t >= 5000000 && t < 5000000000ull);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -316,6 +329,7 @@ int main(void)
 		T(test_join_collects_status),
 		T(test_handle_exhaustion),
 		T(test_queue_create_limits),
+		T(test_program_clock_starts_at_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
