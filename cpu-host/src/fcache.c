@@ -66,7 +66,7 @@ void obh_fcache_print_stats(const struct obh_host *h, FILE *out)
 		"outboard-cpu: stats fs-cache: limit=%llu peak=%llu hits=%llu misses=%llu "
 		"readahead=%llu readahead_used=%llu readahead_wasted=%llu writebehind=%llu "
 		"writebehind_requests=%llu replayed=%llu write_errors=%llu evictions=%llu "
-		"rtt_us=%lld served=%llu requests=%llu\n",
+		"rtt_us=%lld served=%llu requests=%llu dropped_behind=%llu\n",
 		(unsigned long long)fc->s.limit, (unsigned long long)st->peak_bytes,
 		(unsigned long long)st->hits, (unsigned long long)st->misses,
 		(unsigned long long)st->ra_bytes, (unsigned long long)st->ra_used,
@@ -74,7 +74,7 @@ void obh_fcache_print_stats(const struct obh_host *h, FILE *out)
 		(unsigned long long)st->wb_writes, (unsigned long long)st->wb_replayed,
 		(unsigned long long)st->wb_errors, (unsigned long long)st->evictions,
 		(long long)(fc->rtt_ns / 1000), (unsigned long long)st->served,
-		(unsigned long long)st->sent);
+		(unsigned long long)st->sent, (unsigned long long)st->dropped_behind);
 }
 
 /* ---- fds and files ---- */
@@ -247,7 +247,10 @@ static int64_t read_range(struct obh_fcache *fc, struct obhf_fd *cf, const struc
 			s->st.ra_used += b->valid;
 			b->ahead = false;
 		}
+		bool read_before = b->once;
 		obh_fc_block_touch(s, b);
+		if (ra && !read_before && lo + take == top)
+			obh_fc_block_used_once(s, b); /* a stream is done with it */
 		done += take;
 		if (take < want)
 			return done; /* the end of file */

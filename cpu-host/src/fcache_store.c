@@ -18,7 +18,9 @@ int obh_fc_store_init(struct obh_fc_store *s, uint64_t limit)
 	s->hash_size = HASH_SIZE;
 	s->limit = limit;
 	s->lru.lnext = s->lru.lprev = &s->lru;
+	s->once.lnext = s->once.lprev = &s->once;
 	s->next_id = 1;
+	obh_fc_arena_init(&s->arena);
 	return 0;
 }
 
@@ -33,21 +35,31 @@ static bool on_lru(const struct obh_fc_block *b)
 	return b->lnext != NULL;
 }
 
-static void lru_remove(struct obh_fc_block *b)
+/* Off whichever list b is on. */
+static void lru_remove(struct obh_fc_store *s, struct obh_fc_block *b)
 {
 	if (!on_lru(b))
 		return;
 	b->lprev->lnext = b->lnext;
 	b->lnext->lprev = b->lprev;
 	b->lnext = b->lprev = NULL;
+	if (b->once) {
+		b->once = false;
+		s->once_n--;
+	}
+}
+
+static void list_push(struct obh_fc_block *head, struct obh_fc_block *b)
+{
+	b->lprev = head->lprev;
+	b->lnext = head;
+	head->lprev->lnext = b;
+	head->lprev = b;
 }
 
 static void lru_push(struct obh_fc_store *s, struct obh_fc_block *b)
 {
-	b->lprev = s->lru.lprev;
-	b->lnext = &s->lru;
-	s->lru.lprev->lnext = b;
-	s->lru.lprev = b;
+	list_push(&s->lru, b);
 }
 
 static void unhash(struct obh_fc_store *s, struct obh_fc_block *b)
@@ -62,7 +74,7 @@ static void unhash(struct obh_fc_store *s, struct obh_fc_block *b)
 /* Remove b from every list; its buffer stays the caller's. */
 static void unlink_block(struct obh_fc_store *s, struct obh_fc_block *b)
 {
-	lru_remove(b);
+	lru_remove(s, b);
 	unhash(s, b);
 	if (b->dlo != b->dhi)
 		b->file->dirty_blocks--;
@@ -93,7 +105,7 @@ void obh_fc_release_buffer(struct obh_fc_store *s, uint8_t *buf)
 {
 	if (!buf)
 		return;
-	free(buf);
+	obh_fc_arena_put(&s->arena, buf);
 	s->used -= OBH_FC_BLOCK;
 }
 
@@ -103,7 +115,6 @@ void obh_fc_store_fini(struct obh_fc_store *s)
 		while (s->hash[i]) {
 			struct obh_fc_block *b = s->hash[i];
 			s->hash[i] = b->hnext;
-			free(b->data);
 			free(b);
 		}
 	}
@@ -115,6 +126,7 @@ void obh_fc_store_fini(struct obh_fc_store *s)
 	}
 	free(s->hash);
 	s->hash = NULL;
+	obh_fc_arena_fini(&s->arena); /* every buffer, the blocks' and the writes' */
 }
 
 struct obh_fc_file *obh_fc_file_find(struct obh_fc_store *s, const char *path)
@@ -170,10 +182,19 @@ struct obh_fc_block *obh_fc_block_find(struct obh_fc_store *s, struct obh_fc_fil
 	return NULL;
 }
 
+/* The clean block to evict first: the oldest use-once one, else the LRU's
+ * oldest; NULL when none is clean and idle. */
+static struct obh_fc_block *coldest(struct obh_fc_store *s)
+{
+	if (s->once.lnext != &s->once)
+		return s->once.lnext;
+	return s->lru.lnext != &s->lru ? s->lru.lnext : NULL;
+}
+
 bool obh_fc_make_room(struct obh_fc_store *s, uint64_t need)
 {
-	while (s->used + need > s->limit && s->lru.lnext != &s->lru) {
-		struct obh_fc_block *old = s->lru.lnext;
+	struct obh_fc_block *old;
+	while (s->used + need > s->limit && (old = coldest(s))) {
 		s->st.evictions++;
 		obh_fc_block_drop(s, old);
 	}
@@ -183,10 +204,16 @@ bool obh_fc_make_room(struct obh_fc_store *s, uint64_t need)
 struct obh_fc_block *obh_fc_block_new(struct obh_fc_store *s, struct obh_fc_file *f,
 				      int64_t index)
 {
+	/* Drop-behind: the oldest block a stream left behind gives back its
+	 * buffer, which the arena hands out again at once. */
+	while (s->once_n > OBH_FC_ONCE_KEEP) {
+		s->st.dropped_behind++;
+		obh_fc_block_drop(s, s->once.lnext);
+	}
 	if (!obh_fc_make_room(s, OBH_FC_BLOCK))
 		return NULL;
 	struct obh_fc_block *b = calloc(1, sizeof(*b));
-	if (!b || !(b->data = malloc(OBH_FC_BLOCK))) {
+	if (!b || !(b->data = obh_fc_arena_get(&s->arena))) {
 		free(b);
 		return NULL;
 	}
@@ -222,8 +249,18 @@ void obh_fc_block_touch(struct obh_fc_store *s, struct obh_fc_block *b)
 {
 	if (!on_lru(b))
 		return;
-	lru_remove(b);
+	lru_remove(s, b);
 	lru_push(s, b);
+}
+
+void obh_fc_block_used_once(struct obh_fc_store *s, struct obh_fc_block *b)
+{
+	if (!on_lru(b) || b->once)
+		return; /* dirty, loading or partial: not the store's to drop */
+	lru_remove(s, b);
+	list_push(&s->once, b);
+	b->once = true;
+	s->once_n++;
 }
 
 void obh_fc_block_settle(struct obh_fc_store *s, struct obh_fc_block *b)
@@ -232,7 +269,7 @@ void obh_fc_block_settle(struct obh_fc_store *s, struct obh_fc_block *b)
 	if (idle && !on_lru(b))
 		lru_push(s, b);
 	else if (!idle)
-		lru_remove(b);
+		lru_remove(s, b);
 }
 
 void obh_fc_block_dirty(struct obh_fc_store *s, struct obh_fc_block *b, uint32_t lo,

@@ -10,6 +10,16 @@
  * was read), or it was made by writes alone ("partial": only [dlo, dhi) is
  * known). Either kind may hold dirty bytes [dlo, dhi) not yet sent to the
  * plugin; a dirty or loading block is never evicted.
+ *
+ * A clean idle block sits on one of two lists. The LRU holds what may be
+ * read again. The use-once list holds blocks a sequential reader has read
+ * to their end and not come back to: a stream leaves them behind. They are
+ * evicted first, and once more than OBH_FC_ONCE_KEEP of them wait, a new
+ * block takes the oldest one's place instead of growing the cache
+ * ("drop-behind"), so that streaming a large file reuses a few warm
+ * buffers rather than filling the cache with memory never touched before
+ * (fcache_arena.h says what that costs). A block read again is moved to
+ * the LRU: it is worth keeping.
  */
 #ifndef OBH_FCACHE_STORE_H
 #define OBH_FCACHE_STORE_H
@@ -18,6 +28,11 @@
 #include <stdint.h>
 
 #define OBH_FC_BLOCK (64u << 10)
+/* Use-once blocks kept behind a stream, for a reader that steps back a
+ * little (1 MiB). */
+#define OBH_FC_ONCE_KEEP 16u
+
+#include "fcache_arena.h"
 
 struct obh_fc_file;
 
@@ -30,9 +45,10 @@ struct obh_fc_block {
 	bool loading;               /* a read from the plugin will fill it */
 	bool partial;               /* made by writes: only [dlo, dhi) known */
 	bool ahead;                 /* read ahead and not used yet */
+	bool once;                  /* on the use-once list, not the LRU */
 	uint64_t load_seq;          /* when it was loaded (obh_fc_store.load_seq) */
 	struct obh_fc_block *hnext; /* hash chain */
-	struct obh_fc_block *lprev, *lnext; /* LRU, clean idle blocks only */
+	struct obh_fc_block *lprev, *lnext; /* LRU or use-once list, clean idle blocks only */
 };
 
 /* Guest-visible state shared by every fd open on one file. */
@@ -65,6 +81,7 @@ struct obh_fc_stats {
 	uint64_t wb_bytes, wb_writes;   /* guest bytes written behind; pwrites sent */
 	uint64_t wb_replayed, wb_errors; /* writes replayed after a restart; failed */
 	uint64_t evictions;
+	uint64_t dropped_behind;        /* use-once blocks recycled for new ones */
 	uint64_t served;                /* guest calls answered without going to the plugin */
 	uint64_t sent;                  /* requests the cache itself sent (loads, writes, closes) */
 	uint64_t peak_bytes;            /* most memory held at once */
@@ -76,9 +93,12 @@ struct obh_fc_store {
 	struct obh_fc_block **hash;
 	unsigned hash_size;
 	struct obh_fc_block lru;    /* sentinel: lnext is the oldest */
+	struct obh_fc_block once;   /* sentinel of the use-once list, oldest first */
+	unsigned once_n;
 	struct obh_fc_file *files;
 	uint32_t next_id;
 	uint64_t load_seq;          /* loads completed */
+	struct obh_fc_arena arena;  /* every block's and write's buffer */
 	struct obh_fc_stats st;
 };
 
@@ -106,8 +126,12 @@ void obh_fc_block_drop(struct obh_fc_store *s, struct obh_fc_block *b);
 /* Drop every clean, idle block of f (coherence after truncate, unlink...). */
 void obh_fc_file_invalidate(struct obh_fc_store *s, struct obh_fc_file *f);
 
-/* The block was used: most recently used, if it is on the LRU. */
+/* The block was used: most recently used, if it is on the LRU or the
+ * use-once list (a use-once block read again moves to the LRU). */
 void obh_fc_block_touch(struct obh_fc_store *s, struct obh_fc_block *b);
+/* A sequential reader has read b to its end: onto the use-once list, if
+ * it is clean and idle. */
+void obh_fc_block_used_once(struct obh_fc_store *s, struct obh_fc_block *b);
 /* After its state changed: on the LRU iff clean, loaded and idle. */
 void obh_fc_block_settle(struct obh_fc_store *s, struct obh_fc_block *b);
 /* Mark [lo, hi) of b dirty (the bytes are already in b->data). */
@@ -120,7 +144,8 @@ void obh_fc_block_clean(struct obh_fc_store *s, struct obh_fc_block *b);
  * buffer stays charged until obh_fc_release_buffer). */
 uint8_t *obh_fc_block_detach(struct obh_fc_store *s, struct obh_fc_block *b);
 void obh_fc_release_buffer(struct obh_fc_store *s, uint8_t *buf);
-/* Evict clean blocks (oldest first) until need more bytes fit. */
+/* Evict clean blocks (use-once first, then oldest first) until need more
+ * bytes fit. */
 bool obh_fc_make_room(struct obh_fc_store *s, uint64_t need);
 
 #endif /* OBH_FCACHE_STORE_H */

@@ -171,6 +171,77 @@ static void wasted_read_ahead_counted(void **state)
 }
 
 /* The ceiling follows the round trip, within [OBHF_RA_MAX, limit / 4]. */
+/* The arena hands out whole, distinct buffers from 2 MiB-aligned chunks,
+ * and a buffer given back is the next one out (the warmest). */
+static void arena_reuses_warmest(void **state)
+{
+	struct obh_fc_arena a;
+	enum { N = 40 }; /* more than one chunk */
+	uint8_t *bufs[N];
+	(void)state;
+	obh_fc_arena_init(&a);
+	for (int i = 0; i < N; i++) {
+		bufs[i] = obh_fc_arena_get(&a);
+		assert_non_null(bufs[i]);
+		memset(bufs[i], i, B);
+		for (int j = 0; j < i; j++)
+			assert_true(bufs[i] >= bufs[j] + B || bufs[j] >= bufs[i] + B);
+	}
+	assert_int_equal((uintptr_t)bufs[0] % OBH_FC_CHUNK, 0);
+	assert_int_equal(obh_fc_arena_mapped(&a), 2 * OBH_FC_CHUNK);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(bufs[i][B - 1], i); /* nothing overlapped */
+	obh_fc_arena_put(&a, bufs[3]);
+	obh_fc_arena_put(&a, bufs[7]);
+	assert_ptr_equal(obh_fc_arena_get(&a), bufs[7]);
+	assert_ptr_equal(obh_fc_arena_get(&a), bufs[3]);
+	assert_int_equal(obh_fc_arena_mapped(&a), 2 * OBH_FC_CHUNK); /* no growth */
+	obh_fc_arena_fini(&a);
+	assert_int_equal(obh_fc_arena_mapped(&a), 0);
+}
+
+/* Blocks a stream left behind go before the LRU's, and past
+ * OBH_FC_ONCE_KEEP of them a new block takes the oldest one's buffer. */
+static void use_once_dropped_behind(void **state)
+{
+	struct obh_fc_store s;
+	(void)state;
+	assert_int_equal(obh_fc_store_init(&s, 64 * B), 0);
+	struct obh_fc_file *f = obh_fc_file_get(&s, "a");
+	f->refs++;
+	struct obh_fc_block *kept = loaded(&s, f, 1000, B); /* an LRU block */
+	unsigned n = OBH_FC_ONCE_KEEP + 8;
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *oldest = s.once_n > OBH_FC_ONCE_KEEP ? s.once.lnext->data : NULL;
+		struct obh_fc_block *b = loaded(&s, f, i, B);
+		if (oldest) /* the new block got the buffer just dropped */
+			assert_ptr_equal(b->data, oldest);
+		obh_fc_block_used_once(&s, b);
+	}
+	/* Each new block past the keep dropped one: the keep plus the last. */
+	assert_int_equal(s.st.dropped_behind, n - OBH_FC_ONCE_KEEP - 1);
+	assert_int_equal(s.once_n, OBH_FC_ONCE_KEEP + 1);
+	assert_null(obh_fc_block_find(&s, f, 0));
+	assert_non_null(obh_fc_block_find(&s, f, n - 1));
+	assert_int_equal(s.used, (uint64_t)(OBH_FC_ONCE_KEEP + 2) * B);
+	/* Read again: back on the LRU, never dropped behind. */
+	struct obh_fc_block *again = obh_fc_block_find(&s, f, n - 1);
+	obh_fc_block_touch(&s, again);
+	assert_false(again->once);
+	assert_int_equal(s.once_n, OBH_FC_ONCE_KEEP);
+	/* Under the limit, the use-once blocks go first, then the LRU's oldest. */
+	obh_fc_make_room(&s, (s.limit - s.used) + 2 * B);
+	assert_int_equal(s.st.evictions, 2);
+	assert_non_null(obh_fc_block_find(&s, f, 1000));
+	assert_non_null(obh_fc_block_find(&s, f, n - 1));
+	assert_ptr_equal(obh_fc_block_find(&s, f, 1000), kept);
+	/* A dirty block is not the store's to drop: it stays off the list. */
+	obh_fc_block_dirty(&s, kept, 0, 10);
+	obh_fc_block_used_once(&s, kept);
+	assert_false(kept->once);
+	obh_fc_store_fini(&s);
+}
+
 static void window_from_rtt(void **state)
 {
 	struct obh_fcache fc;
@@ -215,6 +286,8 @@ int main(void)
 		cmocka_unit_test(invalidate_keeps_dirty),
 		cmocka_unit_test(file_lifetime),
 		cmocka_unit_test(wasted_read_ahead_counted),
+		cmocka_unit_test(arena_reuses_warmest),
+		cmocka_unit_test(use_once_dropped_behind),
 		cmocka_unit_test(window_from_rtt),
 		cmocka_unit_test(write_window_from_rtt),
 	};

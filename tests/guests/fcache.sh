@@ -9,7 +9,8 @@
 # - a guest that exits with written data still in the host: it reaches the
 #   file before the run ends;
 # - a sequential read through a cache far smaller than the file: the same
-#   bytes, and --stats shows the limit held and read-ahead used;
+#   bytes, and --stats shows the limit held and read-ahead used; through
+#   the default cache, the stream's used blocks are dropped behind it;
 # - bad --fs-cache values are refused, on the command line and in the INI.
 . "$(dirname "$0")/lib.sh"
 
@@ -67,7 +68,7 @@ h = 2166136261
 for b in d:
     h = ((h ^ b) * 16777619) & 0xffffffff
 print('bytes=%d fnv1a=%08x' % (len(d), h))" "$WORK/data/d.bin" >"$WORK/want"
-for cache in 256K 0; do
+for cache in 256K 64M 0; do
 	# shellcheck disable=SC2086
 	run_outboard "rd$cache" --fs "$WORK/data" $dev --stats --fs-cache "$cache" "$bench" d.bin
 	expect_status "rd$cache" 0
@@ -80,6 +81,25 @@ stat_of() { echo "$line" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
 [ "$(stat_of readahead_used)" -ge 2900000 ] || fail "read-ahead was not used: $line"
 [ "$(stat_of hits)" -gt "$(stat_of misses)" ] || fail "more misses than hits: $line"
 ! grep -q 'stats fs-cache' "$WORK/rd0.err" || fail "--fs-cache 0 still has a cache"
+# 3 MB through 64 MiB: no eviction, but blocks the stream finished give
+# their memory back (drop-behind). Read twice: the second pass loads again
+# what was dropped, and sees the same bytes.
+line=$(grep '^outboard-cpu: stats fs-cache: ' "$WORK/rd64M.err") || { show rd64M; fail "no fs-cache stats"; }
+[ "$(stat_of dropped_behind)" -gt 0 ] || fail "nothing dropped behind the stream: $line"
+[ "$(stat_of evictions)" -eq 0 ] || fail "evictions under a 64M limit: $line"
+python3 -c "
+import sys
+d = open(sys.argv[1], 'rb').read() * 2
+h = 2166136261
+for b in d:
+    h = ((h ^ b) * 16777619) & 0xffffffff
+print('bytes=%d fnv1a=%08x' % (len(d), h))" "$WORK/data/d.bin" >"$WORK/want2"
+# shellcheck disable=SC2086
+run_outboard rd2 --fs "$WORK/data" $dev --stats "$bench" d.bin 2
+expect_status rd2 0
+cmp -s "$WORK/want2" "$WORK/rd2.out" || { show rd2; fail "wrong bytes in a second pass"; }
+line=$(grep '^outboard-cpu: stats fs-cache: ' "$WORK/rd2.err") || { show rd2; fail "no fs-cache stats"; }
+[ "$(stat_of readahead_used)" -gt 4000000 ] || fail "the second pass was not read ahead: $line"
 
 # Bad values: a clear error, nothing run.
 for bad in 12 -1 1X 100K 4G; do
