@@ -247,10 +247,7 @@ static int64_t read_range(struct obh_fcache *fc, struct obhf_fd *cf, const struc
 			s->st.ra_used += b->valid;
 			b->ahead = false;
 		}
-		bool read_before = b->once;
-		obh_fc_block_touch(s, b);
-		if (ra && !read_before && lo + take == top)
-			obh_fc_block_used_once(s, b); /* a stream is done with it */
+		obh_fc_block_read(s, b, take);
 		done += take;
 		if (take < want)
 			return done; /* the end of file */

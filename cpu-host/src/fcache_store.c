@@ -253,7 +253,7 @@ void obh_fc_block_touch(struct obh_fc_store *s, struct obh_fc_block *b)
 	lru_push(s, b);
 }
 
-void obh_fc_block_used_once(struct obh_fc_store *s, struct obh_fc_block *b)
+static void used_once(struct obh_fc_store *s, struct obh_fc_block *b)
 {
 	if (!on_lru(b) || b->once)
 		return; /* dirty, loading or partial: not the store's to drop */
@@ -261,6 +261,18 @@ void obh_fc_block_used_once(struct obh_fc_store *s, struct obh_fc_block *b)
 	list_push(&s->once, b);
 	b->once = true;
 	s->once_n++;
+}
+
+void obh_fc_block_read(struct obh_fc_store *s, struct obh_fc_block *b, uint32_t n)
+{
+	if (b->once)
+		b->reused = true;
+	obh_fc_block_touch(s, b); /* off the use-once list, if it was there */
+	if (b->reused)
+		return;
+	b->read_bytes = n < OBH_FC_BLOCK - b->read_bytes ? b->read_bytes + n : OBH_FC_BLOCK;
+	if (!b->partial && b->read_bytes >= b->valid)
+		used_once(s, b);
 }
 
 void obh_fc_block_settle(struct obh_fc_store *s, struct obh_fc_block *b)

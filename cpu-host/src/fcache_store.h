@@ -12,14 +12,18 @@
  * plugin; a dirty or loading block is never evicted.
  *
  * A clean idle block sits on one of two lists. The LRU holds what may be
- * read again. The use-once list holds blocks a sequential reader has read
- * to their end and not come back to: a stream leaves them behind. They are
+ * read again. The use-once list holds blocks whose reads have taken as
+ * many bytes as they hold (a stream, or a program loading the pieces of a
+ * data file, leaves them behind) and that were not read since. They are
  * evicted first, and once more than OBH_FC_ONCE_KEEP of them wait, a new
  * block takes the oldest one's place instead of growing the cache
  * ("drop-behind"), so that streaming a large file reuses a few warm
  * buffers rather than filling the cache with memory never touched before
  * (fcache_arena.h says what that costs). A block read again is moved to
- * the LRU: it is worth keeping.
+ * the LRU for good: it is worth keeping. Bytes are counted, not which
+ * ones, so a block read piecemeal in any order qualifies, and so may one
+ * whose first bytes were read many times: the first read after that
+ * saves it.
  */
 #ifndef OBH_FCACHE_STORE_H
 #define OBH_FCACHE_STORE_H
@@ -46,6 +50,8 @@ struct obh_fc_block {
 	bool partial;               /* made by writes: only [dlo, dhi) known */
 	bool ahead;                 /* read ahead and not used yet */
 	bool once;                  /* on the use-once list, not the LRU */
+	uint32_t read_bytes;        /* what the guest's reads took from it */
+	bool reused;                /* read again after it went use-once */
 	uint64_t load_seq;          /* when it was loaded (obh_fc_store.load_seq) */
 	struct obh_fc_block *hnext; /* hash chain */
 	struct obh_fc_block *lprev, *lnext; /* LRU or use-once list, clean idle blocks only */
@@ -129,9 +135,10 @@ void obh_fc_file_invalidate(struct obh_fc_store *s, struct obh_fc_file *f);
 /* The block was used: most recently used, if it is on the LRU or the
  * use-once list (a use-once block read again moves to the LRU). */
 void obh_fc_block_touch(struct obh_fc_store *s, struct obh_fc_block *b);
-/* A sequential reader has read b to its end: onto the use-once list, if
- * it is clean and idle. */
-void obh_fc_block_used_once(struct obh_fc_store *s, struct obh_fc_block *b);
+/* The guest read n bytes of b: the read that brings the bytes read to
+ * the block's size puts it on the use-once list (if it is clean and
+ * idle); a read of a block already there moves it to the LRU for good. */
+void obh_fc_block_read(struct obh_fc_store *s, struct obh_fc_block *b, uint32_t n);
 /* After its state changed: on the LRU iff clean, loaded and idle. */
 void obh_fc_block_settle(struct obh_fc_store *s, struct obh_fc_block *b);
 /* Mark [lo, hi) of b dirty (the bytes are already in b->data). */

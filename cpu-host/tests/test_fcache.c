@@ -200,7 +200,7 @@ static void arena_reuses_warmest(void **state)
 	assert_int_equal(obh_fc_arena_mapped(&a), 0);
 }
 
-/* Blocks a stream left behind go before the LRU's, and past
+/* Blocks whose bytes were all read go before the LRU's, and past
  * OBH_FC_ONCE_KEEP of them a new block takes the oldest one's buffer. */
 static void use_once_dropped_behind(void **state)
 {
@@ -216,7 +216,10 @@ static void use_once_dropped_behind(void **state)
 		struct obh_fc_block *b = loaded(&s, f, i, B);
 		if (oldest) /* the new block got the buffer just dropped */
 			assert_ptr_equal(b->data, oldest);
-		obh_fc_block_used_once(&s, b);
+		obh_fc_block_read(&s, b, 1000); /* in pieces */
+		assert_false(b->once);
+		obh_fc_block_read(&s, b, B - 1000);
+		assert_true(b->once);
 	}
 	/* Each new block past the keep dropped one: the keep plus the last. */
 	assert_int_equal(s.st.dropped_behind, n - OBH_FC_ONCE_KEEP - 1);
@@ -226,7 +229,9 @@ static void use_once_dropped_behind(void **state)
 	assert_int_equal(s.used, (uint64_t)(OBH_FC_ONCE_KEEP + 2) * B);
 	/* Read again: back on the LRU, never dropped behind. */
 	struct obh_fc_block *again = obh_fc_block_find(&s, f, n - 1);
-	obh_fc_block_touch(&s, again);
+	obh_fc_block_read(&s, again, 10);
+	assert_false(again->once);
+	obh_fc_block_read(&s, again, B); /* for good */
 	assert_false(again->once);
 	assert_int_equal(s.once_n, OBH_FC_ONCE_KEEP);
 	/* Under the limit, the use-once blocks go first, then the LRU's oldest. */
@@ -237,8 +242,17 @@ static void use_once_dropped_behind(void **state)
 	assert_ptr_equal(obh_fc_block_find(&s, f, 1000), kept);
 	/* A dirty block is not the store's to drop: it stays off the list. */
 	obh_fc_block_dirty(&s, kept, 0, 10);
-	obh_fc_block_used_once(&s, kept);
+	obh_fc_block_read(&s, kept, B);
 	assert_false(kept->once);
+	/* Less than the block holds: not yet. */
+	struct obh_fc_block *r = loaded(&s, f, 2000, B);
+	obh_fc_block_read(&s, r, B / 2);
+	obh_fc_block_read(&s, r, B / 2 - 1);
+	assert_false(r->once);
+	/* A short block (the end of the file) is whole at its valid bytes. */
+	struct obh_fc_block *e = loaded(&s, f, 2002, 300);
+	obh_fc_block_read(&s, e, 300);
+	assert_true(e->once);
 	obh_fc_store_fini(&s);
 }
 
