@@ -41,10 +41,12 @@
 #define OBI_RECONNECT_FIRST_MS 10
 #define OBI_RECONNECT_MAX_MS 1000
 /* The same for ipc://, where a retry is one connect(2) to a file that is
- * not there yet (microseconds): a local plugin is found within a few ms of
- * binding, where doubling from 10 ms found one that bound at 31 ms at 70. */
-#define OBI_RECONNECT_LOCAL_FIRST_MS 2
-#define OBI_RECONNECT_LOCAL_MAX_MS 10
+ * not there yet (microseconds, in nanomsg's worker thread): a local plugin
+ * is found within 2 ms of binding. Doubling from 10 ms found one that bound
+ * at 31 ms at 70; backing off from 2 to 10 ms still cost the launcher's
+ * probe 6-9 ms after the bind, all of it on `outboard run`'s start-up. */
+#define OBI_RECONNECT_LOCAL_FIRST_MS 1
+#define OBI_RECONNECT_LOCAL_MAX_MS 2
 
 /* ------------------------------------------------------------------ calls.c */
 
