@@ -74,6 +74,7 @@ struct obh_options {
 	bool stats;                     /* print IPC statistics at exit */
 	const char *plugin_url[OBH_DOMAIN_COUNT]; /* per domain, NULL = none */
 	const char *control_url;        /* launcher's control endpoint, or NULL */
+	bool wait_ready;                /* --wait-ready: dial plugins at the launcher's READY */
 	const char *key_file;           /* shared key for tcp:// plugins (--key) */
 	int plugin_timeout_ms;          /* handshake bound */
 	int call_timeout_ms;            /* deadline of blocking domain calls, 0 = none */

@@ -35,6 +35,8 @@ static void usage(FILE *out)
 		"  --mount PATH=URL      the fs plugin serving paths under PATH (fs=URL: PATH /)\n"
 		"  --mount-ro PATH=URL   the same, read-only: every change fails with EROFS\n"
 		"  --control URL         the launcher's control endpoint\n"
+		"  --wait-ready          dial the plugins only once the launcher says they\n"
+		"                        are up (Supervise READY on --control)\n"
 		"  --key FILE            shared key for tcp:// plugins (outboard-keygen)\n"
 		"  --trace LIST          print these calls: domains (kernel,fs,...,all) and\n"
 		"                        call names (open,read,display_present)\n"
@@ -160,12 +162,13 @@ enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
        OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
        OPT_KEY, OPT_TRACE_FILE, OPT_TRACE_TIME, OPT_TRACE_DURATIONS, OPT_MOUNT, OPT_MOUNT_RO,
        OPT_ENV, OPT_UNSET_ENV,
-       OPT_FS_CACHE, OPT_RECORD, OPT_REPLAY, OPT_PRINT_RECORDING, OPT_COMPARE, OPT_COMPARE_ROUTE,
+       OPT_FS_CACHE, OPT_WAIT_READY, OPT_RECORD, OPT_REPLAY, OPT_PRINT_RECORDING, OPT_COMPARE, OPT_COMPARE_ROUTE,
        OPT_GDB = 'g' };
 
 static const struct option long_opts[] = {
 	{ "plugin", required_argument, NULL, OPT_PLUGIN },
 	{ "control", required_argument, NULL, OPT_CONTROL },
+	{ "wait-ready", no_argument, NULL, OPT_WAIT_READY },
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "heap-max", required_argument, NULL, OPT_HEAP },
@@ -207,6 +210,7 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 		switch (c) {
 		case OPT_PLUGIN: err = parse_plugin(o, optarg); break;
 		case OPT_CONTROL: o->control_url = optarg; break;
+		case OPT_WAIT_READY: o->wait_ready = true; break;
 		case OPT_KEY: o->key_file = optarg; break;
 		case OPT_GDB: err = parse_gdb(o, optarg); break;
 		case OPT_TRACE:

@@ -6,6 +6,7 @@
 #include "router_priv.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -309,6 +310,36 @@ static int open_control(struct obh_router *r, const char *url)
 	return err;
 }
 
+/* --wait-ready: the launcher starts the host while its plugins are still
+ * starting, so that the host's own start-up (the engine, the image) runs
+ * beside theirs; their endpoints take one peer at a time, and the
+ * launcher's probe holds them until they answered it. So the host dials
+ * only at the launcher's Supervise READY. A launcher whose probes fail
+ * kills the host instead; the bound here is for a launcher that says
+ * nothing at all. 0 or -errno (logged). */
+static int wait_ready(struct obh_router *r)
+{
+	int64_t limit_ms = 2 * (int64_t)r->h->opts.plugin_timeout_ms + 1000;
+	int64_t deadline = obh_now_ns() + limit_ms * 1000000;
+	while (!r->launcher_ready) {
+		struct pollfd pfds[2];
+		int n = ob_conn_pollfds(r->control, pfds, 2);
+		int64_t left_ms = (deadline - obh_now_ns()) / 1000000;
+		if (left_ms <= 0) {
+			OB_ERROR(CAT, "the launcher did not say the plugins were up within %lld ms",
+				 (long long)limit_ms);
+			return -ETIMEDOUT;
+		}
+		int t = ob_conn_timeout(r->control);
+		if (t < 0 || t > left_ms)
+			t = (int)left_ms;
+		if (poll(pfds, (nfds_t)n, t) < 0 && errno != EINTR)
+			return -errno;
+		ob_conn_process(r->control);
+	}
+	return 0;
+}
+
 /* --replay: a link per recorded route, up, with the calls its plugin
  * served, and no connection: replay.c answers for it. */
 static int create_replay(struct obh_router *r)
@@ -352,6 +383,8 @@ int obh_router_create(struct obh_host *h, struct obh_router **out)
 		r->have_key = true;
 	}
 	if (h->opts.control_url && (err = open_control(r, h->opts.control_url)))
+		goto fail;
+	if (h->opts.control_url && h->opts.wait_ready && (err = wait_ready(r)))
 		goto fail;
 	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
 		/* fs: every mount, "/" included, comes from the namespace (mounts.h). */

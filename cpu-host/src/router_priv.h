@@ -87,6 +87,7 @@ struct obh_router {
 	struct obh_link *links[OBH_MAX_ROUTES];
 	unsigned nlinks;
 	ob_conn *control;
+	bool launcher_ready;             /* Supervise READY came (--wait-ready) */
 	bool held;                       /* obh_router_hold: a debugger stopped the guest */
 	bool no_shm;                     /* OB_NO_SHM: every payload inline */
 	bool no_lane;                    /* OB_NO_LANE: every frame through nanomsg */

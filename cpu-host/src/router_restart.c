@@ -213,6 +213,10 @@ void obhr_on_control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 	if (env->body_case != OB__ENVELOPE__BODY_SUPERVISE)
 		return;
 	const Ob__Supervise *sv = env->supervise;
+	if (sv->state == OB__SUPERVISE__STATE__STATE_READY) {
+		r->launcher_ready = true; /* wait_ready (router.c) dials now */
+		return;
+	}
 	int d = (int)sv->domain;
 	if (d <= 0 || d >= OBH_DOMAIN_COUNT)
 		return;

@@ -12,6 +12,11 @@
  *
  * removes the file, and exits with 0 when all 16 read the file correctly
  * (with 1 otherwise, after a `reader <n>: ...` line per failure).
+ *
+ * With `hold`, main prints `parallel_reads: ready` once the file is
+ * written and the readers wait, and releases them only when a line comes
+ * on stdin: a test can stop the fs plugin in between, so that all 16 opens
+ * are in flight together whatever the timing.
  */
 #include <outboard.h>
 
@@ -84,8 +89,9 @@ static int reader(void *arg)
 	return status;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	int hold = argc > 1 && strcmp(argv[1], "hold") == 0;
 	if (write_file() < 0) {
 		printf("parallel_reads: cannot write %s: %s\n", PATH, strerror(errno));
 		return 1;
@@ -94,6 +100,13 @@ int main(void)
 	int tids[READERS];
 	for (int i = 0; i < READERS; i++)
 		tids[i] = ob_thread_spawn(reader, (void *)(uintptr_t)i, OB_PRIO_DEFAULT, 0);
+	if (hold) {
+		char line[16];
+		printf("parallel_reads: ready\n");
+		fflush(stdout);
+		if (!fgets(line, sizeof(line), stdin))
+			printf("parallel_reads: no line on stdin, going on\n");
+	}
 	ob_evf_set(go, 1);
 	int good = 0;
 	for (int i = 0; i < READERS; i++) {

@@ -1,7 +1,7 @@
 /*
  * The control connection to the CPU host (docs/launcher.md, "The control
  * connection"): the launcher binds it, answers the host's Hello, takes its
- * Supervise{HUNG} and sends Supervise UP, DIED and FAILED.
+ * Supervise{HUNG} and sends Supervise READY, UP, DIED and FAILED.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -68,6 +68,23 @@ int obl_sup_listen_control(struct obl_sup *s, const char *url)
 	if (rc < 0)
 		OB_ERROR(CAT, "cannot listen on %s: %s", url, strerror(-rc));
 	return rc;
+}
+
+void obl_sup_tell_ready(struct obl_sup *s)
+{
+	if (!s->control)
+		return;
+	Ob__Supervise sv;
+	ob__supervise__init(&sv);
+	sv.state = OB__SUPERVISE__STATE__STATE_READY;
+	Ob__Envelope env;
+	ob__envelope__init(&env);
+	env.body_case = OB__ENVELOPE__BODY_SUPERVISE;
+	env.supervise = &sv;
+	int rc = ob_conn_send(s->control, &env);
+	if (rc < 0) /* the host waits, then gives up with its own message */
+		OB_ERROR(CAT, "cannot tell the CPU host that its plugins are up: %s",
+			 strerror(-rc));
 }
 
 static const char *state_word(Ob__Supervise__State state)

@@ -200,6 +200,8 @@ static int wait_answers(struct obl_sup *s, const struct obl_plan *plan, struct o
 			return state > 0 ? 0 : state;
 		if (s->plugin_failed)
 			return -ECHILD;
+		if (s->host.pid > 0 && !s->host.running)
+			return -ESRCH; /* a bad program, say: nothing to wait for */
 		if (s->stop_signo)
 			return -EINTR;
 		int64_t left = deadline - s->os->now_ms();

@@ -44,8 +44,9 @@ void obl_probe_close(struct obl_probe *p);
  * Probe every plugin process in plan (local or remote, once each) at once, each bounded by
  * plan->plugin_timeout_ms. Failures are logged naming the plugin. Returns 0
  * when all answered, -EPROTO / -ETIMEDOUT for a bad or missing answer,
- * -ECHILD when a plugin exited (the supervisor has reported it), -EINTR
- * when a signal stopped the start (s->stop_signo).
+ * -ECHILD when a plugin exited (the supervisor has reported it), -ESRCH
+ * when the CPU host, started beside the plugins, exited first (its status
+ * is the run's), -EINTR when a signal stopped the start (s->stop_signo).
  */
 int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan);
 

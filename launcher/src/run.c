@@ -133,8 +133,10 @@ static int prepare_outputs(const struct obl_plan *plan)
 	return 0;
 }
 
-/* Start every local plugin and check that every plugin answers. */
-static int start_plugins(struct obl_sup *sup, const struct obl_plan *plan)
+/* Start every local plugin, then the CPU host, which starts up beside
+ * them; then check that every plugin answers. The host dials them once
+ * they have (obl_sup_host_go). */
+static int start_children(struct obl_sup *sup, const struct obl_plan *plan, const char *rundir)
 {
 	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
@@ -144,7 +146,11 @@ static int start_plugins(struct obl_sup *sup, const struct obl_plan *plan)
 		if (rc < 0)
 			return rc;
 	}
-	return obl_probe_plugins(sup, plan);
+	int rc = obl_sup_listen_control(sup, plan->control_url);
+	if (rc == 0)
+		rc = obl_sup_start_host(sup, plan);
+	obl_rundir_watch(rundir);
+	return rc < 0 ? rc : obl_probe_plugins(sup, plan);
 }
 
 static void log_command(const char *what, char *const *argv)
@@ -160,7 +166,7 @@ static void log_command(const char *what, char *const *argv)
 }
 
 /* Everything after the options are known; returns the exit status. */
-static int run_plan(struct obl_sup *sup, const struct obl_plan *plan)
+static int run_plan(struct obl_sup *sup, const struct obl_plan *plan, const char *rundir)
 {
 	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		if (plan->plugins[d].argv)
@@ -170,14 +176,14 @@ static int run_plan(struct obl_sup *sup, const struct obl_plan *plan)
 	int status = OBL_EXIT_FAILURE;
 	if (prepare_outputs(plan) < 0)
 		return status;
-	int rc = start_plugins(sup, plan);
+	int rc = start_children(sup, plan, rundir);
 	if (rc == -EINTR)
 		status = 128 + sup->stop_signo;
+	else if (rc == -ESRCH) /* the host ended first, and said why */
+		status = obl_shell_status(sup->host.status);
 	if (rc < 0)
 		goto stop;
-	if (obl_sup_listen_control(sup, plan->control_url) < 0 ||
-	    obl_sup_start_host(sup, plan) < 0)
-		goto stop;
+	obl_sup_host_go(sup);
 	while (sup->host.running)
 		if (obl_sup_step(sup, NULL, 0, -1) < 0)
 			break;
@@ -185,6 +191,7 @@ static int run_plan(struct obl_sup *sup, const struct obl_plan *plan)
 		goto stop;
 	status = sup->stop_signo ? 128 + sup->stop_signo : obl_shell_status(sup->host.status);
 stop:
+	obl_sup_stop_host(sup); /* a start that failed: it waits for READY */
 	obl_sup_stop_plugins(sup, OBL_STOP_GRACE_MS);
 	return status;
 }
@@ -296,7 +303,7 @@ int obl_run_options(struct obl_options *op)
 		OB_ERROR(CAT, "cannot catch signals: %s", strerror(-rc));
 		goto out;
 	}
-	status = run_plan(&sup, &plan);
+	status = run_plan(&sup, &plan, rundir);
 out:
 	obl_sup_destroy(&sup);
 	obl_rundir_remove(rundir);

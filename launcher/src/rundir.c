@@ -96,10 +96,12 @@ static void watch(const char *dir, int fd)
 	_exit(0);
 }
 
-/* Start the watcher of dir. Without one, a SIGKILL of the launcher leaves
- * the directory behind: a warning, not a failure. */
-static void start_watcher(const char *dir)
+/* Without a watcher, a SIGKILL of the launcher leaves the directory
+ * behind: a warning, not a failure. */
+void obl_rundir_watch(const char *dir)
 {
+	if (!dir || watcher_fd >= 0)
+		return;
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		OB_WARN("launcher", "no watcher for %s: %s", dir, strerror(errno));
@@ -128,10 +130,8 @@ char *obl_rundir_create(void)
 	char *dir = try_base(getenv("XDG_RUNTIME_DIR"));
 	if (!dir)
 		dir = try_base("/tmp");
-	if (dir) {
+	if (dir)
 		OB_DEBUG("launcher", "runtime directory %s", dir);
-		start_watcher(dir);
-	}
 	return dir;
 }
 

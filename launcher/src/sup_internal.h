@@ -24,6 +24,9 @@ void obl_sup_signal(struct obl_sup *s, struct obl_child *c, int signo);
 void obl_sup_tell(struct obl_sup *s, const struct obl_child *c, Ob__Supervise__State state,
 		  const char *detail);
 
+/* Tell the host Supervise{READY} (no domain): its plugins are up. */
+void obl_sup_tell_ready(struct obl_sup *s);
+
 /* The enum obl_domain of a wire Ob__Domain value, or -1. */
 int obl_domain_from_wire(int wire);
 

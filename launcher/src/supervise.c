@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,6 +40,8 @@ int obl_sup_init(struct obl_sup *s, const struct obl_os *os)
 	s->signal_fd = os->catch_signals();
 	return s->signal_fd < 0 ? s->signal_fd : 0;
 }
+
+static void reap_blocking(struct obl_sup *s, struct obl_child *c);
 
 /* ---- starting children ---- */
 
@@ -97,11 +100,25 @@ out:
 
 int obl_sup_start_host(struct obl_sup *s, const struct obl_plan *plan)
 {
+	size_t n = 0;
+	while (plan->cpu_argv[n])
+		n++;
+	char **argv = calloc(n + 2, sizeof(*argv));
+	if (!argv) {
+		OB_ERROR(CAT, "cannot start the CPU host %s: %s", plan->cpu_exe, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	static char wait_ready[] = "--wait-ready";
+	argv[0] = plan->cpu_argv[0];
+	argv[1] = wait_ready;
+	for (size_t i = 1; i < n; i++)
+		argv[i + 1] = plan->cpu_argv[i];
 	struct obl_spawn sp = {
-		.path = plan->cpu_exe, .argv = plan->cpu_argv,
+		.path = plan->cpu_exe, .argv = argv,
 		.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1,
 	};
 	int rc = s->os->spawn(&sp, &s->host.pid);
+	free(argv);
 	if (rc < 0) {
 		OB_ERROR(CAT, "cannot start the CPU host %s: %s", plan->cpu_exe, strerror(-rc));
 		return rc;
@@ -111,8 +128,19 @@ int obl_sup_start_host(struct obl_sup *s, const struct obl_plan *plan)
 	s->host.label = cpu_label;
 	s->host.running = true;
 	s->plan = plan;
-	s->phase = OBL_RUNNING;
 	return 0;
+}
+
+void obl_sup_host_go(struct obl_sup *s)
+{
+	obl_sup_tell_ready(s);
+	s->phase = OBL_RUNNING;
+}
+
+void obl_sup_stop_host(struct obl_sup *s)
+{
+	obl_sup_signal(s, &s->host, SIGKILL);
+	reap_blocking(s, &s->host);
 }
 
 /* ---- events ---- */

@@ -21,8 +21,9 @@
  * Control protocol (launcher side, on plan->control_url, which the
  * launcher binds before the host starts and the host dials; control.c):
  * the host may send Hello{role "host"}, answered with Hello{role
- * "launcher"}, and Supervise{HUNG}; the launcher sends Supervise UP, DIED
- * and FAILED. Anything else is logged and ignored.
+ * "launcher"}, and Supervise{HUNG}; the launcher sends Supervise READY
+ * once (the plugins answered their probes: the host dials them), then UP,
+ * DIED and FAILED. Anything else is logged and ignored.
  *
  * Ownership: the supervisor owns its pipes, the control connection, the
  * probes of restarted plugins and its children, and reaps every child
@@ -103,10 +104,20 @@ int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp);
 /* Bind the control endpoint. 0 or a negated errno (logged). */
 int obl_sup_listen_control(struct obl_sup *s, const char *url);
 
-/* Start the CPU host with stdin, stdout and stderr inherited, and enter
- * RUNNING: from now on plugins are restarted by plan->restart. 0 or a
- * negated errno (logged). */
+/* Start the CPU host with stdin, stdout and stderr inherited, and with
+ * --wait-ready: it starts up beside the plugins (its engine and image
+ * take longer than their start) and dials them at obl_sup_host_go. Stays
+ * in STARTING. 0 or a negated errno (logged). */
 int obl_sup_start_host(struct obl_sup *s, const struct obl_plan *plan);
+
+/* Every plugin answered its probe: tell the host READY on the control
+ * connection (queued until it has dialed), and enter RUNNING: from now on
+ * plugins are restarted by plan->restart. */
+void obl_sup_host_go(struct obl_sup *s);
+
+/* The host started, then the start failed (a probe, a signal): SIGKILL it
+ * if it still runs and reap it. Nothing when it has exited. */
+void obl_sup_stop_host(struct obl_sup *s);
 
 /*
  * One turn of the loop: wait up to timeout_ms (-1: no limit), or less when

@@ -2,12 +2,14 @@
  * fake-host: stands in for outboard-cpu in the launcher's tests. It takes
  * the CPU host's command line,
  *
- *   fake-host --plugin D=URL... --control URL [--log-level L] [--trace T]
+ *   fake-host --plugin D=URL... --control URL [--wait-ready] [--log-level L] [--trace T]
  *             [--stats] [--heap-max S] [--stack S] [--plugin-timeout MS] [--call-timeout MS]
  *             [--time-limit MS] [--env NAME=VALUE]... -- COMMAND [ARGS...]...
  *
  * dials every plugin and the control endpoint and does the Hello handshake
- * (role "host") with each, as the real host does, then runs the "guest
+ * (role "host") with each, as the real host does (with --wait-ready, as
+ * the launcher passes it: the control endpoint first, and the plugins once
+ * Supervise{READY} came on it, unprinted), then runs the "guest
  * program": a list of commands, in order. Domains given the same URL share
  * one connection (one plugin process serving both).
  *
@@ -83,6 +85,8 @@ struct host {
 	struct hello_info hellos[N_DOMAINS];
 	ob_conn *control;
 	const char *control_url;
+	bool wait_ready;                 /* --wait-ready */
+	bool ready;                      /* Supervise{READY} came */
 	int seen[N_STATES];              /* Supervise messages received, per state */
 	int awaited[N_STATES];           /* how many wait-death/up/failed asked for */
 	/* Supervise actions, applied between turns of pump (a callback must
@@ -129,6 +133,10 @@ static void control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 		return;
 	const Ob__Supervise *sv = env->supervise;
 	int d = (int)sv->domain, st = (int)sv->state;
+	if (st == OB__SUPERVISE__STATE__STATE_READY) {
+		h->ready = true;
+		return;
+	}
 	bool known = d > 0 && d < N_DOMAINS;
 	printf("supervise %s %s %s%s%s: %s\n", known ? domain_names[d] : "?",
 	       supervise_state(st), sv->plugin, *sv->url ? " " : "", sv->url, sv->detail);
@@ -280,6 +288,11 @@ static bool already_listed(ob_conn *const *conns, int n, const ob_conn *c)
 static bool replied(const struct host *h)
 {
 	return h->replied;
+}
+
+static bool is_ready(const struct host *h)
+{
+	return h->ready;
 }
 
 static bool all_seen(const struct host *h)
@@ -486,6 +499,7 @@ static int run_commands(struct host *h, int argc, char **argv, int full_argc, ch
 static const struct option long_options[] = {
 	{ "plugin", required_argument, NULL, 'p' },
 	{ "control", required_argument, NULL, 'c' },
+	{ "wait-ready", no_argument, NULL, 'R' },
 	{ "log-level", required_argument, NULL, 'l' },
 	{ "trace", required_argument, NULL, 't' },
 	{ "stats", no_argument, NULL, 's' },
@@ -513,6 +527,8 @@ static int parse_args(struct host *h, int argc, char **argv)
 			h->urls[d] = eq + 1;
 		} else if (opt == 'c') {
 			h->control_url = optarg;
+		} else if (opt == 'R') {
+			h->wait_ready = true;
 		} else if (opt == 'l') {
 			enum ob_log_level level;
 			if (ob_log_parse_level(optarg, &level) < 0)
@@ -538,11 +554,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fake-host: bad command line\n");
 		return EXIT_USAGE;
 	}
-	if (connect_plugins(&h) < 0)
-		goto out;
-	if (h.control_url && connect_to(&h, h.control_url, "control", control_message,
-					&h.control, NULL) < 0)
-		goto out;
+	if (h.wait_ready && h.control_url) {
+		if (connect_to(&h, h.control_url, "control", control_message, &h.control, NULL) < 0)
+			goto out;
+		pump(&h, DEATH_WAIT_MS, is_ready);
+		if (!h.ready) {
+			fprintf(stderr, "fake-host: no Supervise{READY} within %d ms\n", DEATH_WAIT_MS);
+			status = EXIT_NO_DEATH;
+			goto out;
+		}
+		if (connect_plugins(&h) < 0)
+			goto out;
+	} else {
+		if (connect_plugins(&h) < 0)
+			goto out;
+		if (h.control_url && connect_to(&h, h.control_url, "control", control_message,
+						&h.control, NULL) < 0)
+			goto out;
+	}
 	status = run_commands(&h, argc - first, argv + first, argc, argv);
 out:
 	fflush(stdout);

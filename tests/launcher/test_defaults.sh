@@ -14,7 +14,7 @@ for d in "display png" "sound wav" "input null"; do
 	assert_grep "$T/err" "^outboard: \[warn\] launcher: $1: default backend $2 skipped: no executable outboard-$1-$2 in $T/bin or PATH\$"
 done
 [ "$(wc -l <"$T/err")" -eq 3 ] || fail "expected exactly the three warnings"
-re="^--plugin fs=ipc://[^ ]+/fs.sock --control ipc://[^ ]+/control.sock -- print-args \$"
+re="^--wait-ready --plugin fs=ipc://[^ ]+/fs.sock --control ipc://[^ ]+/control.sock -- print-args \$"
 [[ "$(host_args)" =~ $re ]] || fail "host arguments '$(host_args)' do not match '$re'"
 [ ! -e "$T/work/outboard-out" ] || fail "an output directory was made though nothing writes there"
 
@@ -22,7 +22,7 @@ re="^--plugin fs=ipc://[^ ]+/fs.sock --control ipc://[^ ]+/control.sock -- print
 run_ob run --cpu "$FAKE" print-args
 assert_rc 0
 assert_grep "$T/err" 'fs: default backend hostdir skipped: no executable outboard-fs-hostdir'
-re="^--control ipc://[^ ]+/control.sock -- print-args \$"
+re="^--wait-ready --control ipc://[^ ]+/control.sock -- print-args \$"
 [[ "$(host_args)" =~ $re ]] || fail "host arguments '$(host_args)' do not match '$re'"
 
 # 2. A missing backend that was asked for: 125, naming it.
@@ -47,7 +47,7 @@ assert_rc 0
 # Nothing but the guest's output on success.
 [ ! -s "$T/err" ] || fail "outboard printed something on success"
 u="ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+"
-re="^--plugin fs=$u/fs.sock --plugin display=$u/display.sock --plugin sound=$u/sound.sock"
+re="^--wait-ready --plugin fs=$u/fs.sock --plugin display=$u/display.sock --plugin sound=$u/sound.sock"
 re="$re --plugin input=$u/input.sock --control $u/control.sock -- print-plugins print-args \$"
 [[ "$(host_args)" =~ $re ]] || fail "host arguments '$(host_args)' do not match '$re'"
 for d in fs display sound input; do

@@ -23,7 +23,7 @@ run_ob run --config "$T/outboard.ini" --trace fs,display_present -v --cpu "$FAKE
 	--time-limit 0 --plugin-timeout 7000 --env SHARED=cli --env 'SPACED=a b' print-args --fs x -v
 assert_rc 0
 args=$(sed -n 's/^arg: //p' "$T/out" | tr '\n' ' ')
-re="^--plugin fs=ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/fs.sock"
+re="^--wait-ready --plugin fs=ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/fs.sock"
 re="$re --control ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+/control.sock"
 re="$re --log-level debug --trace fs,display_present --trace-file $T/work/tf.txt --trace-time"
 re="$re --trace-durations --stats --heap-max 8M --stack 64K"
@@ -39,7 +39,7 @@ assert_grep "$T/err" '^\[test-echo\] debug: '
 run_ob run --cpu "$FAKE" --plugin fs="$ECHO" print-args
 assert_rc 0
 args=$(sed -n 's/^arg: //p' "$T/out" | tr '\n' ' ')
-re="^--plugin fs=ipc://[^ ]+/fs.sock --control ipc://[^ ]+/control.sock -- print-args \$"
+re="^--wait-ready --plugin fs=ipc://[^ ]+/fs.sock --control ipc://[^ ]+/control.sock -- print-args \$"
 [[ "$args" =~ $re ]] || fail "host arguments '$args' do not match '$re'"
 
 # --help and --version succeed without running anything.

@@ -53,6 +53,16 @@ assert_rc 125
 assert_grep "$T/err" "fs plugin fs-mute \(ipc://.*/fs.sock\) did not answer Hello within 300 ms"
 assert_no_leftovers
 
+# A CPU host that ends while a plugin is still being probed (it starts
+# beside the plugins): its status is the run's at once, not the probe's
+# 125 after --plugin-timeout, and nothing is left.
+printf '#!/bin/sh\necho "host gives up" >&2\nexit 7\n' >"$T/quitting-host"
+chmod +x "$T/quitting-host"
+run_ob run --cpu "$T/quitting-host" --plugin-timeout 20000 --plugin fs="$T/outboard-fs-mute" exit 0
+assert_rc 7
+assert_grep "$T/err" '^host gives up$'
+assert_no_leftovers
+
 # A plugin that answers but does not serve the domain it was given.
 run_ob run --cpu "$FAKE" --plugin fs=none --plugin display="$ECHO" exit 0
 assert_rc 125

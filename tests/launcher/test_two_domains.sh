@@ -15,7 +15,7 @@ u="ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+"
 run_ob run --plugin fs="$ECHO" --display twin --sound none --cpu "$FAKE" print-plugins print-args
 assert_rc 0
 [ ! -s "$T/err" ] || fail "outboard printed something on success"
-re="^--plugin fs=$u/fs.sock --plugin display=($u/display.sock) --plugin input=($u/display.sock) "
+re="^--wait-ready --plugin fs=$u/fs.sock --plugin display=($u/display.sock) --plugin input=($u/display.sock) "
 [[ "$(host_args)" =~ $re ]] || fail "host arguments '$(host_args)' do not match '$re'"
 [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] || fail "display and input got different URLs"
 assert_grep "$T/out" "^plugin display ipc://[^ ]+/display.sock conn 2 backend test-echo serves display,input\$"
