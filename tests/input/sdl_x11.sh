@@ -61,12 +61,17 @@ expect_status x11 0
 # The times are the real ones: compare everything else. The display may
 # also send expose (its first request from the host, a window uncovered),
 # which the guest takes too, whenever it comes: counted, then left out.
+# And when the window appears under Xvfb's pointer (which starts at the
+# screen's centre, the window's too) before the host has started input,
+# SDL reports that position once: a pointer_move to 160,120 before the
+# first key is the window's, not the user's, and is left out the same way.
 exposes=$(grep -c '^expose ' "$WORK/x11.out" || true)
+entered=$(awk '/^key_down /{exit} /^pointer_move key=0x0 x=160 y=120 /{n++} END{print n+0}' "$WORK/x11.out")
 delivered=$(sed -n 's/^stats: .* delivered=\([0-9]*\) .*/\1/p' "$WORK/x11.out")
-[ "$delivered" = $((19 + exposes)) ] ||
-	{ show x11; fail "delivered=$delivered: not the 19 events sent and $exposes expose"; }
-sed -e '/^expose /d' -e 's/ time_ms=[0-9]*$//' -e 's/ delivered=[0-9]*//' \
-	"$WORK/x11.out" >"$WORK/events.out"
+[ "$delivered" = $((19 + exposes + entered)) ] ||
+	{ show x11; fail "delivered=$delivered: not the 19 events sent, $exposes expose and $entered pointer entry"; }
+awk 'seen || /^key_down / {seen=1; print; next} !/^pointer_move key=0x0 x=160 y=120 /' "$WORK/x11.out" |
+	sed -e '/^expose /d' -e 's/ time_ms=[0-9]*$//' -e 's/ delivered=[0-9]*//' >"$WORK/events.out"
 cp "$WORK/x11.err" "$WORK/events.err"
 expect_stdout events "$TEST_DIR/sdl_x11.expected"
 note "passed"
