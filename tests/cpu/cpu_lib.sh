@@ -16,6 +16,18 @@ wait_until() {
 	return 0
 }
 
+# A test with a launcher in the background sets $launcher (and $plugin
+# once it has stopped one with SIGSTOP), and `trap cleanup_background EXIT
+# INT TERM`: at the end the plugin is continued, the launcher killed and
+# $WORK removed.
+launcher=
+plugin=
+cleanup_background() {
+	[ -z "$plugin" ] || kill -CONT "$plugin" 2>/dev/null || true
+	[ -z "$launcher" ] || kill -KILL "$launcher" 2>/dev/null || true
+	rm -rf "$WORK"
+}
+
 # pid_gone PID: the process has ended (no longer there, or an exited and
 # not yet reaped child: state Z). pid_alive PID: the opposite. For
 # wait_until, whose command runs in this shell.

@@ -21,13 +21,7 @@ mkdir "$WORK/root"
 "$OB_BIN/outboard" run --fs "$WORK/root" --fs-cache 0 --trace=fs --trace-durations "$elf" data.txt </dev/null \
 	>"$WORK/pk.out" 2>"$WORK/pk.err" &
 launcher=$!
-plugin=
-cleanup() {
-	[ -z "$plugin" ] || kill -CONT "$plugin" 2>/dev/null || true
-	kill -KILL "$launcher" 2>/dev/null || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+trap cleanup_background EXIT INT TERM
 
 reads() {
 	grep -c '^write [0-9]*: 16$' "$WORK/pk.out" || true

@@ -16,13 +16,7 @@ mkfifo "$WORK/in"
 	>"$WORK/st.out" 2>"$WORK/st.err" &
 launcher=$!
 exec 3>"$WORK/in" # the guest's stdin stays open until the line is sent
-plugin=
-cleanup() {
-	[ -z "$plugin" ] || kill -CONT "$plugin" 2>/dev/null || true
-	kill -KILL "$launcher" 2>/dev/null || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+trap cleanup_background EXIT INT TERM
 
 ready() {
 	grep -q '^parallel_reads: ready$' "$WORK/st.out"
