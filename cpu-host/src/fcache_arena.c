@@ -34,14 +34,14 @@
 
 static_assert(OBH_FC_CHUNK % OBH_FC_BLOCK == 0, "a chunk holds whole blocks");
 
-void obh_fc_arena_init(struct obh_fc_arena *a)
+void obh_fc_arena_init(struct obh_fc_arena *a, uint64_t limit)
 {
-	*a = (struct obh_fc_arena){ 0 };
+	*a = (struct obh_fc_arena){ .huge = limit >= OBH_FC_HUGE_MIN };
 }
 
 /* OBH_FC_CHUNK bytes aligned to their size, so that the kernel can back
  * them with one huge page: map twice the size and trim both ends. */
-static uint8_t *map_chunk(void)
+static uint8_t *map_chunk(bool huge)
 {
 	size_t span = 2 * OBH_FC_CHUNK;
 	uint8_t *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -55,7 +55,8 @@ static uint8_t *map_chunk(void)
 		munmap(chunk + OBH_FC_CHUNK, (size_t)(p + span - (chunk + OBH_FC_CHUNK)));
 	/* Advice only: without transparent huge pages this fails or does
 	 * nothing, and the chunk is faulted in 4 KiB pages as before. */
-	(void)madvise(chunk, OBH_FC_CHUNK, MADV_HUGEPAGE);
+	if (huge)
+		(void)madvise(chunk, OBH_FC_CHUNK, MADV_HUGEPAGE);
 	POISON(chunk, OBH_FC_CHUNK);
 	return chunk;
 }
@@ -73,7 +74,7 @@ static int grow(struct obh_fc_arena *a)
 	if (!chunks)
 		return -1;
 	a->chunks = chunks;
-	uint8_t *chunk = map_chunk();
+	uint8_t *chunk = map_chunk(a->huge);
 	if (!chunk)
 		return -1;
 	a->chunks[a->nchunks++] = chunk;
@@ -117,5 +118,5 @@ void obh_fc_arena_fini(struct obh_fc_arena *a)
 	}
 	free(a->chunks);
 	free(a->free);
-	*a = (struct obh_fc_arena){ 0 };
+	*a = (struct obh_fc_arena){ .huge = a->huge };
 }

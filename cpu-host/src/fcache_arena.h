@@ -20,10 +20,12 @@
 #ifndef OBH_FCACHE_ARENA_H
 #define OBH_FCACHE_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct obh_fc_arena {
+	bool huge;         /* advise huge pages (a cache of a few chunks or more) */
 	uint8_t **chunks;  /* each OBH_FC_CHUNK bytes, aligned to it (owned) */
 	unsigned nchunks;
 	unsigned fresh;    /* buffers of the newest chunk never handed out */
@@ -32,8 +34,12 @@ struct obh_fc_arena {
 };
 
 #define OBH_FC_CHUNK ((size_t)2 << 20)
+#define OBH_FC_HUGE_MIN ((uint64_t)8 << 20)
 
-void obh_fc_arena_init(struct obh_fc_arena *a);
+/* limit: the cache's, in bytes. Below OBH_FC_HUGE_MIN the chunks are not
+ * advised huge pages: a huge page is 2 MiB of memory at its first touch,
+ * more than a small cache is allowed to hold. */
+void obh_fc_arena_init(struct obh_fc_arena *a, uint64_t limit);
 /* A buffer of OBH_FC_BLOCK bytes, or NULL when no memory can be mapped.
  * Its content is whatever it held before: the caller writes before it
  * reads. */

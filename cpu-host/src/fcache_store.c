@@ -20,7 +20,7 @@ int obh_fc_store_init(struct obh_fc_store *s, uint64_t limit)
 	s->lru.lnext = s->lru.lprev = &s->lru;
 	s->once.lnext = s->once.lprev = &s->once;
 	s->next_id = 1;
-	obh_fc_arena_init(&s->arena);
+	obh_fc_arena_init(&s->arena, limit);
 	return 0;
 }
 

@@ -179,7 +179,8 @@ static void arena_reuses_warmest(void **state)
 	enum { N = 40 }; /* more than one chunk */
 	uint8_t *bufs[N];
 	(void)state;
-	obh_fc_arena_init(&a);
+	obh_fc_arena_init(&a, 64u << 20);
+	assert_true(a.huge);
 	for (int i = 0; i < N; i++) {
 		bufs[i] = obh_fc_arena_get(&a);
 		assert_non_null(bufs[i]);
@@ -198,6 +199,13 @@ static void arena_reuses_warmest(void **state)
 	assert_int_equal(obh_fc_arena_mapped(&a), 2 * OBH_FC_CHUNK); /* no growth */
 	obh_fc_arena_fini(&a);
 	assert_int_equal(obh_fc_arena_mapped(&a), 0);
+	/* A small cache gets no huge pages: 2 MiB at once is more than it may hold. */
+	obh_fc_arena_init(&a, 256u << 10);
+	assert_false(a.huge);
+	uint8_t *one = obh_fc_arena_get(&a);
+	assert_non_null(one);
+	memset(one, 1, B);
+	obh_fc_arena_fini(&a);
 }
 
 /* Blocks whose bytes were all read go before the LRU's, and past
