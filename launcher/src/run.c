@@ -133,22 +133,19 @@ static int prepare_outputs(const struct obl_plan *plan)
 	return 0;
 }
 
-/* Start every local plugin, then the CPU host, which starts up beside
- * them; then check that every plugin answers. The host dials them once
- * they have (obl_sup_host_go). */
+/* Start the CPU host, then every local plugin: the host's start-up (its
+ * engine, the program) is the longest and goes first, and it dials the
+ * plugins only once they have answered their probes (obl_sup_host_go). */
 static int start_children(struct obl_sup *sup, const struct obl_plan *plan, const char *rundir)
 {
-	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
-		const struct obl_plugin_plan *pp = &plan->plugins[d];
-		if (pp->kind != OBL_PLUGIN_LOCAL)
-			continue;
-		int rc = obl_sup_start_plugin(sup, pp);
-		if (rc < 0)
-			return rc;
-	}
 	int rc = obl_sup_listen_control(sup, plan->control_url);
 	if (rc == 0)
 		rc = obl_sup_start_host(sup, plan);
+	for (int d = 0; rc == 0 && d < OBL_PLAN_SLOTS; d++) {
+		const struct obl_plugin_plan *pp = &plan->plugins[d];
+		if (pp->kind == OBL_PLUGIN_LOCAL)
+			rc = obl_sup_start_plugin(sup, pp);
+	}
 	obl_rundir_watch(rundir);
 	return rc < 0 ? rc : obl_probe_plugins(sup, plan);
 }
