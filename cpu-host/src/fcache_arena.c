@@ -10,16 +10,9 @@
 
 #include "fcache_store.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OBH_ARENA_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define OBH_ARENA_ASAN 1
-#endif
+#include "outboard/sanitizer.h"
 
-#ifdef OBH_ARENA_ASAN
+#if OB_ASAN
 #include <sanitizer/asan_interface.h>
 /* A buffer given back is poisoned, so a use after put is still reported
  * as it was when the buffers came from malloc. */

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "outboard/sanitizer.h"
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -182,21 +184,12 @@ static char **with_env(const char *add)
  * a sanitizer its interceptors (sigaction's) would write the runtime's
  * state in our memory: fork there. A function of its own, so that no
  * variable of the caller lives across the vfork. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define OBL_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-	__has_feature(memory_sanitizer)
-#define OBL_SANITIZER 1
-#endif
-#endif
-
 __attribute__((noinline))
 static pid_t start_child(const struct obl_spawn *run, int errfd, int max_fd, bool search_path,
 			 char *const *envp)
 {
 	pid_t parent = getpid();
-#ifdef OBL_SANITIZER
+#if OB_SANITIZER
 	pid_t pid = fork();
 #else
 	pid_t pid = vfork();

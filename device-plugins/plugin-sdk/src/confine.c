@@ -37,21 +37,15 @@
 #include <valgrind/valgrind.h>
 #endif
 
+#include "outboard/sanitizer.h"
 #include "sdk.h"
 
 /* A sanitizer's runtime makes system calls of its own, at any time:
  * OUTBOARD_SANITIZE defines OBP_SANITIZER_BUILD, and the compilers say so
- * for builds made another way. */
-#if defined(OBP_SANITIZER_BUILD) || defined(__SANITIZE_ADDRESS__) || \
-	defined(__SANITIZE_THREAD__)
+ * (outboard/sanitizer.h) for builds made another way. */
+#if defined(OBP_SANITIZER_BUILD) || OB_SANITIZER
 #define OBP_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-	__has_feature(memory_sanitizer) || __has_feature(leak_sanitizer)
-#define OBP_SANITIZER 1
-#endif
-#endif
-#ifndef OBP_SANITIZER
+#else
 #define OBP_SANITIZER 0
 #endif
 

@@ -20,19 +20,11 @@
 
 #include "echo_client.h"
 #include "outboard/key.h"
+#include "outboard/sanitizer.h"
 
 /* Whether the sanitizer runtime's needs widened the filter (plugin.h):
  * this test is built with the same flags as the echo. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define RELAXED true
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define RELAXED true
-#endif
-#endif
-#ifndef RELAXED
-#define RELAXED false
-#endif
+#define RELAXED (OB_SANITIZER != 0)
 
 /* fs_open(path) on a started, connected echo; waits for the reply or for
  * the echo to go. */
