@@ -462,6 +462,10 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 
 	struct obl_strv argv = { 0 };
 	obl_strv_add(&argv, plan->cpu_exe);
+	/* It starts beside the plugins and dials them at Supervise{READY}
+	 * (supervise.h); a replay dials none. */
+	if (!o->run.replay)
+		obl_strv_add(&argv, "--wait-ready");
 	/* A shared domain gets its owner's URL: one process, named twice. */
 	for (int d = 0; d < OBL_DOMAIN_COUNT; d++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[d];

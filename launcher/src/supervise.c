@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -100,25 +99,11 @@ out:
 
 int obl_sup_start_host(struct obl_sup *s, const struct obl_plan *plan)
 {
-	size_t n = 0;
-	while (plan->cpu_argv[n])
-		n++;
-	char **argv = calloc(n + 2, sizeof(*argv));
-	if (!argv) {
-		OB_ERROR(CAT, "cannot start the CPU host %s: %s", plan->cpu_exe, strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	static char wait_ready[] = "--wait-ready";
-	argv[0] = plan->cpu_argv[0];
-	argv[1] = wait_ready;
-	for (size_t i = 1; i < n; i++)
-		argv[i + 1] = plan->cpu_argv[i];
 	struct obl_spawn sp = {
-		.path = plan->cpu_exe, .argv = argv,
+		.path = plan->cpu_exe, .argv = plan->cpu_argv,
 		.stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1,
 	};
 	int rc = s->os->spawn(&sp, &s->host.pid);
-	free(argv);
 	if (rc < 0) {
 		OB_ERROR(CAT, "cannot start the CPU host %s: %s", plan->cpu_exe, strerror(-rc));
 		return rc;

@@ -104,10 +104,11 @@ int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp);
 /* Bind the control endpoint. 0 or a negated errno (logged). */
 int obl_sup_listen_control(struct obl_sup *s, const char *url);
 
-/* Start the CPU host with stdin, stdout and stderr inherited, and with
- * --wait-ready: it starts up beside the plugins (its engine and image
- * take longer than their start) and dials them at obl_sup_host_go. Stays
- * in STARTING. 0 or a negated errno (logged). */
+/* Start the CPU host (plan->cpu_argv, with --wait-ready unless it
+ * replays) with stdin, stdout and stderr inherited: it starts up beside
+ * the plugins (its engine and image take longer than their start) and
+ * dials them at obl_sup_host_go. Stays in STARTING. 0 or a negated errno
+ * (logged). */
 int obl_sup_start_host(struct obl_sup *s, const struct obl_plan *plan);
 
 /* Every plugin answered its probe: tell the host READY on the control
