@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "fcache_store.h"
 
 #include "outboard/sanitizer.h"
 

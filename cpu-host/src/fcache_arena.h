@@ -33,6 +33,8 @@ struct obh_fc_arena {
 	size_t nfree;
 };
 
+/* A cache block's size: the unit of loads, eviction and buffers. */
+#define OBH_FC_BLOCK (64u << 10)
 #define OBH_FC_CHUNK ((size_t)2 << 20)
 #define OBH_FC_HUGE_MIN ((uint64_t)8 << 20)
 

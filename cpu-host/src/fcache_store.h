@@ -31,12 +31,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define OBH_FC_BLOCK (64u << 10)
+#include "fcache_arena.h" /* OBH_FC_BLOCK */
 /* Use-once blocks kept behind a stream, for a reader that steps back a
  * little (1 MiB). */
 #define OBH_FC_ONCE_KEEP 16u
-
-#include "fcache_arena.h"
 
 struct obh_fc_file;
 

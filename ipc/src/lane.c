@@ -11,9 +11,10 @@
  *
  * Wire: outboard/framing.h (a 4-byte length, then the packed envelope,
  * exactly what nanomsg would have carried; lanes are keyless: local peers
- * only), as the plugin SDK's --stdin-frames transport. Writes never block: what the socket takes is gone, and
- * a frame it takes only partly stays at the head of the send queue with
- * head_sent telling how much went, so frames stay whole and in order.
+ * only), as the plugin SDK's --stdin-frames transport. Writes never block:
+ * what the socket takes is gone, and a frame it takes only partly stays at
+ * the head of the send queue with head_sent telling how much went, so
+ * frames stay whole and in order.
  *
  * Attaching switches sending at once; receiving takes frames from nanomsg
  * and the lane both, since the peer may switch a moment later. A lane that
