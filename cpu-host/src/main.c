@@ -20,6 +20,7 @@
 #include "record/replay.h"
 #include "scheduler.h"
 #include "setup.h"
+#include "startup_heap.h"
 #include "trace.h"
 
 #define DEFAULT_HEAP_MAX (128u << 20) /* as qemu-arm gives a semihosting guest */
@@ -286,6 +287,7 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 
 int main(int argc, char **argv)
 {
+	obh_startup_heap(OBH_HEAP_PAD);
 	struct obh_host h = { 0 };
 	ob_log_set_program("outboard-cpu");
 	/* A file written past RLIMIT_FSIZE (a trace, a recording, a shared
