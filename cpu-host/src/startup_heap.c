@@ -3,10 +3,11 @@
  *
  * Unicorn's initialisation (the ARM CPU's coprocessor register tables,
  * glib hash tables, TCG's context) makes tens of thousands of small
- * allocations: about 8 MiB of heap, grown 128 KiB at a time by glibc and
+ * allocations: 2-4 MiB of heap, grown 128 KiB at a time by glibc and
  * touched 4 KiB page by page. On the VMs outboard is measured on a first
- * touch costs about 2.7 us, so that is 700 page faults and about half of
- * the engine's start-up (docs/performance.md, "The host's heap"). Growing
+ * touch costs about 2.7 us; the host took 700-870 page faults to start,
+ * and the engine's faults were about half of its start-up
+ * (docs/performance.md, "The host's heap"). Growing
  * the heap by OBH_HEAP_PAD at the first allocation and asking for
  * transparent huge pages on it (as glibc's glibc.malloc.hugetlb=1 tunable
  * does, which a program cannot set for itself once running) turns those

@@ -7,7 +7,8 @@
 #include <stddef.h>
 
 /* The heap the engine's start-up allocates from: 16 MiB, of which
- * Unicorn's initialisation uses about half. */
+ * Unicorn's initialisation uses 2-4 MiB; the rest is address space until
+ * the run needs it. */
 #define OBH_HEAP_PAD ((size_t)16 << 20)
 
 /* Grows glibc's heap by pad (at least 2 MiB) at once and advises huge
