@@ -82,6 +82,9 @@ struct obh_options {
 	const char *mount_arg[OBH_MAX_MOUNTS]; /* "PATH=URL" (--mount, --mount-ro) */
 	bool mount_ro[OBH_MAX_MOUNTS];
 	unsigned n_mounts;
+	const char *on_demand[OBH_MAX_MOUNTS]; /* --on-demand PATH=BACKEND: mounts whose
+					 * plugin the launcher starts at their first call */
+	unsigned n_on_demand;
 	char **env;                     /* the guest's environment, "NAME=VALUE", NULL-ended;
 					 * NULL = empty. Owned array, strings in argv */
 	int n_env;

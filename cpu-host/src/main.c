@@ -35,6 +35,9 @@ static void usage(FILE *out)
 		"  --plugin DOMAIN=URL   the plugin serving DOMAIN (fs, display, sound, input)\n"
 		"  --mount PATH=URL      the fs plugin serving paths under PATH (fs=URL: PATH /)\n"
 		"  --mount-ro PATH=URL   the same, read-only: every change fails with EROFS\n"
+		"  --on-demand PATH=BACKEND\n"
+		"                        the mount's plugin (BACKEND, for messages) is started\n"
+		"                        by the launcher at its first call (needs --control)\n"
 		"  --control URL         the launcher's control endpoint\n"
 		"  --wait-ready          dial the plugins only once the launcher says they\n"
 		"                        are up (Supervise READY on --control)\n"
@@ -163,7 +166,7 @@ enum { OPT_PLUGIN = 256, OPT_CONTROL, OPT_TRACE, OPT_STATS, OPT_HEAP, OPT_STACK,
        OPT_PLUGIN_TIMEOUT, OPT_CALL_TIMEOUT, OPT_LOG, OPT_HELP, OPT_VERSION, OPT_TIME_LIMIT,
        OPT_KEY, OPT_TRACE_FILE, OPT_TRACE_TIME, OPT_TRACE_DURATIONS, OPT_MOUNT, OPT_MOUNT_RO,
        OPT_ENV, OPT_UNSET_ENV,
-       OPT_FS_CACHE, OPT_WAIT_READY, OPT_RECORD, OPT_REPLAY, OPT_PRINT_RECORDING, OPT_COMPARE, OPT_COMPARE_ROUTE,
+       OPT_FS_CACHE, OPT_WAIT_READY, OPT_ON_DEMAND, OPT_RECORD, OPT_REPLAY, OPT_PRINT_RECORDING, OPT_COMPARE, OPT_COMPARE_ROUTE,
        OPT_GDB = 'g' };
 
 static const struct option long_opts[] = {
@@ -186,6 +189,7 @@ static const struct option long_opts[] = {
 	{ "trace-durations", no_argument, NULL, OPT_TRACE_DURATIONS },
 	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ "mount-ro", required_argument, NULL, OPT_MOUNT_RO },
+	{ "on-demand", required_argument, NULL, OPT_ON_DEMAND },
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "unset-env", required_argument, NULL, OPT_UNSET_ENV },
 	{ "gdb", required_argument, NULL, OPT_GDB },
@@ -233,6 +237,13 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 			}
 			o->mount_ro[o->n_mounts] = c == OPT_MOUNT_RO;
 			o->mount_arg[o->n_mounts++] = optarg;
+			break;
+		case OPT_ON_DEMAND:
+			if (o->n_on_demand >= OBH_MAX_MOUNTS) {
+				err = -EINVAL;
+				break;
+			}
+			o->on_demand[o->n_on_demand++] = optarg;
 			break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_HEAP: err = ob_size_parse(optarg, &o->heap_max); break;

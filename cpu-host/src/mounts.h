@@ -50,6 +50,8 @@ struct obh_mount {
 	size_t len;     /* strlen(point) */
 	char *url;      /* the plugin's endpoint */
 	bool read_only;
+	bool on_demand; /* its plugin starts at the first call (--on-demand) */
+	char backend[32]; /* on demand: the plugin's name before its Hello gives it */
 	unsigned route; /* OBH_DOMAIN_FS for "/", else OBH_DOMAIN_COUNT + index */
 	char label[64]; /* "fs" for "/", "fs /tmp" for the others: for messages */
 };

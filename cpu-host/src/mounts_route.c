@@ -43,6 +43,33 @@ static int add_arg(struct obh_mounts *ns, const char *arg, bool ro)
 	return err;
 }
 
+/* --on-demand PATH=BACKEND. Only the launcher starts a plugin on demand:
+ * without its control connection nobody would. */
+static int mark_on_demand(struct obh_host *h, struct obh_mounts *ns, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char point[OBH_STR_MAX];
+	if (!eq || eq == arg || !eq[1] || (size_t)(eq - arg) >= sizeof(point)) {
+		OB_ERROR(CAT, "--on-demand wants PATH=BACKEND, got '%s'", arg);
+		return -EINVAL;
+	}
+	memcpy(point, arg, (size_t)(eq - arg));
+	point[eq - arg] = '\0';
+	const struct obh_mount *found = obh_mounts_by_point(ns, point);
+	if (!found || found->len == 1) {
+		OB_ERROR(CAT, "--on-demand %s: not a mount given with --mount", arg);
+		return -EINVAL;
+	}
+	if (!h->opts.control_url) {
+		OB_ERROR(CAT, "--on-demand %s: needs the launcher (--control)", arg);
+		return -EINVAL;
+	}
+	struct obh_mount *m = &ns->m[found - ns->m];
+	m->on_demand = true;
+	snprintf(m->backend, sizeof(m->backend), "%s", eq + 1);
+	return 0;
+}
+
 int obh_mounts_setup(struct obh_host *h)
 {
 	struct obh_mounts *ns = calloc(1, sizeof(*ns));
@@ -55,6 +82,8 @@ int obh_mounts_setup(struct obh_host *h)
 		return err;
 	for (unsigned i = 0; i < h->opts.n_mounts && !err; i++)
 		err = add_arg(ns, h->opts.mount_arg[i], h->opts.mount_ro[i]);
+	for (unsigned i = 0; i < h->opts.n_on_demand && !err; i++)
+		err = mark_on_demand(h, ns, h->opts.on_demand[i]);
 	return err;
 }
 

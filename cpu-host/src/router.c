@@ -403,10 +403,22 @@ int obh_router_create(struct obh_host *h, struct obh_router **out)
 			err = -ENOMEM;
 			goto fail;
 		}
-	}
-	for (unsigned i = 0; i < r->nlinks; i++)
-		if ((err = open_link(r, r->links[i])))
+		struct obh_link *l = r->route[m->route];
+		l->dormant = m->on_demand;
+		if (l->dormant && !l->backend && !(l->backend = strdup(m->backend))) {
+			err = -ENOMEM;
 			goto fail;
+		}
+	}
+	for (unsigned i = 0; i < r->nlinks; i++) {
+		struct obh_link *l = r->links[i];
+		if (l->dormant) { /* calls wait for it as for a restart */
+			l->state = OBH_DOMAIN_DOWN;
+			l->down_since_ns = obh_now_ns();
+		} else if ((err = open_link(r, l))) {
+			goto fail;
+		}
+	}
 	*out = r;
 	return 0;
 fail:

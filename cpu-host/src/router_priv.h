@@ -68,6 +68,9 @@ struct obh_link {
 	struct obhr_waiter *waiters, **waiters_tail;
 	int64_t down_since_ns;
 	bool reconnecting;               /* our Hello sent to a new instance */
+	bool dormant;                    /* on demand, not started: the first call asks the
+					  * launcher (Supervise WANTED) */
+	bool wanted;                     /* WANTED was sent */
 	/* Shared memory (router_shm.c): the region the plugin mapped, and the
 	 * one offered in a Hello not answered yet. NULL: payloads go inline. */
 	struct obhr_shm *shm, *shm_offered;

@@ -135,7 +135,13 @@ static void restored(void *arg)
 	if (!l->conn || l->state == OBH_DOMAIN_FAILED)
 		return;
 	l->state = OBH_DOMAIN_UP;
-	OB_WARN(CAT, "plugin %s (%s) is back", obhr_link_name(l), l->domains);
+	if (l->dormant) {
+		l->dormant = false;
+		OB_INFO(CAT, "%s: plugin %s started on demand at %s", l->domains, l->backend,
+			l->url);
+	} else {
+		OB_WARN(CAT, "plugin %s (%s) is back", obhr_link_name(l), l->domains);
+	}
 	obhr_release_waiters(l, 0);
 }
 
@@ -282,6 +288,15 @@ void obh_router_when_up(struct obh_router *r, unsigned route,
 	w->arg = arg;
 	*l->waiters_tail = w;
 	l->waiters_tail = &w->next;
+	if (l->dormant && !l->wanted) {
+		/* The first call of a plugin started on demand: the launcher
+		 * starts it and says UP, as after a restart. */
+		l->wanted = true;
+		OB_DEBUG(CAT, "plugin %s (%s): first call, asking the launcher to start it",
+			 obhr_link_name(l), l->domains);
+		send_supervise(r, l, OB__SUPERVISE__STATE__STATE_WANTED, "first call");
+		return;
+	}
 	/* A hung link becomes DOWN here too (see obh_router_recovering). */
 	obhr_link_hung(r, l);
 }

@@ -276,6 +276,12 @@ int obl_plan_mounts(const struct obl_options *o, const struct obl_plan_env *env,
 		char point[] = "/tmp", backend[] = "mem";
 		struct obl_mount_conf tmp = { .point = point, .backend = backend };
 		rc = plan_one(&tmp, true, env, plan, slot, err, errlen);
+		/* Most programs never open /tmp: its process starts when one
+		 * does (docs/launcher.md, "Plugins started on demand"). Not
+		 * in a recording, whose header names every route's plugin and
+		 * calls at the start. */
+		if (rc == 0 && plan->plugins[slot].kind == OBL_PLUGIN_LOCAL && !o->run.record)
+			plan->plugins[slot].on_demand = true;
 	}
 	return rc;
 }

@@ -485,6 +485,11 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 			continue;
 		obl_strv_add(&argv, pp->read_only ? "--mount-ro" : "--mount");
 		obl_strv_addf(&argv, "%s=%s", pp->mount, pp->url);
+		if (pp->on_demand) { /* the backend: its label without "@/tmp" */
+			obl_strv_add(&argv, "--on-demand");
+			obl_strv_addf(&argv, "%s=%.*s", pp->mount, (int)strcspn(pp->label, "@"),
+				      pp->label);
+		}
 	}
 	obl_strv_add(&argv, "--control");
 	obl_strv_add(&argv, plan->control_url);

@@ -48,6 +48,8 @@ struct obl_plugin_plan {
 	int slot;     /* its index in plan->plugins (and the supervisor's children) */
 	char *mount;  /* fs mounts besides "/": the mount point ("/tmp"), else NULL */
 	bool read_only; /* fs: the host refuses every change with EROFS (SPEC:ro) */
+	bool on_demand; /* local: started at the host's first call on it (Supervise
+			 * WANTED), not with the run: the default /tmp */
 };
 
 /* fs mounts besides "/" a run may have, and the plan's entries in all. */

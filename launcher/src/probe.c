@@ -232,7 +232,8 @@ int obl_probe_plugins(struct obl_sup *s, const struct obl_plan *plan)
 	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
 		/* One probe per process: a shared domain is its owner's. */
-		if (pp->kind != OBL_PLUGIN_LOCAL && pp->kind != OBL_PLUGIN_REMOTE)
+		if ((pp->kind != OBL_PLUGIN_LOCAL && pp->kind != OBL_PLUGIN_REMOTE) ||
+		    pp->on_demand)
 			continue;
 		if (pp->kind == OBL_PLUGIN_REMOTE && strncmp(pp->url, "tcp://", 6) == 0 &&
 		    !have_key) {

@@ -134,18 +134,28 @@ static void check_hello(struct obl_sup *s, struct obl_child *c, int64_t now)
 		return;
 	obl_probe_close(p);
 	if (p->result < 0) {
-		OB_ERROR(CAT, "%s plugin %s (%s) %s after restart %d: killing it", dn, c->label,
-			 c->pp->url, p->why, c->restarts);
+		if (c->restarts == 0) /* started on demand (obl_revive_wanted) */
+			OB_ERROR(CAT, "%s plugin %s (%s) %s at its start on demand: killing it", dn,
+				 c->label, c->pp->url, p->why);
+		else
+			OB_ERROR(CAT, "%s plugin %s (%s) %s after restart %d: killing it", dn,
+				 c->label, c->pp->url, p->why, c->restarts);
 		c->life = OBL_LIFE_KILLED;
 		obl_sup_signal(s, c, SIGKILL);
 		return;
 	}
 	c->ready = true;
 	c->life = OBL_LIFE_UP;
-	OB_WARN(CAT, "%s plugin %s is back (restart %d, pid %d)", dn, c->label, c->restarts,
-		(int)c->pid);
 	char detail[32];
-	snprintf(detail, sizeof(detail), "restart %d", c->restarts);
+	if (c->restarts == 0) {
+		OB_DEBUG(CAT, "%s plugin %s started on demand (pid %d)", dn, c->label,
+			 (int)c->pid);
+		snprintf(detail, sizeof(detail), "started on demand");
+	} else {
+		OB_WARN(CAT, "%s plugin %s is back (restart %d, pid %d)", dn, c->label,
+			c->restarts, (int)c->pid);
+		snprintf(detail, sizeof(detail), "restart %d", c->restarts);
+	}
 	obl_sup_tell(s, c, OB__SUPERVISE__STATE__STATE_UP, detail);
 }
 
@@ -210,6 +220,45 @@ static struct obl_child *serving(struct obl_sup *s, int d, const char *mount)
 			return &s->plugins[e];
 	}
 	return NULL;
+}
+
+void obl_revive_dormant(struct obl_sup *s, const struct obl_plugin_plan *pp)
+{
+	struct obl_child *c = &s->plugins[pp->slot];
+	c->pp = pp;
+	c->label = pp->label;
+	c->domain = (int)pp->domain;
+	c->domains = pp->domains;
+	c->running = false;
+	c->life = OBL_LIFE_DORMANT;
+}
+
+void obl_revive_wanted(struct obl_sup *s, int wire, const char *mount)
+{
+	int d = obl_domain_from_wire(wire);
+	struct obl_child *c = d < 0 ? NULL : serving(s, d, mount);
+	if (!c || c->life != OBL_LIFE_DORMANT) {
+		/* Two threads' first calls, or a plugin already started: the
+		 * host waits for the UP that is coming either way. */
+		OB_DEBUG(CAT, "control: the CPU host wants the plugin of domain %d%s%s, "
+			      "which is not dormant", wire, mount && *mount ? " at " : "",
+			 mount ? mount : "");
+		return;
+	}
+	if (!restarts_allowed(s))
+		return; /* the run is ending */
+	char dn[64];
+	OB_DEBUG(CAT, "%s plugin %s: first call, starting it",
+		 obl_domain_list(c->domains, dn, sizeof(dn)), c->label);
+	int64_t now = s->os->now_ms();
+	if (obl_sup_start_plugin(s, c->pp) < 0) {
+		crashed(s, c); /* logged by obl_sup_start_plugin; retried or given up */
+		return;
+	}
+	c->life = OBL_LIFE_CHECKING;
+	c->due_ms = now + s->plan->plugin_timeout_ms;
+	obl_probe_open(&c->probe, c->pp, NULL); /* on-demand plugins are local: no key */
+	check_hello(s, c, now);
 }
 
 void obl_revive_hung(struct obl_sup *s, int wire, const char *mount, const char *detail)

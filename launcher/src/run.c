@@ -143,7 +143,9 @@ static int start_children(struct obl_sup *sup, const struct obl_plan *plan, cons
 		rc = obl_sup_start_host(sup, plan);
 	for (int d = 0; rc == 0 && d < OBL_PLAN_SLOTS; d++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[d];
-		if (pp->kind == OBL_PLUGIN_LOCAL)
+		if (pp->kind == OBL_PLUGIN_LOCAL && pp->on_demand)
+			obl_revive_dormant(sup, pp);
+		else if (pp->kind == OBL_PLUGIN_LOCAL)
 			rc = obl_sup_start_plugin(sup, pp);
 	}
 	obl_rundir_watch(rundir);

@@ -54,4 +54,8 @@ void obl_revive_stop(struct obl_sup *s);
  * besides "/", mount point mount; "" or NULL otherwise) stopped answering. */
 void obl_revive_hung(struct obl_sup *s, int wire, const char *mount, const char *detail);
 
+/* The host's Supervise{WANTED} for the plugin of domain wire (at mount):
+ * start it if it is dormant; it is announced UP as a restart is. */
+void obl_revive_wanted(struct obl_sup *s, int wire, const char *mount);
+
 #endif /* OBL_SUP_INTERNAL_H */

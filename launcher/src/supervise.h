@@ -52,6 +52,7 @@ enum obl_phase {
 /* Where a local plugin is in its life while the host runs (revive.c). */
 enum obl_life {
 	OBL_LIFE_UP,        /* the host knows it as up (it was checked, then announced) */
+	OBL_LIFE_DORMANT,   /* on demand, not started yet: the host's WANTED starts it */
 	OBL_LIFE_WAITING,   /* dead, to be started again at due_ms */
 	OBL_LIFE_CHECKING,  /* started again; its Hello is awaited until due_ms */
 	OBL_LIFE_KILLED,    /* started again, failed its Hello, SIGKILLed; to be reaped */
@@ -100,6 +101,11 @@ int obl_sup_init(struct obl_sup *s, const struct obl_os *os);
  * its label, its own process group. 0, or a negated errno (logged, with
  * the plugin named). */
 int obl_sup_start_plugin(struct obl_sup *s, const struct obl_plugin_plan *pp);
+
+/* An on-demand plugin (pp->on_demand): known to the supervisor, not
+ * started. The host's first call on it sends Supervise{WANTED}, which
+ * starts it (revive.c); no probe waits for it at the start. */
+void obl_revive_dormant(struct obl_sup *s, const struct obl_plugin_plan *pp);
 
 /* Bind the control endpoint. 0 or a negated errno (logged). */
 int obl_sup_listen_control(struct obl_sup *s, const char *url);

@@ -170,7 +170,7 @@ static void test_plan_defaults(void **state)
 	assert_int_equal(f->plan.restart.cap_ms, OBL_RESTART_CAP_MS);
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
-			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock -- prog a1");
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock -- prog a1");
 	char cpu[128];
 	snprintf(cpu, sizeof(cpu), "%s/outboard-cpu", f->dir);
 	assert_string_equal(f->plan.cpu_exe, cpu);
@@ -186,6 +186,8 @@ static void test_plan_record_replay(void **state)
 	struct fixture *f = *state;
 	assert_int_equal(build(f, ARGV("run", "--record", "/r/run.obr", "prog")), 0);
 	assert_int_equal(f->plan.plugins[OBL_FS].kind, OBL_PLUGIN_LOCAL);
+	/* No --on-demand: a recording's header names every route's plugin
+	 * and its calls at the start, so /tmp starts with the run. */
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
 			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock "
@@ -244,7 +246,7 @@ static void test_plan_default_outputs(void **state)
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
 			    "--plugin sound=ipc:///run/x/sound.sock --plugin input=ipc:///run/x/input.sock "
-			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock -- p");
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock -- p");
 }
 
 /* A value from the config file replaces the default output, and --screen
@@ -293,7 +295,7 @@ static void test_plan_primary_options(void **state)
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
 			    "--plugin sound=ipc:///run/x/sound.sock "
 			    "--plugin input=ipc:///run/x/input.sock "
-			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock --log-level info -- prog");
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock --log-level info -- prog");
 	obl_plan_free(&f->plan);
 	obl_options_free(&f->o);
 	/* no known primary option: --arg; and no --screen when not asked */
@@ -361,7 +363,7 @@ static void test_plan_path_and_url_and_none(void **state)
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin display=tcp://10.0.0.2:7000 "
 			    "--plugin sound=ipc:///run/x/sound.sock "
-			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock "
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock "
 			    "--trace all --stats --heap-max 1M --stack 2M -- prog --x");
 }
 
@@ -389,7 +391,7 @@ static void test_plan_two_domains(void **state)
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
 			    "--plugin sound=ipc:///run/x/sound.sock "
 			    "--plugin input=ipc:///run/x/display.sock "
-			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock -- p");
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock -- p");
 	assert_int_equal(describe_calls, 1);
 }
 
@@ -494,7 +496,7 @@ static void test_plan_remote_same_url(void **state)
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--wait-ready --plugin fs=tcp://h:2 --plugin display=tcp://h:1 "
 			    "--plugin sound=ipc:///run/x/sound.sock --plugin input=tcp://h:1 "
-			    "--mount /tmp=ipc:///run/x/mount-4.sock --control ipc:///run/x/control.sock -- p");
+			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock -- p");
 }
 
 static void test_plan_errors(void **state)
@@ -584,12 +586,14 @@ static void test_plan_mounts(void **state)
 	assert_false(d->read_only);
 	assert_string_equal(joined(d->argv, 1), "--listen ipc:///run/x/mount-5.sock");
 	assert_false(t->chosen);
+	assert_true(t->on_demand); /* the default /tmp; chosen mounts start with the run */
+	assert_false(d->on_demand);
 	assert_string_equal(t->label, "fs-mem@/tmp");
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
 			    "--mount-ro /rom=ipc:///run/x/mount-4.sock "
 			    "--mount /data=ipc:///run/x/mount-5.sock "
-			    "--mount /tmp=ipc:///run/x/mount-6.sock "
+			    "--mount /tmp=ipc:///run/x/mount-6.sock --on-demand /tmp=fs-mem "
 			    "--control ipc:///run/x/control.sock -- p");
 
 	/* /tmp replaced, then turned off; no /tmp without a filesystem at all */

@@ -5,6 +5,10 @@
 # the fs root, not in the host's /tmp. With `--mount /tmp=none` the same
 # program fails, as its "/" has no tmp; `--mount /tmp=hostdir:DIR` puts it
 # in DIR.
+#
+# The default /tmp's plugin starts on demand: a run that never touches /tmp
+# starts no fs-mem process at all, one that does starts it at its first
+# call (its calls wait for it), once, even when two calls want it.
 . "$(dirname "$0")/../cpu/cpu_lib.sh"
 
 mkdir "$WORK/root" "$WORK/hosttmp"
@@ -21,6 +25,23 @@ done
 	fail "the guest's tmpnam file reached the host's /tmp"
 [ ! -e /tmp/keep.txt ] || fail "the guest's /tmp/keep.txt reached the host's /tmp"
 
+# On demand: no /tmp call, no fs-mem (-v shows every plugin's own lines).
+run_outboard idle -v --fs "$WORK/root" --display none --sound none --input none \
+	"$(guest_path mounts)" write /here.txt H read /here.txt
+expect_status idle 0
+expect_line idle out '^read /here.txt: H$' "the fs root without /tmp"
+no_line idle err 'fs-mem' "an fs-mem process, which nothing asked for"
+rm -f "$WORK/root/here.txt"
+# The first /tmp call starts it, once; the launcher says so at -v.
+run_outboard first -v --fs "$WORK/root" --display none --sound none --input none \
+	"$(guest_path mounts)" read /here.txt write /tmp/a.txt A read /tmp/a.txt write /tmp/b.txt B
+expect_status first 0
+expect_line first out '^read /here.txt: ENOENT$' "the fs root first"
+expect_line first out '^read /tmp/a.txt: A$' "/tmp from its plugin started on demand"
+expect_line first err 'fs /tmp: plugin fs-mem started on demand' "the host's word on it"
+[ "$(grep -c 'fs-mem: in-memory fs' "$WORK/first.err")" -eq 1 ] ||
+	{ show first; fail "the /tmp plugin was not started exactly once"; }
+
 # Each run's /tmp is its own: the file kept by the last run is gone.
 run_outboard fresh --fs "$WORK/root" --display none --sound none --input none \
 	"$(guest_path mounts)" read /tmp/keep.txt
@@ -35,5 +56,6 @@ run_outboard dir --fs "$WORK/root" --mount "/tmp=hostdir:$WORK/hosttmp" --displa
 	--sound none --input none "$(guest_path mounts)" write /tmp/here.txt H
 expect_line dir out '^write /tmp/here.txt: ok$' "a write to /tmp on a host directory"
 [ "$(cat "$WORK/hosttmp/here.txt" 2>/dev/null)" = H ] || fail "/tmp=hostdir:DIR did not write into DIR"
-[ "$CHECK_FAILURES" -eq 0 ] || { show mounts; show mounts_rdimon; show off; fail "$CHECK_FAILURES checks failed"; }
+[ "$CHECK_FAILURES" -eq 0 ] || { show mounts; show mounts_rdimon; show off; show idle; show first;
+	fail "$CHECK_FAILURES checks failed"; }
 note "passed"
