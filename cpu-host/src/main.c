@@ -344,7 +344,7 @@ int main(int argc, char **argv)
 		status = OBH_EXIT_HOST_ERROR;
 	}
 	obh_gdb_destroy(&h);
-	obh_teardown(&h);
+	obh_teardown_for_exit(&h);
 	if (h.trace_out && h.trace_out != stderr)
 		fclose(h.trace_out);
 	free(h.opts.env);

@@ -17,4 +17,9 @@ int obh_setup(struct obh_host *h);
 int obh_setup_image(struct obh_host *h, const uint8_t *data, size_t len);
 void obh_teardown(struct obh_host *h);
 
+/* The same, at the end of the process: everything the guest's data or a
+ * plugin depends on is finished as obh_teardown does it, but the engine
+ * and the guest's memory are left to exit(2) (setup.c says why). */
+void obh_teardown_for_exit(struct obh_host *h);
+
 #endif /* OBH_SETUP_H */
