@@ -19,6 +19,9 @@
 
 #define OBHR_LOG "router"
 #define OBHR_MAX_CALL_NUM 256
+/* How long the host waits, at its end, for the launcher to take its last
+ * word (Supervise RELEASED) before closing the control connection. */
+#define OBHR_CONTROL_FLUSH_MS 100
 /* Posted calls a plugin may have unanswered before posting threads wait:
  * enough to keep a display busy, small enough to bound its backlog. */
 #define OBHR_POSTED_WINDOW_CALLS 512

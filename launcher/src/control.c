@@ -61,6 +61,11 @@ static void control_on_message(void *arg, ob_conn *conn, const Ob__Envelope *env
 		obl_revive_wanted(s, (int)env->supervise->domain, env->supervise->mount);
 		return;
 	}
+	if (env->body_case == OB__ENVELOPE__BODY_SUPERVISE &&
+	    env->supervise->state == OB__SUPERVISE__STATE__STATE_RELEASED) {
+		obl_sup_release_plugins(s);
+		return;
+	}
 	OB_DEBUG(CAT, "control: ignoring a message of kind %d", (int)env->body_case);
 }
 

@@ -381,12 +381,25 @@ static void reap_blocking(struct obl_sup *s, struct obl_child *c)
 	c->running = false;
 }
 
-void obl_sup_stop_plugins(struct obl_sup *s, int grace_ms)
+static void terminate_plugins(struct obl_sup *s)
 {
 	s->phase = OBL_STOPPING;
 	obl_revive_stop(s);
 	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		obl_sup_signal(s, &s->plugins[d], SIGTERM);
+}
+
+void obl_sup_release_plugins(struct obl_sup *s)
+{
+	if (s->phase != OBL_RUNNING)
+		return;
+	OB_DEBUG(CAT, "the CPU host released its plugins: stopping them");
+	terminate_plugins(s);
+}
+
+void obl_sup_stop_plugins(struct obl_sup *s, int grace_ms)
+{
+	terminate_plugins(s);
 	step_until(s, any_plugin_running, grace_ms);
 	for (int d = 0; d < OBL_PLAN_SLOTS; d++) {
 		struct obl_child *c = &s->plugins[d];

@@ -135,6 +135,11 @@ void obl_sup_stop_host(struct obl_sup *s);
  */
 int obl_sup_step(struct obl_sup *s, ob_conn *const *extra, int n_extra, int timeout_ms);
 
+/* The host said RELEASED (it needs its plugins no more): when RUNNING,
+ * enter STOPPING and SIGTERM every running plugin, without waiting, so
+ * they end while the host exits. obl_sup_stop_plugins still waits. */
+void obl_sup_release_plugins(struct obl_sup *s);
+
 /* Enter STOPPING: SIGTERM every running plugin, wait up to grace_ms for
  * them to exit (relaying their output), SIGKILL the rest, reap them, and
  * relay what is left of their output. */
