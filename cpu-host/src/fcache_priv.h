@@ -12,9 +12,14 @@
 #include "fdtable.h"
 
 #define OBHF_LOG "fcache"
-/* Read-ahead: the first window of a sequential reader, and blocks per pread. */
+/* Read-ahead: the first window of a sequential reader, its ceiling on a
+ * fast link, and blocks per pread. The ceiling is small because every
+ * byte in flight is a page of the shared region and of the cache that a
+ * run must fault in once: with 4 MiB, 8a's 32 MiB read took 164.5 ms,
+ * with 1 MiB 154.1 and with 512 KiB 153.1 (docs/performance.md); a slow
+ * link gets more (obhf_max_window). */
 #define OBHF_RA_START (128u << 10)
-#define OBHF_RA_MAX (4u << 20)
+#define OBHF_RA_MAX (1u << 20)
 #define OBHF_RUN_BLOCKS 4u
 /* Writes in flight per file before its writers wait: at least this much,
  * more on a link whose round trip calls for it (obhf_wb_window). */
