@@ -170,7 +170,6 @@ static void wasted_read_ahead_counted(void **state)
 	obh_fc_store_fini(&s);
 }
 
-/* The ceiling follows the round trip, within [OBHF_RA_MAX, limit / 4]. */
 /* The arena hands out whole, distinct buffers from 2 MiB-aligned chunks,
  * and a buffer given back is the next one out (the warmest). */
 static void arena_reuses_warmest(void **state)
@@ -264,6 +263,7 @@ static void use_once_dropped_behind(void **state)
 	obh_fc_store_fini(&s);
 }
 
+/* The ceiling follows the round trip, within [OBHF_RA_MAX, limit / 4]. */
 static void window_from_rtt(void **state)
 {
 	struct obh_fcache fc;
