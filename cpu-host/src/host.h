@@ -85,6 +85,8 @@ struct obh_options {
 	const char *on_demand[OBH_MAX_MOUNTS]; /* --on-demand PATH=BACKEND: mounts whose
 					 * plugin the launcher starts at their first call */
 	unsigned n_on_demand;
+	const char *on_demand_backend[OBH_DOMAIN_COUNT]; /* --on-demand DOMAIN=BACKEND:
+					 * the same for a device domain, else NULL */
 	char **env;                     /* the guest's environment, "NAME=VALUE", NULL-ended;
 					 * NULL = empty. Owned array, strings in argv */
 	int n_env;

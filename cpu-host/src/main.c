@@ -35,9 +35,10 @@ static void usage(FILE *out)
 		"  --plugin DOMAIN=URL   the plugin serving DOMAIN (fs, display, sound, input)\n"
 		"  --mount PATH=URL      the fs plugin serving paths under PATH (fs=URL: PATH /)\n"
 		"  --mount-ro PATH=URL   the same, read-only: every change fails with EROFS\n"
-		"  --on-demand PATH=BACKEND\n"
-		"                        the mount's plugin (BACKEND, for messages) is started\n"
-		"                        by the launcher at its first call (needs --control)\n"
+		"  --on-demand PATH=BACKEND, --on-demand DOMAIN=BACKEND\n"
+		"                        the mount's or the device domain's plugin (BACKEND, for\n"
+		"                        messages) is started by the launcher at its first call\n"
+		"                        (needs --control)\n"
 		"  --control URL         the launcher's control endpoint\n"
 		"  --wait-ready          dial the plugins only once the launcher says they\n"
 		"                        are up (Supervise READY on --control)\n"
@@ -153,6 +154,31 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 	return 0;
 }
 
+/* --on-demand PATH=BACKEND (a mount: mounts.c checks it) or
+ * DOMAIN=BACKEND (display, sound or input; not fs, which every program
+ * with files needs at once). */
+static int parse_on_demand(struct obh_options *o, const char *arg)
+{
+	if (arg[0] == '/') {
+		if (o->n_on_demand >= OBH_MAX_MOUNTS)
+			return -EINVAL;
+		o->on_demand[o->n_on_demand++] = arg;
+		return 0;
+	}
+	const char *eq = strchr(arg, '=');
+	char domain[16];
+	size_t n = eq ? (size_t)(eq - arg) : 0;
+	if (!eq || !eq[1] || n >= sizeof(domain))
+		return -EINVAL;
+	memcpy(domain, arg, n);
+	domain[n] = '\0';
+	int d = obh_domain_from_name(domain);
+	if (d <= 0 || d == OBH_DOMAIN_FS)
+		return -EINVAL;
+	o->on_demand_backend[d] = eq + 1;
+	return 0;
+}
+
 static int parse_gdb(struct obh_options *o, const char *arg)
 {
 	char host[256], port[8];
@@ -238,13 +264,7 @@ static int parse_args(int argc, char **argv, struct obh_options *o)
 			o->mount_ro[o->n_mounts] = c == OPT_MOUNT_RO;
 			o->mount_arg[o->n_mounts++] = optarg;
 			break;
-		case OPT_ON_DEMAND:
-			if (o->n_on_demand >= OBH_MAX_MOUNTS) {
-				err = -EINVAL;
-				break;
-			}
-			o->on_demand[o->n_on_demand++] = optarg;
-			break;
+		case OPT_ON_DEMAND: err = parse_on_demand(o, optarg); break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_HEAP: err = ob_size_parse(optarg, &o->heap_max); break;
 		case OPT_STACK: err = ob_size_parse(optarg, &o->main_stack); break;

@@ -313,7 +313,10 @@ int64_t obh_remote_call(struct obh_host *h, struct obh_thread *t, const struct o
 	if (!obh_mounts_route(h, t, c, v, str, &rt, &r0))
 		return r0;
 	enum obh_domain_state st = obh_router_state(h->router, rt.route);
-	if (c->mode == OBH_POSTED && st != OBH_DOMAIN_UP && st != OBH_DOMAIN_ABSENT)
+	/* A plugin started on demand is not there yet: its first calls wait for
+	 * it, posted ones as blocking calls (nothing of them is lost). */
+	bool dormant = st == OBH_DOMAIN_DOWN && obh_router_dormant(h->router, rt.route);
+	if (c->mode == OBH_POSTED && st != OBH_DOMAIN_UP && st != OBH_DOMAIN_ABSENT && !dormant)
 		obh_router_note_lost_posted(h->router, rt.route);
 	switch (st) {
 	case OBH_DOMAIN_FAILED:
@@ -327,6 +330,8 @@ int64_t obh_remote_call(struct obh_host *h, struct obh_thread *t, const struct o
 		r0 = -OB_ABI_ENOSYS;
 		goto answered;
 	case OBH_DOMAIN_DOWN:
+		if (dormant)
+			break;
 		if (c->mode == OBH_POSTED)
 			goto answered; /* dropped: the plugin asks for a redraw when back */
 		if (c->num == OB__REQUEST__CALL_FS_CLOSE || c->num == OB__REQUEST__CALL_FS_CLOSEDIR)
@@ -340,7 +345,7 @@ int64_t obh_remote_call(struct obh_host *h, struct obh_thread *t, const struct o
 		}
 		break;
 	}
-	if (c->mode == OBH_POSTED) {
+	if (c->mode == OBH_POSTED && !dormant) {
 		obh_routed_free(&rt);
 		return post_call(h, t, c, v, str);
 	}

@@ -310,6 +310,29 @@ static int open_control(struct obh_router *r, const char *url)
 	return err;
 }
 
+/* --on-demand DOMAIN=BACKEND: that domain's link is dormant until its
+ * first call (router_restart.c). 0 or -errno (logged). */
+static int mark_dormant_domains(struct obh_router *r)
+{
+	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
+		const char *backend = r->h->opts.on_demand_backend[d];
+		if (!backend)
+			continue;
+		const char *name = obh_domain_name((enum obh_domain)d);
+		struct obh_link *l = r->route[d];
+		if (!l || !r->h->opts.control_url) {
+			OB_ERROR(CAT, "--on-demand %s=%s: %s", name, backend,
+				 l ? "needs the launcher (--control)" : "no --plugin for it");
+			return -EINVAL;
+		}
+		l->dormant = true;
+		free(l->backend);
+		if (!(l->backend = strdup(backend)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* --wait-ready: the launcher starts the host while its plugins are still
  * starting, so that the host's own start-up (the engine, the image) runs
  * beside theirs; their endpoints take one peer at a time, and the
@@ -397,6 +420,8 @@ int obh_router_create(struct obh_host *h, struct obh_router **out)
 			goto fail;
 		}
 	}
+	if ((err = mark_dormant_domains(r)))
+		goto fail;
 	for (unsigned i = 0; h->mounts && i < h->mounts->n; i++) {
 		const struct obh_mount *m = &h->mounts->m[i];
 		if (!(r->route[m->route] = link_for(r, m->label, m->url))) {
@@ -578,7 +603,16 @@ bool obh_router_serves(const struct obh_router *r, unsigned route, uint32_t num)
 {
 	if (route >= OBH_MAX_ROUTES || !r->route[route] || num >= OBHR_MAX_CALL_NUM)
 		return false;
+	/* Not started yet: its Hello will say; a call it does not serve then
+	 * fails with ENOSYS (remote.c), as the import would have. */
+	if (r->route[route]->dormant)
+		return true;
 	return r->route[route]->serves[num / 8] & (1u << (num % 8));
+}
+
+bool obh_router_dormant(const struct obh_router *r, unsigned route)
+{
+	return route < OBH_MAX_ROUTES && r->route[route] && r->route[route]->dormant;
 }
 
 const char *obh_router_backend(const struct obh_router *r, unsigned route)

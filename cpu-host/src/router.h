@@ -86,8 +86,13 @@ int obh_router_send_restore(struct obh_router *r, unsigned route, Ob__Request *r
 
 enum obh_domain_state obh_router_state(const struct obh_router *r, unsigned route);
 
-/* Whether the domain's plugin said in its Hello that it serves call num. */
+/* Whether the domain's plugin said in its Hello that it serves call num;
+ * true for every call of a plugin started on demand and not started yet. */
 bool obh_router_serves(const struct obh_router *r, unsigned route, uint32_t num);
+
+/* Whether the route's plugin starts on demand and has not started yet:
+ * its calls, posted ones too, wait for it (they are not lost). */
+bool obh_router_dormant(const struct obh_router *r, unsigned route);
 
 /* The backend name the plugin gave in its Hello ("fs-hostdir"), or NULL. */
 const char *obh_router_backend(const struct obh_router *r, unsigned route);

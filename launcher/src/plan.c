@@ -478,6 +478,11 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 		}
 		obl_strv_add(&argv, "--plugin");
 		obl_strv_addf(&argv, "%s=%s", obl_domain_name((enum obl_domain)d), pp->url);
+		if (pp->on_demand) {
+			obl_strv_add(&argv, "--on-demand");
+			obl_strv_addf(&argv, "%s=%s", obl_domain_name((enum obl_domain)d),
+				      pp->label);
+		}
 	}
 	for (int i = OBL_DOMAIN_COUNT; i < OBL_PLAN_SLOTS; i++) {
 		const struct obl_plugin_plan *pp = &plan->plugins[i];
@@ -575,6 +580,24 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 
 /* ---- the whole plan ---- */
 
+/* A program that never draws or plays sound (most newlib programs) should
+ * not pay for those processes: the default display and sound backends
+ * start at their domain's first call (docs/launcher.md, "Plugins started
+ * on demand"). Not a backend the user chose, not one serving several
+ * domains, and not in a recording (its header names every route's plugin
+ * at the start). Input stays with the run: a script's clock starts with
+ * the program, and events come without a call. */
+static void mark_on_demand(const struct obl_options *o, struct obl_plan *plan)
+{
+	static const enum obl_domain lazy[] = { OBL_DISPLAY, OBL_SOUND };
+	for (size_t i = 0; i < sizeof(lazy) / sizeof(lazy[0]); i++) {
+		struct obl_plugin_plan *pp = &plan->plugins[lazy[i]];
+		if (pp->kind == OBL_PLUGIN_LOCAL && !pp->chosen &&
+		    pp->domains == OBL_DOMAIN_BIT(lazy[i]) && !o->run.record)
+			pp->on_demand = true;
+	}
+}
+
 static int plan_plugins(const struct obl_options *o, const struct obl_plan_env *env,
 			struct obl_plan *plan, char *err, size_t errlen)
 {
@@ -593,6 +616,8 @@ static int plan_plugins(const struct obl_options *o, const struct obl_plan_env *
 	int rc = share_domains(plan, env);
 	if (rc == 0)
 		rc = resolve_defaults(plan, env);
+	if (rc == 0)
+		mark_on_demand(o, plan);
 	for (int d = 0; d < OBL_DOMAIN_COUNT && rc == 0; d++)
 		if (plan->plugins[d].kind == OBL_PLUGIN_LOCAL)
 			rc = plan_argv(o, plan, (enum obl_domain)d, env);

@@ -169,7 +169,7 @@ static void test_plan_defaults(void **state)
 	assert_int_equal(f->plan.restart.first_ms, OBL_RESTART_FIRST_MS);
 	assert_int_equal(f->plan.restart.cap_ms, OBL_RESTART_CAP_MS);
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
-			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
+			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock --on-demand sound=sound-wav "
 			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock -- prog a1");
 	char cpu[128];
 	snprintf(cpu, sizeof(cpu), "%s/outboard-cpu", f->dir);
@@ -245,7 +245,8 @@ static void test_plan_default_outputs(void **state)
 	assert_null(in->mkdir);
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
-			    "--plugin sound=ipc:///run/x/sound.sock --plugin input=ipc:///run/x/input.sock "
+			    "--on-demand display=display-png "
+			    "--plugin sound=ipc:///run/x/sound.sock --on-demand sound=sound-wav --plugin input=ipc:///run/x/input.sock "
 			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock -- p");
 }
 
@@ -362,7 +363,7 @@ static void test_plan_path_and_url_and_none(void **state)
 	assert_int_equal(f->plan.plugins[OBL_INPUT].kind, OBL_PLUGIN_NONE);
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin display=tcp://10.0.0.2:7000 "
-			    "--plugin sound=ipc:///run/x/sound.sock "
+			    "--plugin sound=ipc:///run/x/sound.sock --on-demand sound=sound-wav "
 			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock "
 			    "--trace all --stats --heap-max 1M --stack 2M -- prog --x");
 }
@@ -389,7 +390,7 @@ static void test_plan_two_domains(void **state)
 	assert_string_equal(in->label, "display-twin");
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
-			    "--plugin sound=ipc:///run/x/sound.sock "
+			    "--plugin sound=ipc:///run/x/sound.sock --on-demand sound=sound-wav "
 			    "--plugin input=ipc:///run/x/display.sock "
 			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock -- p");
 	assert_int_equal(describe_calls, 1);
@@ -495,7 +496,7 @@ static void test_plan_remote_same_url(void **state)
 	assert_int_equal(describe_calls, 0);
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
 			    "--wait-ready --plugin fs=tcp://h:2 --plugin display=tcp://h:1 "
-			    "--plugin sound=ipc:///run/x/sound.sock --plugin input=tcp://h:1 "
+			    "--plugin sound=ipc:///run/x/sound.sock --on-demand sound=sound-wav --plugin input=tcp://h:1 "
 			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock -- p");
 }
 
@@ -590,7 +591,7 @@ static void test_plan_mounts(void **state)
 	assert_false(d->on_demand);
 	assert_string_equal(t->label, "fs-mem@/tmp");
 	assert_string_equal(joined(f->plan.cpu_argv, 1),
-			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock "
+			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin sound=ipc:///run/x/sound.sock --on-demand sound=sound-wav "
 			    "--mount-ro /rom=ipc:///run/x/mount-4.sock "
 			    "--mount /data=ipc:///run/x/mount-5.sock "
 			    "--mount /tmp=ipc:///run/x/mount-6.sock --on-demand /tmp=fs-mem "

@@ -14,7 +14,7 @@ elf=$(guest_path records)
 mkdir "$WORK/root"
 
 "$OB_BIN/outboard" run --fs "$WORK/root" --display none --sound none --input none \
-	--restart-max 0 "$elf" log.bin 100 </dev/null >"$WORK/fd.out" 2>"$WORK/fd.err" &
+	--restart-max 0 "$elf" log.bin 400 </dev/null >"$WORK/fd.out" 2>"$WORK/fd.err" &
 launcher=$!
 cleanup() {
 	kill -KILL "$launcher" 2>/dev/null || true

@@ -6,6 +6,10 @@
  *             [--stats] [--heap-max S] [--stack S] [--plugin-timeout MS] [--call-timeout MS]
  *             [--time-limit MS] [--env NAME=VALUE]... -- COMMAND [ARGS...]...
  *
+ * (--on-demand DOMAIN=BACKEND: that domain's plugin is started on demand;
+ * this host wants it at once, as a program whose first call is to it:
+ * Supervise{WANTED} after READY, then its UP, unprinted, before dialing;
+ * --on-demand PATH=... for a mount is ignored, as --mount is not taken)
  * dials every plugin and the control endpoint and does the Hello handshake
  * (role "host") with each, as the real host does (with --wait-ready, as
  * the launcher passes it: the control endpoint first, and the plugins once
@@ -87,6 +91,8 @@ struct host {
 	const char *control_url;
 	bool wait_ready;                 /* --wait-ready */
 	bool ready;                      /* Supervise{READY} came */
+	bool on_demand[N_DOMAINS];       /* --on-demand DOMAIN=...: WANTED before dialing */
+	bool started[N_DOMAINS];         /* its UP "started on demand" came */
 	int seen[N_STATES];              /* Supervise messages received, per state */
 	int awaited[N_STATES];           /* how many wait-death/up/failed asked for */
 	/* Supervise actions, applied between turns of pump (a callback must
@@ -138,6 +144,10 @@ static void control_message(void *arg, ob_conn *conn, const Ob__Envelope *env)
 		return;
 	}
 	bool known = d > 0 && d < N_DOMAINS;
+	if (known && st == OB__SUPERVISE__STATE__STATE_UP && h->on_demand[d] && !h->started[d]) {
+		h->started[d] = true; /* the answer to our WANTED: dialed as at the start */
+		return;
+	}
 	printf("supervise %s %s %s%s%s: %s\n", known ? domain_names[d] : "?",
 	       supervise_state(st), sv->plugin, *sv->url ? " " : "", sv->url, sv->detail);
 	fflush(stdout);
@@ -195,6 +205,41 @@ static int connect_to(struct host *h, const char *url, const char *name,
 }
 
 /* Connect every domain; one connection per distinct URL. */
+static bool all_started(const struct host *h)
+{
+	for (int d = 1; d < N_DOMAINS; d++)
+		if (h->on_demand[d] && !h->started[d])
+			return false;
+	return true;
+}
+
+static void pump(struct host *h, int ms, bool (*done)(const struct host *));
+
+/* Ask the launcher for every plugin started on demand, and wait for them. */
+static int want_on_demand(struct host *h)
+{
+	for (int d = 1; d < N_DOMAINS; d++) {
+		if (!h->on_demand[d])
+			continue;
+		Ob__Supervise sv;
+		ob__supervise__init(&sv);
+		sv.domain = (Ob__Domain)d;
+		sv.state = OB__SUPERVISE__STATE__STATE_WANTED;
+		Ob__Envelope env;
+		ob__envelope__init(&env);
+		env.body_case = OB__ENVELOPE__BODY_SUPERVISE;
+		env.supervise = &sv;
+		if (ob_conn_send(h->control, &env) < 0)
+			return -1;
+	}
+	pump(h, DEATH_WAIT_MS, all_started);
+	if (!all_started(h)) {
+		fprintf(stderr, "fake-host: a plugin started on demand did not come up\n");
+		return -1;
+	}
+	return 0;
+}
+
 static int connect_plugins(struct host *h)
 {
 	int conns = 0;
@@ -512,6 +557,7 @@ static const struct option long_options[] = {
 	{ "plugin-timeout", required_argument, NULL, 'P' },
 	{ "time-limit", required_argument, NULL, 'L' },
 	{ "env", required_argument, NULL, 'E' },
+	{ "on-demand", required_argument, NULL, 'O' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -527,6 +573,12 @@ static int parse_args(struct host *h, int argc, char **argv)
 			h->urls[d] = eq + 1;
 		} else if (opt == 'c') {
 			h->control_url = optarg;
+		} else if (opt == 'O' && optarg[0] != '/') {
+			const char *eq = strchr(optarg, '=');
+			int d = eq ? domain_from_name(optarg, (size_t)(eq - optarg)) : -1;
+			if (d < 0)
+				return -EINVAL;
+			h->on_demand[d] = true;
 		} else if (opt == 'R') {
 			h->wait_ready = true;
 		} else if (opt == 'l') {
@@ -563,7 +615,7 @@ int main(int argc, char **argv)
 			status = EXIT_NO_DEATH;
 			goto out;
 		}
-		if (connect_plugins(&h) < 0)
+		if (want_on_demand(&h) < 0 || connect_plugins(&h) < 0)
 			goto out;
 	} else {
 		if (connect_plugins(&h) < 0)
