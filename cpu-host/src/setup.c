@@ -262,8 +262,8 @@ out:
  * everything below them too.
  */
 static struct {
-	uc_engine *uc;
-	struct obh_mem *mem;
+	uc_engine *volatile uc; /* volatile: nothing reads them, and the */
+	struct obh_mem *volatile mem; /* compiler would drop the stores */
 } left_to_exit;
 
 static void finish(struct obh_host *h, bool free_engine);
