@@ -25,6 +25,7 @@
  *   hang           fs_open("hang") on the fs plugin (it stops answering),
  *                  without waiting
  *   hung DOMAIN    send the launcher Supervise{DOMAIN, HUNG, "no heartbeat"}
+ *   wanted DOMAIN  send the launcher Supervise{DOMAIN, WANTED}
  *   wait-death     wait (10 s at most) for one more Supervise{DIED} on the
  *                  control connection than the earlier wait-deaths took
  *   wait-up        the same for Supervise{UP}
@@ -441,7 +442,7 @@ static int open_no_reply(struct host *h, const char *path)
 	return ob_conn_call(h->plugins[OB__DOMAIN__DOMAIN_FS], &req, ignore_reply, NULL, NULL);
 }
 
-static int send_hung(struct host *h, int d)
+static int send_supervise(struct host *h, int d, Ob__Supervise__State state)
 {
 	if (!h->control)
 		return -ENOTCONN;
@@ -449,8 +450,9 @@ static int send_hung(struct host *h, int d)
 	Ob__Supervise sv;
 	ob__supervise__init(&sv);
 	sv.domain = (Ob__Domain)d;
-	sv.state = OB__SUPERVISE__STATE__STATE_HUNG;
-	sv.detail = detail;
+	sv.state = state;
+	if (state == OB__SUPERVISE__STATE__STATE_HUNG)
+		sv.detail = detail;
 	Ob__Envelope env;
 	ob__envelope__init(&env);
 	env.body_case = OB__ENVELOPE__BODY_SUPERVISE;
@@ -495,7 +497,12 @@ static int run_commands(struct host *h, int argc, char **argv, int full_argc, ch
 			   strncmp(cmd, "forbidden:", 10) == 0) {
 			rc = open_no_reply(h, cmd);
 		} else if (strcmp(cmd, "hung") == 0 && domain_from_name(arg, strlen(arg)) > 0) {
-			rc = send_hung(h, domain_from_name(arg, strlen(arg)));
+			rc = send_supervise(h, domain_from_name(arg, strlen(arg)),
+					    OB__SUPERVISE__STATE__STATE_HUNG);
+			i++;
+		} else if (strcmp(cmd, "wanted") == 0 && domain_from_name(arg, strlen(arg)) > 0) {
+			rc = send_supervise(h, domain_from_name(arg, strlen(arg)),
+					    OB__SUPERVISE__STATE__STATE_WANTED);
 			i++;
 		} else if (strcmp(cmd, "wait-death") == 0 || strcmp(cmd, "wait-up") == 0 ||
 			   strcmp(cmd, "wait-failed") == 0) {

@@ -54,4 +54,14 @@ run_ob run "${NONE[@]}" --cpu "$FAKE" --plugin fs="$EXE" hung display sleep 300 
 assert_rc 0
 [ "$(cat "$T/out")" = "read 04 05 06 07" ] || fail "stdout is not just the call's answer"
 assert_grep "$T/err" 'the CPU host says the display plugin stopped answering, but the launcher runs none$'
+
+# 5. A WANTED about a plugin that is not started on demand (one running
+# since the start, a domain nobody serves): ignored; no second process.
+: >"$T/args.fs-echo"
+run_ob run "${NONE[@]}" --cpu "$FAKE" --plugin fs="$EXE" wanted fs wanted display sleep 200 \
+	echo-read 5 exit 0
+assert_rc 0
+[ "$(cat "$T/out")" = "read 05 06 07 08" ] || fail "stdout is not just the call's answer"
+[ "$(started fs-echo)" -eq 1 ] || fail "a WANTED started fs-echo again"
+[ ! -s "$T/err" ] || fail "a stray WANTED was more than a debug line: $(cat "$T/err")"
 echo PASS
