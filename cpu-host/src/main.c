@@ -35,8 +35,8 @@ static void usage(FILE *out)
 		"  --plugin DOMAIN=URL   the plugin serving DOMAIN (fs, display, sound, input)\n"
 		"  --mount PATH=URL      the fs plugin serving paths under PATH (fs=URL: PATH /)\n"
 		"  --mount-ro PATH=URL   the same, read-only: every change fails with EROFS\n"
-		"  --on-demand PATH=BACKEND, --on-demand DOMAIN=BACKEND\n"
-		"                        the mount's or the device domain's plugin (BACKEND, for\n"
+		"  --on-demand PATH=BACKEND, --on-demand display|sound=BACKEND\n"
+		"                        the mount's or the domain's plugin (BACKEND, for\n"
 		"                        messages) is started by the launcher at its first call\n"
 		"                        (needs --control)\n"
 		"  --control URL         the launcher's control endpoint\n"
@@ -155,8 +155,9 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 }
 
 /* --on-demand PATH=BACKEND (a mount: mounts.c checks it) or
- * DOMAIN=BACKEND (display, sound or input; not fs, which every program
- * with files needs at once). */
+ * DOMAIN=BACKEND, display or sound: not fs, which every program with files
+ * needs at once, nor input, whose source starts with the program and
+ * whose events come without a call (docs/launcher.md). */
 static int parse_on_demand(struct obh_options *o, const char *arg)
 {
 	if (arg[0] == '/') {
@@ -173,7 +174,7 @@ static int parse_on_demand(struct obh_options *o, const char *arg)
 	memcpy(domain, arg, n);
 	domain[n] = '\0';
 	int d = obh_domain_from_name(domain);
-	if (d <= 0 || d == OBH_DOMAIN_FS)
+	if (d != OBH_DOMAIN_DISPLAY && d != OBH_DOMAIN_SOUND)
 		return -EINVAL;
 	o->on_demand_backend[d] = eq + 1;
 	return 0;
