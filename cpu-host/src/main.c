@@ -136,21 +136,28 @@ static int env_unset(struct obh_options *o, const char *name)
 	return 0;
 }
 
-static int parse_plugin(struct obh_options *o, const char *arg)
+/* "DOMAIN=VALUE": the domain (0 or less when unknown or malformed), and
+ * VALUE in *value. */
+static int split_domain(const char *arg, const char **value)
 {
 	const char *eq = strchr(arg, '=');
-	if (!eq || !eq[1])
-		return -EINVAL;
 	char domain[16];
-	size_t n = (size_t)(eq - arg);
-	if (n >= sizeof(domain))
-		return -EINVAL;
+	size_t n = eq ? (size_t)(eq - arg) : 0;
+	if (!eq || !eq[1] || n >= sizeof(domain))
+		return -1;
 	memcpy(domain, arg, n);
 	domain[n] = '\0';
-	int d = obh_domain_from_name(domain);
+	*value = eq + 1;
+	return obh_domain_from_name(domain);
+}
+
+static int parse_plugin(struct obh_options *o, const char *arg)
+{
+	const char *url;
+	int d = split_domain(arg, &url);
 	if (d <= 0)
 		return -EINVAL;
-	o->plugin_url[d] = eq + 1;
+	o->plugin_url[d] = url;
 	return 0;
 }
 
@@ -166,17 +173,11 @@ static int parse_on_demand(struct obh_options *o, const char *arg)
 		o->on_demand[o->n_on_demand++] = arg;
 		return 0;
 	}
-	const char *eq = strchr(arg, '=');
-	char domain[16];
-	size_t n = eq ? (size_t)(eq - arg) : 0;
-	if (!eq || !eq[1] || n >= sizeof(domain))
-		return -EINVAL;
-	memcpy(domain, arg, n);
-	domain[n] = '\0';
-	int d = obh_domain_from_name(domain);
+	const char *backend;
+	int d = split_domain(arg, &backend);
 	if (d != OBH_DOMAIN_DISPLAY && d != OBH_DOMAIN_SOUND)
 		return -EINVAL;
-	o->on_demand_backend[d] = eq + 1;
+	o->on_demand_backend[d] = backend;
 	return 0;
 }
 

@@ -21,17 +21,27 @@
 
 /* ---- setup ---- */
 
-static int add_arg(struct obh_mounts *ns, const char *arg, bool ro)
+/* "PATH=VALUE": PATH into point (OBH_STR_MAX bytes); VALUE, or NULL when
+ * either part is missing or PATH is too long. */
+static const char *split_point(const char *arg, char *point)
 {
 	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg || !eq[1] || (size_t)(eq - arg) >= OBH_STR_MAX)
+		return NULL;
+	memcpy(point, arg, (size_t)(eq - arg));
+	point[eq - arg] = '\0';
+	return eq + 1;
+}
+
+static int add_arg(struct obh_mounts *ns, const char *arg, bool ro)
+{
 	char point[OBH_STR_MAX];
-	if (!eq || eq == arg || !eq[1] || (size_t)(eq - arg) >= sizeof(point)) {
+	const char *url = split_point(arg, point);
+	if (!url) {
 		OB_ERROR(CAT, "--mount wants PATH=URL, got '%s'", arg);
 		return -EINVAL;
 	}
-	memcpy(point, arg, (size_t)(eq - arg));
-	point[eq - arg] = '\0';
-	int err = obh_mounts_add(ns, point, eq + 1, ro);
+	int err = obh_mounts_add(ns, point, url, ro);
 	if (err == -EINVAL)
 		OB_ERROR(CAT, "--mount %s: the mount point must be an absolute path", arg);
 	else if (err == -EEXIST)
@@ -47,14 +57,12 @@ static int add_arg(struct obh_mounts *ns, const char *arg, bool ro)
  * without its control connection nobody would. */
 static int mark_on_demand(struct obh_host *h, struct obh_mounts *ns, const char *arg)
 {
-	const char *eq = strchr(arg, '=');
 	char point[OBH_STR_MAX];
-	if (!eq || eq == arg || !eq[1] || (size_t)(eq - arg) >= sizeof(point)) {
+	const char *backend = split_point(arg, point);
+	if (!backend) {
 		OB_ERROR(CAT, "--on-demand wants PATH=BACKEND, got '%s'", arg);
 		return -EINVAL;
 	}
-	memcpy(point, arg, (size_t)(eq - arg));
-	point[eq - arg] = '\0';
 	const struct obh_mount *found = obh_mounts_by_point(ns, point);
 	if (!found || found->len == 1) {
 		OB_ERROR(CAT, "--on-demand %s: not a mount given with --mount", arg);
@@ -66,7 +74,7 @@ static int mark_on_demand(struct obh_host *h, struct obh_mounts *ns, const char 
 	}
 	struct obh_mount *m = &ns->m[found - ns->m];
 	m->on_demand = true;
-	snprintf(m->backend, sizeof(m->backend), "%s", eq + 1);
+	snprintf(m->backend, sizeof(m->backend), "%s", backend);
 	return 0;
 }
 
