@@ -42,6 +42,22 @@ expect_line first err 'fs /tmp: plugin fs-mem started on demand' "the host's wor
 [ "$(grep -c 'fs-mem: in-memory fs' "$WORK/first.err")" -eq 1 ] ||
 	{ show first; fail "the /tmp plugin was not started exactly once"; }
 
+# The host refuses --on-demand forms the launcher never sends, by name.
+bad_on_demand() {
+	local want=$1 status=0
+	shift
+	"$OB_BIN/outboard-cpu" "$@" -- "$(guest_path mounts)" >"$WORK/od.out" 2>"$WORK/od.err" ||
+		status=$?
+	[ "$status" -ne 0 ] && grep -Eq -- "$want" "$WORK/od.err" ||
+		{ cat "$WORK/od.err" >&2; fail "--on-demand $*: status $status, not /$want/"; }
+}
+bad_on_demand 'wants PATH=BACKEND' --control ipc:///nowhere/c --mount /tmp=ipc:///nowhere/t \
+	--on-demand /tmp
+bad_on_demand 'not a mount given with --mount' --control ipc:///nowhere/c --on-demand /data=fs-mem
+bad_on_demand 'needs the launcher' --mount /tmp=ipc:///nowhere/t --on-demand /tmp=fs-mem
+bad_on_demand "bad value for --on-demand: 'input=input-null'" --on-demand input=input-null
+bad_on_demand 'no --plugin for it' --control ipc:///nowhere/c --on-demand display=display-png
+
 # Each run's /tmp is its own: the file kept by the last run is gone.
 run_outboard fresh --fs "$WORK/root" --display none --sound none --input none \
 	"$(guest_path mounts)" read /tmp/keep.txt
