@@ -12,6 +12,7 @@
 #include "mem.h"
 #include "outboard/errno.h"
 #include "outboard/log.h"
+#include "router.h"
 #include "upcall.h"
 
 #define DEFAULT_MASK (~(1u << OB__INPUT_EVENT__KIND__KIND_VSYNC))
@@ -133,6 +134,10 @@ int64_t k_input_wait(struct obh_host *h, struct obh_thread *t, const struct obh_
 		return r;
 	if ((int32_t)a->v[1] == 0)
 		return -OB_ABI_EAGAIN;
+	/* Input on demand (input-null: it never sends an event) starts when a
+	 * thread first waits for one, so that the wait is one for input, not
+	 * a deadlock (run.c, may_wake_later); a poll only looks at the queue. */
+	obh_router_want(h->router, OBH_DOMAIN_INPUT);
 	t->wait_arg[0] = a->v[0];
 	obh_sched_block(h, t, OBH_W_EVENT, &h->events->waiters, (int32_t)a->v[1], "an event");
 	return OBH_BLOCKED;
@@ -148,6 +153,8 @@ int64_t k_input_set_handler(struct obh_host *h, struct obh_thread *t, const stru
 	}
 	if (fn && e->handler && e->handler != t)
 		return -OB_ABI_EBUSY;
+	if (fn) /* a handler waits for events too (input_wait's comment) */
+		obh_router_want(h->router, OBH_DOMAIN_INPUT);
 	e->handler = fn ? t : NULL;
 	e->handler_fn = fn;
 	e->handler_arg = fn ? a->v[1] : 0;

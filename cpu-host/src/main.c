@@ -35,7 +35,7 @@ static void usage(FILE *out)
 		"  --plugin DOMAIN=URL   the plugin serving DOMAIN (fs, display, sound, input)\n"
 		"  --mount PATH=URL      the fs plugin serving paths under PATH (fs=URL: PATH /)\n"
 		"  --mount-ro PATH=URL   the same, read-only: every change fails with EROFS\n"
-		"  --on-demand PATH=BACKEND, --on-demand display|sound=BACKEND\n"
+		"  --on-demand PATH=BACKEND, --on-demand display|sound|input=BACKEND\n"
 		"                        the mount's or the domain's plugin (BACKEND, for\n"
 		"                        messages) is started by the launcher at its first call\n"
 		"                        (needs --control)\n"
@@ -162,9 +162,11 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 }
 
 /* --on-demand PATH=BACKEND (a mount: mounts.c checks it) or
- * DOMAIN=BACKEND, display or sound: not fs, which every program with files
- * needs at once, nor input, whose source starts with the program and
- * whose events come without a call (docs/launcher.md). */
+ * DOMAIN=BACKEND, display, sound or input: not fs, which every program
+ * with files needs at once. An input source on demand starts at the
+ * guest's first input_wait, input_poll or input_set_handler, so the
+ * launcher asks it only of input-null, which never sends an event
+ * (docs/launcher.md). */
 static int parse_on_demand(struct obh_options *o, const char *arg)
 {
 	if (arg[0] == '/') {
@@ -175,7 +177,7 @@ static int parse_on_demand(struct obh_options *o, const char *arg)
 	}
 	const char *backend;
 	int d = split_domain(arg, &backend);
-	if (d != OBH_DOMAIN_DISPLAY && d != OBH_DOMAIN_SOUND)
+	if (d != OBH_DOMAIN_DISPLAY && d != OBH_DOMAIN_SOUND && d != OBH_DOMAIN_INPUT)
 		return -EINVAL;
 	o->on_demand_backend[d] = backend;
 	return 0;

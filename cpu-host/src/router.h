@@ -79,6 +79,13 @@ bool obh_router_recovering(const struct obh_router *r, unsigned route);
 void obh_router_when_up(struct obh_router *r, unsigned route,
 			void (*fn)(void *arg, int err), void *arg);
 
+/* A domain whose plugin starts on demand (--on-demand) and has not
+ * started yet: ask the launcher to start it (once; its UP restores the
+ * route as after a restart). Whether the domain was such a one. For what
+ * needs the plugin without a call to wait on: a thread that starts
+ * waiting for input (events.c). */
+bool obh_router_want(struct obh_router *r, unsigned route);
+
 /* Send a request to a domain's plugin while it is being restored (before
  * guest calls may reach it); fn NULL posts it. 0 or -errno. */
 int obh_router_send_restore(struct obh_router *r, unsigned route, Ob__Request *req,

@@ -288,17 +288,27 @@ void obh_router_when_up(struct obh_router *r, unsigned route,
 	w->arg = arg;
 	*l->waiters_tail = w;
 	l->waiters_tail = &w->next;
-	if (l->dormant && !l->wanted) {
+	if (obh_router_want(r, route))
+		return;
+	/* A hung link becomes DOWN here too (see obh_router_recovering). */
+	obhr_link_hung(r, l);
+}
+
+bool obh_router_want(struct obh_router *r, unsigned route)
+{
+	/* No router: a kernel on its own (the unit tests). */
+	struct obh_link *l = r && route < OBH_MAX_ROUTES ? r->route[route] : NULL;
+	if (!l || !l->dormant)
+		return false;
+	if (!l->wanted) {
 		/* The first call of a plugin started on demand: the launcher
 		 * starts it and says UP, as after a restart. */
 		l->wanted = true;
 		OB_DEBUG(CAT, "plugin %s (%s): first call, asking the launcher to start it",
 			 obhr_link_name(l), l->domains);
 		send_supervise(r, l, OB__SUPERVISE__STATE__STATE_WANTED, "first call");
-		return;
 	}
-	/* A hung link becomes DOWN here too (see obh_router_recovering). */
-	obhr_link_hung(r, l);
+	return true;
 }
 
 int obh_router_send_restore(struct obh_router *r, unsigned route, Ob__Request *req,

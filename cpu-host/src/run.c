@@ -163,7 +163,10 @@ static bool may_wake_later(struct obh_host *h)
 	if (obhs_next_deadline(h->sched) != INT64_MAX || h->pending_calls > 0 ||
 	    obh_console_waiting(h))
 		return true;
+	/* An input plugin coming back from a restart, or starting on demand
+	 * (the wait asked for it), may still send events. */
 	bool events_possible = obh_router_state(h->router, OBH_DOMAIN_INPUT) == OBH_DOMAIN_UP ||
+			       obh_router_recovering(h->router, OBH_DOMAIN_INPUT) ||
 			       obh_router_state(h->router, OBH_DOMAIN_DISPLAY) == OBH_DOMAIN_UP;
 	for (struct obh_thread *t = obh_sched_first(h); t; t = t->next_all)
 		if (t->state == OBH_T_WAITING && ((t->wait == OBH_W_EVENT && events_possible) ||

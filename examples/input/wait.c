@@ -13,6 +13,9 @@
  *                        ever end it, and the host reports a deadlock.
  *                        When an event comes it prints
  *                        "wait: woken by <kind>" and exits 0 for a QUIT.
+ *   input_wait poll      one ob_input_poll, the program's only input call:
+ *                        with input-null it finds nothing and prints
+ *                        "wait: poll found nothing".
  * On any failed check: `FAIL: ...` and exit status 1.
  */
 #include <outboard.h>
@@ -71,12 +74,27 @@ static int wait_forever(void)
 	return ev.kind == OB_EV_QUIT ? 0 : 1;
 }
 
+static int poll_once(void)
+{
+	struct ob_input_event ev;
+
+	int r = ob_input_poll(&ev);
+	if (r != 0) {
+		printf("FAIL: input_poll returned %d, expected 0\n", r);
+		return 1;
+	}
+	printf("wait: poll found nothing\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "timeout") == 0)
 		return check_timeout();
 	if (argc > 1 && strcmp(argv[1], "forever") == 0)
 		return wait_forever();
-	printf("FAIL: usage: input_wait timeout|forever\n");
+	if (argc > 1 && strcmp(argv[1], "poll") == 0)
+		return poll_once();
+	printf("FAIL: usage: input_wait timeout|forever|poll\n");
 	return 1;
 }

@@ -55,7 +55,7 @@ bad_on_demand 'wants PATH=BACKEND' --control ipc:///nowhere/c --mount /tmp=ipc:/
 	--on-demand /tmp
 bad_on_demand 'not a mount given with --mount' --control ipc:///nowhere/c --on-demand /data=fs-mem
 bad_on_demand 'needs the launcher' --mount /tmp=ipc:///nowhere/t --on-demand /tmp=fs-mem
-bad_on_demand "bad value for --on-demand: 'input=input-null'" --on-demand input=input-null
+bad_on_demand "bad value for --on-demand: 'fs=fs-hostdir'" --on-demand fs=fs-hostdir
 bad_on_demand 'no --plugin for it' --control ipc:///nowhere/c --on-demand display=display-png
 
 # Each run's /tmp is its own: the file kept by the last run is gone.
