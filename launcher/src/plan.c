@@ -580,20 +580,22 @@ static int plan_cpu(const struct obl_options *o, const char *self_dir, struct ob
 
 /* ---- the whole plan ---- */
 
-/* A program that never draws or plays sound (most newlib programs) should
- * not pay for those processes: the default display and sound backends
- * start at their domain's first call (docs/launcher.md, "Plugins started
- * on demand"). Not a backend the user chose, not one serving several
- * domains, and not in a recording (its header names every route's plugin
- * at the start). Input stays with the run: a script's clock starts with
- * the program, and events come without a call. */
+/* A program that never draws, plays sound or reads input (most newlib
+ * programs) should not pay for those processes: the default display,
+ * sound and input backends start at their domain's first call
+ * (docs/launcher.md, "Plugins started on demand"). Not a backend the user
+ * chose, not one serving several domains, and not in a recording (its
+ * header names every route's plugin at the start). Input events come
+ * without a call, so input only as input-null, which never sends one:
+ * its start at the guest's first input call changes nothing it sees. */
 static void mark_on_demand(const struct obl_options *o, struct obl_plan *plan)
 {
-	static const enum obl_domain lazy[] = { OBL_DISPLAY, OBL_SOUND };
+	static const enum obl_domain lazy[] = { OBL_DISPLAY, OBL_SOUND, OBL_INPUT };
 	for (size_t i = 0; i < sizeof(lazy) / sizeof(lazy[0]); i++) {
 		struct obl_plugin_plan *pp = &plan->plugins[lazy[i]];
 		if (pp->kind == OBL_PLUGIN_LOCAL && !pp->chosen &&
-		    pp->domains == OBL_DOMAIN_BIT(lazy[i]) && !o->run.record)
+		    pp->domains == OBL_DOMAIN_BIT(lazy[i]) && !o->run.record &&
+		    (lazy[i] != OBL_INPUT || strcmp(pp->label, "input-null") == 0))
 			pp->on_demand = true;
 	}
 }

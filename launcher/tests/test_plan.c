@@ -247,7 +247,7 @@ static void test_plan_default_outputs(void **state)
 			    "--wait-ready --plugin fs=ipc:///run/x/fs.sock --plugin display=ipc:///run/x/display.sock "
 			    "--on-demand display=display-png "
 			    "--plugin sound=ipc:///run/x/sound.sock --on-demand sound=sound-wav --plugin input=ipc:///run/x/input.sock "
-			    "--mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock -- p");
+			    "--on-demand input=input-null --mount /tmp=ipc:///run/x/mount-4.sock --on-demand /tmp=fs-mem --control ipc:///run/x/control.sock -- p");
 }
 
 /* A value from the config file replaces the default output, and --screen

@@ -47,11 +47,12 @@ assert_rc 0
 # Nothing but the guest's output on success.
 [ ! -s "$T/err" ] || fail "outboard printed something on success"
 u="ipc://$XDG_RUNTIME_DIR/outboard-[A-Za-z0-9]+"
-# The default display and sound start on demand (the fake host asks for
-# them at once: Supervise WANTED, then UP, before it dials).
+# The default display, sound and input start on demand (the fake host
+# asks for them at once: Supervise WANTED, then UP, before it dials).
 re="^--wait-ready --plugin fs=$u/fs.sock --plugin display=$u/display.sock"
 re="$re --on-demand display=display-png --plugin sound=$u/sound.sock --on-demand sound=sound-wav"
-re="$re --plugin input=$u/input.sock --control $u/control.sock -- print-plugins print-args \$"
+re="$re --plugin input=$u/input.sock --on-demand input=input-null"
+re="$re --control $u/control.sock -- print-plugins print-args \$"
 [[ "$(host_args)" =~ $re ]] || fail "host arguments '$(host_args)' do not match '$re'"
 for d in fs display sound input; do
 	assert_grep "$T/out" "^plugin $d ipc://[^ ]+/$d.sock conn [1-4] backend test-echo serves $d\$"
