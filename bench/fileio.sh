@@ -3,8 +3,8 @@
 # provides run, measure, med, field, calc, ratio, die, summary, quick, the
 # build paths and $tmp.
 #
-# Each pattern runs the same rdimon ELF under `outboard run` and under
-# qemu-arm, alternating, median of $fio_runs (wall time of the whole
+# Each pattern runs the same rdimon ELF under `outboard run` (default
+# plugins) and under qemu-arm, in the files' directory, alternating, median of $fio_runs (wall time of the whole
 # command); then a sequential read from a tcp fs plugin on loopback, direct
 # and through bench/delay_proxy.py adding 5 ms each way, in MB/s with the
 # start-up (the same run on an empty file) taken off.
@@ -18,11 +18,11 @@ fileio_figures() {
 	mkdir -p "$d"
 	head -c $((mib << 20)) /dev/urandom >"$d/seq.bin"
 	(cd "$d" && qemu-arm "$fio" mkdata data.wad "$lumps" >/dev/null) || die "mkdata failed"
-	local dev=(--display none --sound none --input none)
 
 	echo
-	echo "8. File I/O, the same rdimon ELF under outboard run (file cache on, the default)"
-	echo "   and qemu-arm, wall time of the whole command, median of $fio_runs"
+	echo "8. File I/O, the same rdimon ELF under outboard run (default plugins and file"
+	echo "   cache, in the files' directory) and qemu-arm, wall time of the whole"
+	echo "   command, median of $fio_runs"
 	printf '   %-44s %12s %12s %8s\n' "" "outboard" "qemu-arm" "ratio"
 	# fio_row NAME LABEL PROGRAM ARGS...: one pattern, both emulators.
 	fio_row() {
@@ -33,7 +33,9 @@ fileio_figures() {
 		want=$(cat "$tmp/out")
 		fio_last=$want
 		[[ $want == bytes=* ]] || die "$label under qemu-arm printed: $want"
-		fio_o=("$want" "" "$bin/outboard" run --fs "$d" "${dev[@]}" "$@")
+		# As a user runs it: every default plugin (fs-hostdir on the cwd;
+		# /tmp, display, sound and input start on demand, so not here).
+		fio_o=("$want" "" bash -c 'cd "$1" && shift && exec "$@"' - "$d" "$bin/outboard" run "$@")
 		fio_q=("$want" "" bash -c 'cd "$1" && shift && exec qemu-arm "$@"' - "$d" "$@")
 		measure "$fio_runs" fio_o fio_q
 		local r
