@@ -5,9 +5,9 @@
  * itself, and the answers are printed as a table. Executables that cannot
  * describe themselves are reported on stderr, never skipped in silence.
  *
- * Not candidates: outboard-cpu and outboard-keygen (programs, not
- * backends), and outboard-test-* (the build's test-only backends, which
- * are never installed either).
+ * Not candidates: outboard-cpu, outboard-keygen and outboard-rundir-watch
+ * (programs, not backends), and outboard-test-* (the build's test-only
+ * backends, which are never installed either).
  */
 #define _DEFAULT_SOURCE /* realpath */
 #include <dirent.h>
@@ -25,6 +25,7 @@
 #include "os.h"
 #include "outboard/log.h"
 #include "plan.h"
+#include "rundir_watch.h"
 
 #define CAT "launcher"
 
@@ -55,7 +56,8 @@ static bool is_candidate(const char *path)
 /* Executables named outboard-* that are not backends. */
 static bool is_backend_name(const char *name)
 {
-	static const char *const programs[] = { "outboard-cpu", "outboard-keygen" };
+	static const char *const programs[] = { "outboard-cpu", "outboard-keygen",
+						OBL_RUNDIR_WATCHER };
 	if (strncmp(name, "outboard-", 9) != 0 || !name[9] || strncmp(name, "outboard-test-", 14) == 0)
 		return false;
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)

@@ -136,7 +136,8 @@ static int prepare_outputs(const struct obl_plan *plan)
 /* Start the CPU host, then every local plugin: the host's start-up (its
  * engine, the program) is the longest and goes first, and it dials the
  * plugins only once they have answered their probes (obl_sup_host_go). */
-static int start_children(struct obl_sup *sup, const struct obl_plan *plan, const char *rundir)
+static int start_children(struct obl_sup *sup, const struct obl_plan *plan, const char *rundir,
+			  const char *self_dir)
 {
 	int rc = obl_sup_listen_control(sup, plan->control_url);
 	if (rc == 0)
@@ -148,7 +149,7 @@ static int start_children(struct obl_sup *sup, const struct obl_plan *plan, cons
 		else if (pp->kind == OBL_PLUGIN_LOCAL)
 			rc = obl_sup_start_plugin(sup, pp);
 	}
-	obl_rundir_watch(rundir);
+	obl_rundir_watch(rundir, self_dir);
 	return rc < 0 ? rc : obl_probe_plugins(sup, plan);
 }
 
@@ -165,7 +166,8 @@ static void log_command(const char *what, char *const *argv)
 }
 
 /* Everything after the options are known; returns the exit status. */
-static int run_plan(struct obl_sup *sup, const struct obl_plan *plan, const char *rundir)
+static int run_plan(struct obl_sup *sup, const struct obl_plan *plan, const char *rundir,
+		    const char *self_dir)
 {
 	for (int d = 0; d < OBL_PLAN_SLOTS; d++)
 		if (plan->plugins[d].argv)
@@ -175,7 +177,7 @@ static int run_plan(struct obl_sup *sup, const struct obl_plan *plan, const char
 	int status = OBL_EXIT_FAILURE;
 	if (prepare_outputs(plan) < 0)
 		return status;
-	int rc = start_children(sup, plan, rundir);
+	int rc = start_children(sup, plan, rundir, self_dir);
 	if (rc == -EINTR)
 		status = 128 + sup->stop_signo;
 	else if (rc == -ESRCH) /* the host ended first, and said why */
@@ -302,7 +304,7 @@ int obl_run_options(struct obl_options *op)
 		OB_ERROR(CAT, "cannot catch signals: %s", strerror(-rc));
 		goto out;
 	}
-	status = run_plan(&sup, &plan, rundir);
+	status = run_plan(&sup, &plan, rundir, self_dir);
 out:
 	obl_sup_destroy(&sup);
 	obl_rundir_remove(rundir);

@@ -3,20 +3,25 @@
  */
 #include "rundir.h"
 
-#define _GNU_SOURCE /* close_range */
+#define _GNU_SOURCE /* POSIX_SPAWN_SETSID */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "outboard/log.h"
+#include "rundir_watch.h"
+
+extern char **environ;
 
 /* Longest directory that still leaves room for "/display.sock" in a
  * sockaddr_un path (108 bytes with its NUL). */
@@ -45,83 +50,97 @@ static char *try_base(const char *base)
 /*
  * A launcher killed with SIGKILL cannot remove its directory, and its
  * children die with it (PR_SET_PDEATHSIG SIGKILL), so none of them can
- * either. A watcher does: a process of its own (a grandchild, so not one
- * of the children the launcher supervises; in a session of its own, so a
- * terminal's ^C does not reach it) that waits for the end of a pipe only
- * the launcher holds. At the launcher's exit, whatever the cause, it
- * removes what is left of the directory and exits.
+ * either. A watcher does (rundir_watch.h): a process of its own, not
+ * supervised, that waits for the end of a pipe only the launcher holds.
  */
 static int watcher_fd = -1; /* the launcher's end: closed at remove */
+static pid_t watcher_pid;   /* a spawned watcher, reaped at remove; 0: none or forked */
 
-/* In the watcher, after fork: async-signal-safe calls only (the parent
- * may have had threads). Never returns. */
-__attribute__((noreturn))
-static void watch(const char *dir, int fd)
+/* outboard-rundir-watch beside the launcher, spawned: no copy of the
+ * launcher's address space (a fork of it cost 4-5 ms of CPU, two
+ * processes' worth, on the machines of docs/performance.md). It is the
+ * launcher's child, in a session of its own, not supervised (every wait
+ * of the supervisor names its pid), and reaped at obl_rundir_remove.
+ * 0 or -errno. */
+static int spawn_watcher(const char *exe, const char *dir, int rfd)
 {
-	static const int ignored[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP };
-	struct sigaction ign = { .sa_handler = SIG_IGN };
-	char buf[4096];
-	ssize_t n;
-
-	setsid();
-	for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
-		sigaction(ignored[i], &ign, NULL);
-	/* Hold nothing of the launcher's: a pipe reading its output would
-	 * otherwise wait for us. */
-	if (dup2(fd, 3) < 0)
-		_exit(1);
-	int null = open("/dev/null", O_RDWR);
-	for (int i = 0; i < 3 && null >= 0; i++)
-		dup2(null, i);
-	close_range(4, ~0U, 0);
-	while ((n = read(3, buf, sizeof(buf))) != 0)
-		if (n < 0 && errno != EINTR)
-			break;
-	int d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-	if (d < 0)
-		_exit(0); /* removed by the launcher: the usual end */
-	while ((n = syscall(SYS_getdents64, d, buf, sizeof(buf))) > 0) {
-		for (ssize_t at = 0; at < n;) {
-			/* struct linux_dirent64: ino, off, reclen, type, name */
-			unsigned short reclen;
-			const char *name = buf + at + 19;
-			memcpy(&reclen, buf + at + 16, sizeof(reclen));
-			if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
-				unlinkat(d, name, 0);
-			at += reclen;
-		}
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none;
+	char name[] = OBL_RUNDIR_WATCHER, path[PATH_MAX];
+	char *argv[] = { name, path, NULL };
+	pid_t pid;
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	int err = posix_spawn_file_actions_init(&fa);
+	if (err)
+		return -err;
+	if ((err = posix_spawnattr_init(&attr))) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -err;
 	}
-	close(d);
-	rmdir(dir);
-	_exit(0);
+	sigemptyset(&none);
+	if ((rfd == 3 || !(err = posix_spawn_file_actions_adddup2(&fa, rfd, 3))) &&
+	    !(err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDWR, 0)) &&
+	    !(err = posix_spawn_file_actions_adddup2(&fa, 0, 1)) &&
+	    !(err = posix_spawn_file_actions_adddup2(&fa, 0, 2)) &&
+	    !(err = posix_spawnattr_setsigmask(&attr, &none)) &&
+	    !(err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK)))
+		err = posix_spawn(&pid, exe, &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	if (!err)
+		watcher_pid = pid;
+	return -err;
+}
+
+/* Without outboard-rundir-watch: a grandchild forked from the launcher. */
+static int fork_watcher(const char *dir, int rfd)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (fork() == 0)
+			obl_rundir_watch_run(dir, rfd);
+		_exit(0);
+	}
+	if (pid < 0)
+		return -errno;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return 0;
 }
 
 /* Without a watcher, a SIGKILL of the launcher leaves the directory
  * behind: a warning, not a failure. */
-void obl_rundir_watch(const char *dir)
+void obl_rundir_watch(const char *dir, const char *self_dir)
 {
 	if (!dir || watcher_fd >= 0)
 		return;
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		OB_WARN("launcher", "no watcher for %s: %s", dir, strerror(errno));
+	char exe[PATH_MAX];
+	bool have_exe = self_dir &&
+			snprintf(exe, sizeof(exe), "%s/%s", self_dir, OBL_RUNDIR_WATCHER) <
+				(int)sizeof(exe) &&
+			access(exe, X_OK) == 0;
+	/* The read end stays open across exec, for the spawned watcher (the
+	 * launcher closes it at once, and spawns nothing meanwhile); the
+	 * write end is the launcher's alone. */
+	int p[2], err = 0;
+	if (pipe(p) < 0) {
+		err = -errno;
+	} else if (fcntl(p[1], F_SETFD, FD_CLOEXEC) < 0) {
+		err = -errno;
+		close(p[0]);
+		close(p[1]);
+	} else {
+		err = have_exe ? spawn_watcher(exe, dir, p[0]) : fork_watcher(dir, p[0]);
+		close(p[0]);
+		if (err)
+			close(p[1]);
+	}
+	if (err) {
+		OB_WARN("launcher", "no watcher for %s: %s", dir, strerror(-err));
 		return;
 	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(p[1]);
-		if (fork() == 0)
-			watch(dir, p[0]);
-		_exit(0);
-	}
-	close(p[0]);
-	if (pid < 0) {
-		OB_WARN("launcher", "no watcher for %s: %s", dir, strerror(errno));
-		close(p[1]);
-		return;
-	}
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
 	watcher_fd = p[1];
 }
 
@@ -158,5 +177,12 @@ void obl_rundir_remove(char *dir)
 	if (watcher_fd >= 0) { /* the watcher finds nothing left and exits */
 		close(watcher_fd);
 		watcher_fd = -1;
+	}
+	/* A spawned one is our child: gone before we are, like every other
+	 * (a moment: it only finds the directory gone). */
+	if (watcher_pid > 0) {
+		while (waitpid(watcher_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		watcher_pid = 0;
 	}
 }

@@ -15,7 +15,7 @@ export XDG_RUNTIME_DIR=$T/xdg
 # PATH without outboard backends keep the default backends (whether the
 # build has them or not) out of tests that do not ask for them.
 mkdir "$T/bin"
-cp "$OB_BIN/outboard" "$T/bin/"
+cp "$OB_BIN/outboard" "$OB_BIN/outboard-rundir-watch" "$T/bin/"
 OB=$T/bin/outboard
 export PATH=/usr/bin:/bin
 # Runs start here: the default output directory would be made here.
@@ -109,9 +109,13 @@ alive() {
 	[ -n "$state" ] && [ "$state" != Z ]
 }
 
-# Direct children of a pid.
+# Direct children of a pid, but for the watcher of the runtime directory.
 children_of() {
-	pgrep -P "$1" 2>/dev/null || true
+	local p
+	for p in $(pgrep -P "$1" 2>/dev/null); do
+		# Not the runtime directory's watcher (comm is cut at 15 bytes).
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = outboard-rundir ] || echo "$p"
+	done
 }
 
 # wait_until MS CMD...: run CMD every 20 ms until it succeeds; fail after MS.

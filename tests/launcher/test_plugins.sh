@@ -2,7 +2,8 @@
 # outboard plugins lists the backends beside the launcher, then those in
 # PATH (the first of a name wins, as for --plugin NAME), as each describes
 # itself, and names on stderr those that cannot. The test-only backends
-# (outboard-test-*), outboard-cpu and outboard-keygen are not listed.
+# (outboard-test-*), outboard-cpu, outboard-keygen and outboard-rundir-watch
+# are not listed.
 source "$(dirname "$0")/lib.sh" "$@"
 
 # The build's own bin/: a fresh build lists its backends and exits 0; the
@@ -12,7 +13,7 @@ RC=0
 "$OB_BIN/outboard" plugins >"$T/out" 2>"$T/err" || RC=$?
 assert_rc 0
 assert_grep "$T/out" '^BACKEND +VERSION +DOMAINS +PATH$'
-assert_no_grep "$T/out" 'test-echo|outboard-cpu|outboard-keygen'
+assert_no_grep "$T/out" 'test-echo|outboard-cpu|outboard-keygen|rundir-watch'
 [ ! -s "$T/err" ] || fail "a fresh build's plugins complained"
 # The fs backends serve fs, when they are built.
 for b in fs-hostdir fs-mem; do
