@@ -136,8 +136,7 @@ static int prepare_outputs(const struct obl_plan *plan)
 /* Start the CPU host, then every local plugin: the host's start-up (its
  * engine, the program) is the longest and goes first, and it dials the
  * plugins only once they have answered their probes (obl_sup_host_go). */
-static int start_children(struct obl_sup *sup, const struct obl_plan *plan, const char *rundir,
-			  const char *self_dir)
+static int start_children(struct obl_sup *sup, const struct obl_plan *plan)
 {
 	int rc = obl_sup_listen_control(sup, plan->control_url);
 	if (rc == 0)
@@ -149,7 +148,6 @@ static int start_children(struct obl_sup *sup, const struct obl_plan *plan, cons
 		else if (pp->kind == OBL_PLUGIN_LOCAL)
 			rc = obl_sup_start_plugin(sup, pp);
 	}
-	obl_rundir_watch(rundir, self_dir);
 	return rc < 0 ? rc : obl_probe_plugins(sup, plan);
 }
 
@@ -177,7 +175,7 @@ static int run_plan(struct obl_sup *sup, const struct obl_plan *plan, const char
 	int status = OBL_EXIT_FAILURE;
 	if (prepare_outputs(plan) < 0)
 		return status;
-	int rc = start_children(sup, plan, rundir, self_dir);
+	int rc = start_children(sup, plan);
 	if (rc == -EINTR)
 		status = 128 + sup->stop_signo;
 	else if (rc == -ESRCH) /* the host ended first, and said why */
@@ -185,6 +183,9 @@ static int run_plan(struct obl_sup *sup, const struct obl_plan *plan, const char
 	if (rc < 0)
 		goto stop;
 	obl_sup_host_go(sup);
+	/* Only now: its spawn holds the launcher until it runs, which on a
+	 * busy machine delayed the probes by a few ms (docs/launcher.md). */
+	obl_rundir_watch(rundir, self_dir);
 	while (sup->host.running)
 		if (obl_sup_step(sup, NULL, 0, -1) < 0)
 			break;

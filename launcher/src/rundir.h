@@ -12,8 +12,8 @@ char *obl_rundir_create(void);
 
 /* Start the watcher of dir (rundir_watch.h): outboard-rundir-watch from
  * self_dir (the launcher's directory; NULL: none), else a fork of the
- * launcher. It is started once the children are on their way, not before:
- * a SIGKILL in between leaves the directory behind. Failure is a warning. */
+ * launcher. It is started once the host was told to go, not before: a
+ * SIGKILL in between leaves the directory behind. Failure is a warning. */
 void obl_rundir_watch(const char *dir, const char *self_dir);
 
 /* Remove the directory and the sockets in it, and free dir. Accepts NULL. */

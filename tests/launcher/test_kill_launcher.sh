@@ -20,6 +20,14 @@ kill_run() {
 		alive "$k" || fail "child $k is not running before the kill"
 	done
 	[ -n "$(ls -A "$XDG_RUNTIME_DIR")" ] || fail "no runtime directory while the run lasts"
+	# The watcher starts just after the host's READY: wait for it (spawned,
+	# or the launcher's forked copy leading a session of its own).
+	watcher_running() {
+		ps -eo pid=,sid=,comm=,args= | awk -v l="$LAUNCHER" -v ob="$OB" \
+			'$3 == "outboard-rundir" || ($1 == $2 && $1 != l && $4 == ob) { f = 1 }
+			 END { exit !f }'
+	}
+	wait_until 2000 watcher_running || fail "no watcher of the runtime directory"
 
 	kill -9 "$LAUNCHER"
 	none_alive() {
