@@ -164,7 +164,7 @@ static int parse_plugin(struct obh_options *o, const char *arg)
 /* --on-demand PATH=BACKEND (a mount: mounts.c checks it) or
  * DOMAIN=BACKEND, display, sound or input: not fs, which every program
  * with files needs at once. An input source on demand starts at the
- * guest's first input_wait, input_poll or input_set_handler, so the
+ * guest's first input_wait that blocks or input_set_handler, so the
  * launcher asks it only of input-null, which never sends an event
  * (docs/launcher.md). */
 static int parse_on_demand(struct obh_options *o, const char *arg)
