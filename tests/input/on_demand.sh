@@ -6,8 +6,11 @@
 #     -ETIMEDOUT as with input-null chosen (input_null);
 #   - input_poll alone does not start it (input-null would have queued
 #     nothing), and finds nothing;
-#   - input-null named by the user starts with the run, as before.
-# (A wait forever on it: input_wait_forever.)
+#   - input-null named by the user starts with the run, as before;
+#   - an input-null that cannot start is restarted, then given up: a
+#     wait with a timeout still ends in -ETIMEDOUT, a wait forever ends
+#     as a deadlock (124) once nothing can send an event.
+# (A wait forever on a working one: input_wait_forever.)
 . "$(dirname "$0")/../guests/lib.sh"
 . "$TEST_DIR/lib.sh"
 
@@ -46,4 +49,25 @@ if grep -q 'started on demand' "$WORK/chosen.err"; then
 	show chosen
 	fail "input-null, chosen, was started on demand"
 fi
+# A broken input-null beside a private copy of the launcher.
+mkdir "$WORK/bin"
+cp "$OB_BIN/outboard" "$OB_BIN/outboard-cpu" "$OB_BIN/outboard-fs-hostdir" \
+	"$OB_BIN/outboard-rundir-watch" "$WORK/bin/"
+printf '#!/bin/sh\necho "cannot start" >&2\nexit 1\n' >"$WORK/bin/outboard-input-null"
+chmod +x "$WORK/bin/outboard-input-null"
+status=0
+timeout -k 5 60 "$WORK/bin/outboard" run --display none --sound none "$wait_elf" timeout \
+	</dev/null >"$WORK/broken_timeout.out" 2>"$WORK/broken_timeout.err" || status=$?
+echo "$status" >"$WORK/broken_timeout.status"
+expect_status broken_timeout 0
+echo "wait: timeout ok" >"$WORK/expected"
+expect_stdout broken_timeout "$WORK/expected"
+expect_stderr_matches broken_timeout 'input plugin input-null exited with status 1' "the failed start"
+status=0
+timeout -k 5 60 "$WORK/bin/outboard" run --display none --sound none "$wait_elf" forever \
+	</dev/null >"$WORK/broken_forever.out" 2>"$WORK/broken_forever.err" || status=$?
+echo "$status" >"$WORK/broken_forever.status"
+expect_status broken_forever 124
+expect_stderr_matches broken_forever 'input plugin input-null failed 5 times .*giving up' "the give-up"
+expect_stderr_matches broken_forever 'deadlock' "the deadlock once nothing can wake the wait"
 note "passed"
