@@ -334,6 +334,9 @@ int obl_sup_step(struct obl_sup *s, ob_conn *const *extra, int n_extra, int time
 	for (int i = 0; i < n_extra; i++)
 		if (extra[i])
 			ob_conn_process(extra[i]);
+	/* Taken again: the host's RELEASED, just processed, closes the checks
+	 * of plugins still starting on demand (obl_revive_stop). */
+	n_checks = obl_revive_conns(s, checks, OBL_PLAN_SLOTS);
 	for (int i = 0; i < n_checks; i++)
 		ob_conn_process(checks[i]);
 	/* Signals after output: a child's output is relayed before its death
