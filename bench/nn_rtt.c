@@ -115,8 +115,11 @@ static int exchange(int s, uint32_t seq, size_t size)
 {
 	static char out[MAX_SIZE], in[MAX_SIZE];
 	memcpy(out, &seq, sizeof(seq));
+	/* A PAIR socket with no peer yet blocks the send: under load the
+	 * connection can take longer than a retry period (bench_smoke under
+	 * the sanitizers once failed so). */
 	if (nn_send(s, out, size, 0) != (int)size)
-		return nn_fail("nn_send");
+		return nn_errno() == ETIMEDOUT ? -ETIMEDOUT : nn_fail("nn_send");
 	for (;;) {
 		int n = nn_recv(s, in, sizeof(in), 0);
 		if (n < 0 && nn_errno() == ETIMEDOUT)
@@ -159,9 +162,13 @@ static uint32_t connect_peer(int s, size_t size)
 /* count round trips numbered from *seq; 0 or -1. */
 static int round_trips(int s, uint32_t *seq, unsigned long count, size_t size)
 {
-	for (unsigned long i = 0; i < count; i++, (*seq)++)
-		if (exchange(s, *seq, size))
+	for (unsigned long i = 0; i < count; i++, (*seq)++) {
+		int rc = exchange(s, *seq, size);
+		if (rc == -ETIMEDOUT)
+			fprintf(stderr, "nn_rtt: no echo within %d ms\n", RECV_TIMEOUT_MS);
+		if (rc)
 			return -1;
+	}
 	return 0;
 }
 
