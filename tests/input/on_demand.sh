@@ -37,17 +37,20 @@ if grep -q 'input: plugin' "$WORK/quiet.err"; then
 	fail "the host connected an input plugin for a program that reads no input"
 fi
 
-run_outboard timeout -vv --display none --sound none "$wait_elf" timeout
-expect_status timeout 0
-echo "wait: timeout ok" >"$WORK/expected"
-expect_stdout timeout "$WORK/expected"
+# wait_run MODE LINE: input_wait.elf MODE (-vv, default input) exits 0
+# printing LINE; the run's tag is MODE.
+wait_run() {
+	run_outboard "$1" -vv --display none --sound none "$wait_elf" "$1"
+	expect_status "$1" 0
+	echo "$2" >"$WORK/expected"
+	expect_stdout "$1" "$WORK/expected"
+}
+
+wait_run timeout "wait: timeout ok"
 [ "$(asked timeout)" -eq 1 ] && [ "$(started timeout)" -le 1 ] ||
 	{ show timeout; fail "input-null was not asked for exactly once"; }
 
-run_outboard poll -vv --display none --sound none "$wait_elf" poll
-expect_status poll 0
-echo "wait: poll found nothing" >"$WORK/expected"
-expect_stdout poll "$WORK/expected"
+wait_run poll "wait: poll found nothing"
 [ "$(started poll)" -eq 0 ] && [ "$(asked poll)" -eq 0 ] ||
 	{ show poll; fail "input_poll started input-null"; }
 
