@@ -10,7 +10,6 @@
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "outboard/log.h"
+#include "plan.h"
 #include "rundir_watch.h"
 
 extern char **environ;
@@ -116,11 +116,13 @@ void obl_rundir_watch(const char *dir, const char *self_dir)
 {
 	if (!dir || watcher_fd >= 0)
 		return;
-	char exe[PATH_MAX];
-	bool have_exe = self_dir &&
-			snprintf(exe, sizeof(exe), "%s/%s", self_dir, OBL_RUNDIR_WATCHER) <
-				(int)sizeof(exe) &&
-			access(exe, X_OK) == 0;
+	/* Where the launcher finds the host and the backends: beside itself,
+	 * then in PATH. */
+	char *exe = NULL;
+	if (obl_find_executable(self_dir, OBL_RUNDIR_WATCHER, &exe) == -ENOMEM) {
+		OB_WARN("launcher", "no watcher for %s: %s", dir, strerror(ENOMEM));
+		return;
+	}
 	/* The read end stays open across exec, for the spawned watcher (the
 	 * launcher closes it at once, and spawns nothing meanwhile); the
 	 * write end is the launcher's alone. */
@@ -132,11 +134,12 @@ void obl_rundir_watch(const char *dir, const char *self_dir)
 		close(p[0]);
 		close(p[1]);
 	} else {
-		err = have_exe ? spawn_watcher(exe, dir, p[0]) : fork_watcher(dir, p[0]);
+		err = exe ? spawn_watcher(exe, dir, p[0]) : fork_watcher(dir, p[0]);
 		close(p[0]);
 		if (err)
 			close(p[1]);
 	}
+	free(exe);
 	if (err) {
 		OB_WARN("launcher", "no watcher for %s: %s", dir, strerror(-err));
 		return;

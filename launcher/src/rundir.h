@@ -11,8 +11,8 @@
 char *obl_rundir_create(void);
 
 /* Start the watcher of dir (rundir_watch.h): outboard-rundir-watch from
- * self_dir (the launcher's directory; NULL: none), else a fork of the
- * launcher. It is started once the host was told to go, not before: a
+ * self_dir (the launcher's directory; NULL: none) or PATH, else a fork of
+ * the launcher. It is started once the host was told to go, not before: a
  * SIGKILL in between leaves the directory behind. Failure is a warning. */
 void obl_rundir_watch(const char *dir, const char *self_dir);
 
