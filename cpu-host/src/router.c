@@ -310,8 +310,16 @@ static int open_control(struct obh_router *r, const char *url)
 	return err;
 }
 
-/* --on-demand DOMAIN=BACKEND: that domain's link is dormant until its
- * first call (router_restart.c). 0 or -errno (logged). */
+/* A link started on demand: dormant until its first call
+ * (router_restart.c), named backend in messages until its Hello. 0 or
+ * -ENOMEM. */
+static int make_dormant(struct obh_link *l, const char *backend)
+{
+	l->dormant = true;
+	return l->backend || (l->backend = strdup(backend)) ? 0 : -ENOMEM;
+}
+
+/* --on-demand DOMAIN=BACKEND. 0 or -errno (logged). */
 static int mark_dormant_domains(struct obh_router *r)
 {
 	for (int d = 1; d < OBH_DOMAIN_COUNT; d++) {
@@ -325,10 +333,9 @@ static int mark_dormant_domains(struct obh_router *r)
 				 l ? "needs the launcher (--control)" : "no --plugin for it");
 			return -EINVAL;
 		}
-		l->dormant = true;
-		free(l->backend);
-		if (!(l->backend = strdup(backend)))
-			return -ENOMEM;
+		int err = make_dormant(l, backend);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -428,12 +435,8 @@ int obh_router_create(struct obh_host *h, struct obh_router **out)
 			err = -ENOMEM;
 			goto fail;
 		}
-		struct obh_link *l = r->route[m->route];
-		l->dormant = m->on_demand;
-		if (l->dormant && !l->backend && !(l->backend = strdup(m->backend))) {
-			err = -ENOMEM;
+		if (m->on_demand && (err = make_dormant(r->route[m->route], m->backend)))
 			goto fail;
-		}
 	}
 	for (unsigned i = 0; i < r->nlinks; i++) {
 		struct obh_link *l = r->links[i];
