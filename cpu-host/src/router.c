@@ -731,7 +731,10 @@ int obh_router_post(struct obh_router *r, unsigned route, Ob__Request *req,
 
 void obh_router_start_input(struct obh_router *r)
 {
-	if (!r->route[OBH_DOMAIN_INPUT] ||
+	const struct obh_link *l = r->route[OBH_DOMAIN_INPUT];
+	/* Not started, nor asked for, yet (--on-demand): its restore, once it
+	 * is, comes back here. */
+	if (!l || (l->dormant && !l->wanted) ||
 	    !obh_router_serves(r, OBH_DOMAIN_INPUT, OB__REQUEST__CALL_INPUT_CONFIGURE))
 		return;
 	Ob__Request req = OB__REQUEST__INIT;

@@ -134,7 +134,8 @@ int obh_router_post(struct obh_router *r, unsigned route, Ob__Request *req,
  * Releasing delivers what waited, in order. */
 void obh_router_hold(struct obh_router *r, bool hold);
 
-/* Tell the input plugin that the program starts (its script clock starts). */
+/* Tell the input plugin that the program starts (its script clock starts);
+ * nothing for one started on demand and not asked for yet. */
 void obh_router_start_input(struct obh_router *r);
 
 /* Whether any plugin (or the launcher) is connected. */

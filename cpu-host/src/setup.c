@@ -247,9 +247,7 @@ int obh_setup_image(struct obh_host *h, const uint8_t *data, size_t len)
 	if (err)
 		goto out;
 	h->start_ns = obh_now_ns();
-	/* On demand: its restore, at the guest's first input call, starts it. */
-	if (!obh_router_dormant(h->router, OBH_DOMAIN_INPUT))
-		obh_router_start_input(h->router);
+	obh_router_start_input(h->router);
 out:
 	obh_image_free(&img);
 	return err;
