@@ -18,8 +18,8 @@ int main(int argc, char **argv)
 	struct stat st;
 	if (!base || argv[1][0] != '/' || strncmp(base + 1, "outboard-", 9) != 0 ||
 	    fstat(3, &st) < 0 || !S_ISFIFO(st.st_mode)) {
-		fprintf(stderr, "usage: %s /PATH/outboard-XXXXXX, with a pipe on fd 3 "
-				"(started by outboard run)\n",
+		fprintf(stderr, "usage: %s DIR, a launcher's runtime directory "
+				"(/PATH/outboard-*), with a pipe on fd 3 (started by outboard run)\n",
 			argc > 0 ? argv[0] : OBL_RUNDIR_WATCHER);
 		return 2;
 	}
