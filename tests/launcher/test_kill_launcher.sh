@@ -2,14 +2,16 @@
 # A SIGKILL of the launcher leaves no child alive: plugins and the CPU host
 # die with it (PR_SET_PDEATHSIG), and its runtime directory goes too (its
 # watcher removes it): the watcher spawned from outboard-rundir-watch
-# beside the launcher, and the one the launcher forks when that is
-# missing. The watcher itself refuses to run on anything but a launcher's
+# beside the launcher or in PATH, and the one the launcher forks when there
+# is none. The watcher itself refuses to run on anything but a launcher's
 # directory and a pipe.
 source "$(dirname "$0")/lib.sh" "$@"
 
-# kill_run: start a run, SIGKILL the launcher, expect every child and the
-# runtime directory gone.
+# kill_run KIND: start a run, wait for its watcher of KIND (spawned or
+# forked), SIGKILL the launcher, expect every child and the runtime
+# directory gone.
 kill_run() {
+	local kind=$1
 	start_ob run --cpu "$FAKE" --plugin fs="$ECHO" print-pid sleep 30000
 	wait_until 10000 has_lines "$T/out" 1 || fail "the fake host never started"
 	kids=$(children_of "$LAUNCHER")
@@ -20,14 +22,16 @@ kill_run() {
 		alive "$k" || fail "child $k is not running before the kill"
 	done
 	[ -n "$(ls -A "$XDG_RUNTIME_DIR")" ] || fail "no runtime directory while the run lasts"
-	# The watcher starts just after the host's READY: wait for it (spawned,
-	# or the launcher's forked copy leading a session of its own).
+	# The watcher starts just after the host's READY: wait for it, spawned
+	# (the launcher's child) or forked (a copy of the launcher leading a
+	# session of its own).
 	watcher_running() {
-		ps -eo pid=,sid=,comm=,args= | awk -v l="$LAUNCHER" -v ob="$OB" \
-			'$3 == "outboard-rundir" || ($1 == $2 && $1 != l && $4 == ob) { f = 1 }
+		ps -eo pid=,ppid=,sid=,comm=,args= | awk -v l="$LAUNCHER" -v ob="$OB" -v k="$kind" \
+			'k == "spawned" && $4 == "outboard-rundir" && $2 == l { f = 1 }
+			 k == "forked" && $1 == $3 && $1 != l && $5 == ob { f = 1 }
 			 END { exit !f }'
 	}
-	wait_until 2000 watcher_running || fail "no watcher of the runtime directory"
+	wait_until 2000 watcher_running || fail "no $kind watcher of the runtime directory"
 
 	kill -9 "$LAUNCHER"
 	none_alive() {
@@ -43,10 +47,14 @@ kill_run() {
 }
 
 # 1. The spawned watcher: the launcher's child, in a session of its own.
-kill_run
-# 2. The forked one.
-rm "$T/bin/outboard-rundir-watch"
-kill_run
+kill_run spawned
+# 2. The same found in PATH.
+mkdir "$T/pathbin"
+mv "$T/bin/outboard-rundir-watch" "$T/pathbin/"
+PATH=$T/pathbin:$PATH kill_run spawned
+# 3. The forked one.
+rm "$T/pathbin/outboard-rundir-watch"
+kill_run forked
 
 # 3. The watcher refuses a directory not named as a launcher's, and fd 3
 #    not a pipe, and touches nothing.
