@@ -316,7 +316,7 @@ static int64_t write_block(struct obh_fcache *fc, struct obh_fc_file *f, int64_t
 		return -OB_ABI_EFAULT;
 	obh_fc_block_dirty(s, b, lo, hi);
 	if (b->dlo == 0 && b->dhi == OBH_FC_BLOCK)
-		obhf_flush_block(fc, b); /* a full block: one large write */
+		obhf_flush_full_run(fc, f, i);
 	return 0;
 }
 

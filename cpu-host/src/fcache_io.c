@@ -373,6 +373,8 @@ static void send_write(struct obh_fcache *fc, struct obh_fc_wreq *w)
 		write_failed(fc, w, -err);
 		return;
 	}
+	OB_DEBUG(CAT, "file %u: write-behind of %u bytes at %lld", w->file->id, w->len,
+		 (long long)w->offset);
 	fc->h->pending_calls++;
 	fc->s.st.wb_writes++;
 	fc->s.st.sent++;
@@ -393,6 +395,29 @@ void obhf_flush_block(struct obh_fcache *fc, struct obh_fc_block *b)
 	w->offset = b->index * OBH_FC_BLOCK + b->dlo;
 	w->buf = obh_fc_block_detach(&fc->s, b);
 	send_write(fc, w);
+}
+
+/* Block i of f, when it holds only dirty bytes from its start to its end. */
+static struct obh_fc_block *full_dirty(struct obh_fcache *fc, struct obh_fc_file *f, int64_t i)
+{
+	struct obh_fc_block *b = i >= 0 ? obh_fc_block_find(&fc->s, f, i) : NULL;
+	return b && !b->loading && b->dlo == 0 && b->dhi == OBH_FC_BLOCK ? b : NULL;
+}
+
+void obhf_flush_full_run(struct obh_fcache *fc, struct obh_fc_file *f, int64_t i)
+{
+	/* The run through i, looking no further than a run's length each way:
+	 * a forward writer completes one at its last block, a backward one at
+	 * its first, any other order whenever its blocks meet. */
+	int64_t lo = i, hi = i;
+	while (i - lo < OBHF_WB_RUN - 1 && full_dirty(fc, f, lo - 1))
+		lo--;
+	while (hi - i < OBHF_WB_RUN - 1 && full_dirty(fc, f, hi + 1))
+		hi++;
+	if (hi - lo + 1 < OBHF_WB_RUN)
+		return;
+	for (int64_t k = lo; k <= hi; k++)
+		obhf_flush_block(fc, full_dirty(fc, f, k));
 }
 
 unsigned obhf_flush_file(struct obh_fcache *fc, struct obh_fc_file *f)

@@ -4,8 +4,9 @@
  *
  *   fcache_check coherence    two fds on one file, seeks, O_APPEND, files
  *                             that grow, truncate, rename and unlink
- *   fcache_check fill FILE N [nosync|noclose]
- *                             N bytes in 4 KiB writes, then fsync and close:
+ *   fcache_check fill FILE N [nosync|noclose|backward]
+ *                             N bytes in 4 KiB writes (backward: from the
+ *                             last 4 KiB to the first), then fsync and close:
  *                             prints every call that failed and
  *                             `fill: W writes ok, first error E at write K,
  *                             fsync R, close R` (E 0: none; fsync 0 when
@@ -154,7 +155,8 @@ static void names(void)
 	check_eq("unlink_c", ob_unlink("c.bin"), 0);
 }
 
-static int fill(const char *path, long total, int sync)
+/* sync: 1 fsync before close, 0 not, -1 exit without closing. */
+static int fill(const char *path, long total, int sync, int backward)
 {
 	int fd = ob_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0) {
@@ -164,7 +166,10 @@ static int fill(const char *path, long total, int sync)
 	pattern(big, CHUNK, 5);
 	long ok = 0, k = 0;
 	int first = 0, at = -1;
+	long chunks = (total + CHUNK - 1) / CHUNK;
 	for (long off = 0; off < total; off += CHUNK, k++) {
+		if (backward)
+			ob_lseek(fd, (chunks - 1 - k) * CHUNK, SEEK_SET);
 		int n = ob_write(fd, big, CHUNK);
 		if (n == CHUNK) {
 			ok++;
@@ -187,12 +192,14 @@ static int fill(const char *path, long total, int sync)
 
 int main(int argc, char **argv)
 {
-	if ((argc == 4 || argc == 5) && strcmp(argv[1], "fill") == 0)
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "fill") == 0) {
+		const char *how = argc == 5 ? argv[4] : "";
 		return fill(argv[2], strtol(argv[3], NULL, 10),
-			    argc == 4 ? 1 : strcmp(argv[4], "noclose") == 0 ? -1
-				       : strcmp(argv[4], "nosync") != 0);
+			    strcmp(how, "noclose") == 0 ? -1 : strcmp(how, "nosync") != 0,
+			    strcmp(how, "backward") == 0);
+	}
 	if (argc != 2 || strcmp(argv[1], "coherence") != 0) {
-		printf("usage: fcache_check coherence | fill FILE BYTES\n");
+		printf("usage: fcache_check coherence | fill FILE BYTES [nosync|noclose|backward]\n");
 		return 2;
 	}
 	two_fds();

@@ -58,6 +58,34 @@ grep -qx 'fill: 74 writes ok, first error 0, not closed' "$WORK/noclose.out" || 
 [ "$(stat -c %s "$WORK/nc/f.bin")" -eq $((74 * 4096)) ] ||
 	fail "a guest exiting with the file open lost data: $(stat -c %s "$WORK/nc/f.bin") bytes"
 
+# Write-behind goes in runs of four contiguous full 64 KiB blocks; the rest
+# waits for fsync. 84 writes of 4 KiB: blocks 0-4 full, block 5 a quarter.
+# The host's -vv log and the trace share stderr, in the order things
+# happened: W is a guest write (traced as it returns, so after what it
+# sent), B<offset> a write-behind sent, S the fsync.
+sequence() {
+	sed -n -e 's/^\[t1\] write(3, .*/W/p' -e 's/.*fcache: file [0-9]*: write-behind of [0-9]* bytes at \([0-9]*\)$/B\1/p' \
+		-e 's/^\[t1\] fsync(3) = 0$/S/p' "$WORK/$1.err" | tr -d '\n'
+}
+writes() { printf 'W%.0s' $(seq "$1"); }
+for way in forward backward; do
+	mkdir "$WORK/wb$way"
+	how=$way
+	[ "$way" = backward ] || how=
+	# shellcheck disable=SC2086
+	run_outboard "wb$way" -vv --trace=fs --fs "$WORK/wb$way" $dev "$chk" fill f.bin 344064 $how
+	expect_status "wb$way" 0
+	[ "$(stat -c %s "$WORK/wb$way/f.bin")" -eq 344064 ] || fail "$way fill: wrong size"
+done
+# Forward: blocks 0-3 go when the 64th write fills block 3; block 4 (full
+# at the 80th) has no run to join and waits with block 5 for the fsync.
+want="$(writes 63)B0B65536B131072B196608$(writes 21)B262144B327680S"
+[ "$(sequence wbforward)" = "$want" ] || { show wbforward; fail "forward write-behind: $(sequence wbforward)"; }
+# Backward (4 KiB chunks 83 down to 0): block 4 fills first, and blocks
+# 1-4 go when the 68th write fills block 1; block 0 waits for the fsync.
+want="$(writes 67)B65536B131072B196608B262144$(writes 17)B0B327680S"
+[ "$(sequence wbbackward)" = "$want" ] || { show wbbackward; fail "backward write-behind: $(sequence wbbackward)"; }
+
 # 3 MB read in 4 KiB pieces through a 256 KiB cache.
 mkdir "$WORK/data"
 python3 -c "
