@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "outboard/log.h"
@@ -213,8 +214,9 @@ static void child_reaped(struct obl_sup *s, struct obl_child *c, int status)
 		obl_describe_status(status, detail, sizeof(detail));
 		/* A guest's fault is the host's report and exit 128+signal; the
 		 * host itself dying of one is an emulator failure (or a limit
-		 * such as RLIMIT_FSIZE), which must not pass without a word. */
-		if (crashed(obl_shell_status(status)))
+		 * such as RLIMIT_FSIZE), which must not pass without a word.
+		 * Only a death by the signal tells the two apart. */
+		if (WIFSIGNALED(status) && crashed(obl_shell_status(status)))
 			OB_ERROR(CAT, "the CPU host %s: an emulator failure, not the guest's", detail);
 		else
 			OB_DEBUG(CAT, "CPU host %s", detail);

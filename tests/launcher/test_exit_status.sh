@@ -16,4 +16,9 @@ assert_grep "$T/err" "the CPU host killed by SIGSEGV: an emulator failure, not t
 run_ob run --cpu "$FAKE" --plugin fs="$ECHO" raise 9
 assert_rc 137
 assert_no_grep "$T/err" "emulator failure"
+# A guest's SIGSEGV: the host reports it and exits with 139 itself. That
+# is the guest's failure, not the emulator's.
+run_ob run --cpu "$FAKE" --plugin fs="$ECHO" exit 139
+assert_rc 139
+assert_no_grep "$T/err" "emulator failure"
 echo PASS
