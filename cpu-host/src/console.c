@@ -35,6 +35,11 @@ struct obh_console_in {
 	struct stdin_wait *head, **tail;
 };
 
+bool obh_console_isatty(const struct obh_fd *f)
+{
+	return f && f->kind == OBH_FD_CONSOLE && isatty(f->host_fd);
+}
+
 int obh_console_write(int host_fd, const void *buf, uint32_t len)
 {
 	const char *p = buf;

@@ -56,6 +56,10 @@ void obh_console_process(struct obh_host *h);
 /* Drop the waiting readers (end of the run). */
 void obh_console_fini(struct obh_host *h);
 
+/* Is f a console fd whose host fd is a terminal? What qemu-arm answers:
+ * interpreters choose between a prompt and a script by it. */
+bool obh_console_isatty(const struct obh_fd *f);
+
 /* Write len bytes to host fd (1 or 2) in full. 0 or -errno. */
 int obh_console_write(int host_fd, const void *buf, uint32_t len);
 

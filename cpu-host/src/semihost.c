@@ -407,7 +407,7 @@ static int64_t with_block(struct obh_host *h, struct obh_thread *t, uint32_t op,
 		const struct obh_fd *f = obh_fd_get(h->fds, (int32_t)b[0]);
 		if (!f && !is_features(h, b[0]))
 			return fail(h->semihost, EBADF);
-		if (f && f->kind == OBH_FD_CONSOLE)
+		if (f && obh_console_isatty(f))
 			return 1;
 		fail(h->semihost, ENOTTY);
 		return 0;

@@ -6,6 +6,8 @@
  *                      comes back as "got: LINE"; "bye" at end of file
  *   stdin_echo readc   (semihosting build) SYS_READC until it gives -1,
  *                      each byte printed in hex
+ *   stdin_echo tty     isatty of fds 0, 1 and 2 (SYS_ISTTY on semihosting):
+ *                      `isatty: 0=A 1=B 2=C`
  */
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +80,12 @@ static int readc_all(void)
 }
 #endif
 
+static int tty(void)
+{
+	printf("isatty: 0=%d 1=%d 2=%d\n", isatty(0), isatty(1), isatty(2));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -85,10 +93,12 @@ int main(int argc, char **argv)
 		return cat();
 	if (strcmp(mode, "prompt") == 0)
 		return prompt();
+	if (strcmp(mode, "tty") == 0)
+		return tty();
 #ifdef STDIN_ECHO_SEMIHOSTING
 	if (strcmp(mode, "readc") == 0)
 		return readc_all();
 #endif
-	fprintf(stderr, "usage: stdin_echo cat|prompt|readc\n");
+	fprintf(stderr, "usage: stdin_echo cat|prompt|readc|tty\n");
 	return 2;
 }

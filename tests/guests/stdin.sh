@@ -61,6 +61,13 @@ run_in $prog-prompt prompt.in "$elf" prompt
 expect_status $prog-prompt 0
 printf '> got: x\n> got: y\n> \nbye\n' >prompt.expected
 expect_stdout $prog-prompt prompt.expected
+
+# isatty follows outboard's own fds, as under qemu-arm: none is a terminal
+# here (a file, a pipe, a file). stdin_tty.sh has the terminal's side.
+: | timeout -k 5 60 "$OB_BIN/outboard" run "$elf" tty >$prog-tty.out 2>$prog-tty.err ||
+	{ cat $prog-tty.err >&2; fail "$prog: tty failed"; }
+echo 'isatty: 0=0 1=0 2=0' >tty.expected
+cmp -s tty.expected $prog-tty.out || fail "$prog: $(cat $prog-tty.out), expected $(cat tty.expected)"
 if [ "$KIND" = sdk ]; then
 	note "ok"
 	exit 0

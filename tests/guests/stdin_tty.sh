@@ -62,6 +62,17 @@ printf '> typed\ngot: typed\n>\nbye\nEXIT=0\n' >expected
 grep -v '^$' pane.txt >got
 cmp -s expected got || { diff expected got >&2; fail "rdimon: the pane is not as expected"; }
 
+# isatty is 1 for all three on a terminal (0 when redirected: stdin.sh),
+# for the SDK's isatty and semihosting's SYS_ISTTY alike.
+for elf in "$ELF" "$RDIMON"; do
+	start "tty-$(basename "$elf" .elf)" "'$OB_BIN/outboard' run '$elf' tty"
+	wait_pane 'EXIT=[0-9]+$'
+	grep -q '^isatty: 0=1 1=1 2=1$' pane.txt || { cat pane.txt >&2; fail "$elf: isatty on a terminal"; }
+	start "tty-out-$(basename "$elf" .elf)" "'$OB_BIN/outboard' run '$elf' tty | cat"
+	wait_pane 'EXIT=[0-9]+$'
+	grep -q '^isatty: 0=1 1=0 2=1$' pane.txt || { cat pane.txt >&2; fail "$elf: isatty with stdout piped"; }
+done
+
 # ^C while the guest waits on the terminal: the run ends at once, 130,
 # without an error from outboard.
 start ctrl-c "'$OB_BIN/outboard' run '$ELF' prompt"

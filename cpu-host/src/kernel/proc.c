@@ -3,6 +3,7 @@
  */
 #include <time.h>
 
+#include "console.h"
 #include "fdtable.h"
 #include "host.h"
 #include "kcalls.h"
@@ -56,7 +57,7 @@ int64_t k_isatty(struct obh_host *h, struct obh_thread *t, const struct obh_args
 	const struct obh_fd *f = obh_fd_get(h->fds, (int32_t)a->v[0]);
 	if (!f)
 		return -OB_ABI_EBADF;
-	return f->kind == OBH_FD_CONSOLE;
+	return obh_console_isatty(f);
 }
 
 static int64_t store_tls(struct obh_host *h, uint32_t value)
