@@ -24,7 +24,10 @@
 #include "trace.h"
 
 #define DEFAULT_HEAP_MAX (128u << 20) /* as qemu-arm gives a semihosting guest */
-#define DEFAULT_STACK (1u << 20)
+/* qemu-arm's default (and Linux's usual RLIMIT_STACK): a program that
+ * recurses deeply under qemu-arm must not overflow here. Untouched stack
+ * pages cost nothing (host_alloc maps them lazily). */
+#define DEFAULT_STACK (8u << 20)
 
 static void usage(FILE *out)
 {
@@ -50,7 +53,7 @@ static void usage(FILE *out)
 		"  --trace-durations     end each trace line with the call's time in ms\n"
 		"  --stats               print IPC and time-slicing statistics at exit\n"
 		"  --heap-max SIZE       heap limit (default 128M)\n"
-		"  --stack SIZE          main thread stack (default 1M)\n"
+		"  --stack SIZE          main thread stack (default 8M, as qemu-arm)\n"
 		"  --plugin-timeout MS   how long to wait for a plugin's Hello (default 10000)\n"
 		"  --call-timeout MS     deadline of each blocking device call (default none)\n"
 		"  --time-limit MS       stop the program after this long (exit status 142)\n"

@@ -67,7 +67,7 @@ void obl_usage_run(FILE *f)
 		"  -g, --gdb [HOST:]PORT  start the program stopped and wait for gdb on\n"
 		"                         localhost:PORT (or HOST:PORT); docs/debugging.md\n"
 		"  --heap-max SIZE        guest heap limit, like 64M (CPU host)\n"
-		"  --stack SIZE           guest main stack size, like 1M (CPU host)\n"
+		"  --stack SIZE           guest main stack size, like 16M (CPU host; default 8M)\n"
 		"  --key FILE             shared key for tcp:// plugins (outboard-keygen)\n"
 		"  --mount PATH=SPEC      serve the guest's paths under PATH with an fs\n"
 		"                         backend of its own: SPEC is NAME[:ARG], an\n"
