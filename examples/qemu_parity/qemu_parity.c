@@ -4,8 +4,9 @@
  * defaults (--specs=rdimon.specs, linked at 0x8000), it reads all of its
  * piped stdin, allocates 100 MiB in 1 MiB blocks, writes, reads back and
  * removes a tmpnam() file, removes an empty directory, fails to remove a
- * missing file (errno), writes a file of its own and exits with status 3.
- * Every line it prints must be the same under both emulators.
+ * missing file (errno), recurses 6 MiB deep (qemu-arm's stack is 8 MiB),
+ * writes a file of its own and exits with status 3. Every line it prints
+ * must be the same under both emulators.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -62,6 +63,17 @@ static void temporary_file(void)
 	printf("tmpnam: remove %d\n", remove(name));
 }
 
+#define FRAMES 12000 /* of 512 bytes and more: over 6 MiB */
+
+__attribute__((noipa)) static unsigned recurse(unsigned depth)
+{
+	volatile unsigned char frame[512];
+	frame[depth % sizeof(frame)] = (unsigned char)depth;
+	if (depth == FRAMES)
+		return 0;
+	return recurse(depth + 1) + frame[depth % sizeof(frame)];
+}
+
 int main(void)
 {
 	read_stdin();
@@ -71,6 +83,7 @@ int main(void)
 	errno = 0;
 	int r = remove("no-such-file");
 	printf("remove missing file: %d, errno %d\n", r, errno);
+	printf("recursion: %d frames of 512 bytes, sum %u\n", FRAMES, recurse(1));
 	FILE *out = fopen("written.txt", "w");
 	if (!out) {
 		printf("fopen written.txt: %s\n", strerror(errno));

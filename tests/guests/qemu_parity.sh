@@ -3,8 +3,9 @@
 # `outboard run` as under qemu-arm, byte for byte (issue 11's acceptance):
 # stdout, exit status and the files it leaves, for a program that reads
 # piped stdin, allocates 100 MiB in 1 MiB blocks, writes and removes a
-# tmpnam() file, removes an empty directory and writes a file. Each
-# emulator runs in a directory of its own with the same contents.
+# tmpnam() file, removes an empty directory, recurses 6 MiB deep and writes
+# a file. Each emulator runs in a directory of its own with the same
+# contents.
 # Usage: qemu_parity.sh QEMU_ARM
 . "$(dirname "$0")/lib.sh"
 
@@ -40,6 +41,16 @@ grep -qx 'tmpnam: read back temporary' "$WORK/outboard.out" ||
 	{ show outboard; fail "the tmpnam file did not work"; }
 grep -qx 'remove empty directory: 0' "$WORK/outboard.out" ||
 	{ show outboard; fail "the empty directory was not removed"; }
+grep -q '^recursion: 12000 frames' "$WORK/outboard.out" ||
+	{ show outboard; fail "the 6 MiB recursion did not finish"; }
+# It needs the default stack: in 1 MiB it runs into the guard page.
+mkdir -p "$WORK/small/emptydir"
+status=0
+(cd "$WORK/small" && timeout -k 5 60 "$OB_BIN/outboard" run --stack 1M "$elf") \
+	<"$WORK/input" >"$WORK/small.out" 2>"$WORK/small.err" || status=$?
+echo "$status" >"$WORK/small.status"
+expect_status small 139
+grep -q 'guard page' "$WORK/small.err" || { show small; fail "--stack 1M: no guard page fault"; }
 # The files left behind: the same names and bytes (emptydir gone in both).
 (cd "$WORK/qemu" && find . | sort) >"$WORK/qemu.files"
 (cd "$WORK/outboard" && find . | sort) >"$WORK/outboard.files"
