@@ -11,7 +11,7 @@
 
 fileio_figures() {
 	local fio=$ex/fio_bench_rdimon.elf rd=$ex/fs_read_bench_rdimon.elf
-	local mib=32 nrand=4096 lumps=4000 fio_runs=7
+	local mib=32 nrand=4096 lumps=4000 fio_runs=11
 	((quick)) && mib=1 nrand=64 lumps=50 fio_runs=1
 	[[ -f $fio && -f $rd ]] || die "$fio or $rd is missing: build first"
 	local d=$tmp/fio
