@@ -16,11 +16,11 @@
  * - Writes: copied into blocks and acknowledged at once; a run of four
  *   contiguous full blocks (or memory pressure, fsync, close, a metadata
  *   call on the file, the run's end) sends them, one pwrite per block,
- *   several in flight. A failed write-behind
- *   is reported (then cleared) at the next call on the file, at fsync and at
- *   close. A write in flight when the plugin dies is sent again, in order,
- *   to the restarted plugin (a positioned write of the host's own bytes:
- *   idempotent); when the plugin does not come back the error is EIO.
+ *   several in flight. A failed write-behind is reported (then cleared) at
+ *   the next call on the file, at fsync and at close. A write in flight
+ *   when the plugin dies is sent again, in order, to the restarted plugin
+ *   (a positioned write of the host's own bytes: idempotent); when the
+ *   plugin does not come back the error is EIO.
  * - Calls that need the plugin's view (fstat, stat, ftruncate, fsync,
  *   unlink, rename, open with O_TRUNC, seek from the end) first wait until
  *   the file's writes are confirmed, then drop its clean blocks (for all
