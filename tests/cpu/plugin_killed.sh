@@ -6,9 +6,12 @@
 # which plugin died and how.
 #
 # To have a call pending for certain when the plugin dies, the plugin is
-# first stopped (SIGSTOP) until the guest's output stalls on an unanswered
-# write, then killed: well inside the 3 s after which a silent plugin would
-# be declared down for silence rather than death. (Idempotent calls would
+# first stopped (SIGSTOP) until a request sits unread in its sockets (`ss`
+# shows their receive queues), then killed: well inside the 3 s after
+# which a silent plugin would be declared down for silence rather than
+# death. A pause in the guest's output is no such proof: a loaded machine
+# starves the guest as well, and a write made after the kill waits for the
+# restarted plugin and succeeds. (Idempotent calls would
 # instead wait for the restarted plugin: tests/faults covers those.) The
 # file cache is off: with it, a write is acknowledged before it reaches the
 # plugin, and what a dead plugin took is replayed (guest_fcache, fs_kill).
@@ -33,16 +36,25 @@ wait_until 30 some_reads || { echo 1 >"$WORK/pk.status"; show pk; fail "the gues
 
 plugin=$(child_running "$launcher" outboard-fs-hostdir)
 [ -n "$plugin" ] || { echo 1 >"$WORK/pk.status"; show pk; fail "no fs plugin under the launcher"; }
-kill -STOP "$plugin"
-# The guest writes every 2 ms: 300 ms without a new line means its write
-# is sent and unanswered.
-stalled=no
+# queued: a frame the stopped plugin has not read (Recv-Q, the third
+# column of `ss -x`). The host sends nothing else while the guest writes
+# every 2 ms (heartbeats go only after a second of silence).
+queued() {
+	ss -xpn 2>/dev/null | awk -v p="pid=$plugin," 'index($0, p) && $3 > 0 { f = 1 } END { exit !f }'
+}
+# A stop that lands while the plugin handles a write leaves nothing queued
+# (the guest waits on the write it has taken): let it go and stop it again.
+pending=no
 for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	before=$(reads)
-	sleep 0.3
-	[ "$(reads)" = "$before" ] && { stalled=yes; break; }
+	kill -STOP "$plugin"
+	if wait_until 1 queued; then
+		pending=yes
+		break
+	fi
+	kill -CONT "$plugin"
+	sleep 0.01
 done
-[ "$stalled" = yes ] || { echo 1 >"$WORK/pk.status"; show pk; fail "the guest kept writing"; }
+[ "$pending" = yes ] || { echo 1 >"$WORK/pk.status"; show pk; fail "no write ever waited for the stopped plugin"; }
 kill -KILL "$plugin"
 kill -CONT "$plugin" 2>/dev/null || true
 
