@@ -13,10 +13,10 @@
  *   trip, with several pread requests in flight; a random reader gets only
  *   its own block. A read at or past the last end of file seen asks the
  *   plugin again, so files that grow are seen.
- * - Writes: copied into blocks and acknowledged at once; a run of four
- *   contiguous full blocks (or memory pressure, fsync, close, a metadata
- *   call on the file, the run's end) sends them, one pwrite per block,
- *   several in flight. A failed write-behind is reported (then cleared) at
+ * - Writes: copied into blocks and acknowledged at once; a run of
+ *   contiguous full blocks (16, fewer in a small cache), memory pressure,
+ *   fsync, close, a metadata call on the file or the run's end sends them,
+ *   one pwrite per block, several in flight. A failed write-behind is reported (then cleared) at
  *   the next call on the file, at fsync and at close. A write in flight
  *   when the plugin dies is sent again, in order, to the restarted plugin
  *   (a positioned write of the host's own bytes: idempotent); when the

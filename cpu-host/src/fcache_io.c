@@ -404,17 +404,23 @@ static struct obh_fc_block *full_dirty(struct obh_fcache *fc, struct obh_fc_file
 	return b && !b->loading && b->dlo == 0 && b->dhi == OBH_FC_BLOCK ? b : NULL;
 }
 
+unsigned obhf_wb_run(const struct obh_fcache *fc)
+{
+	uint64_t n = fc->s.limit / 4 / OBH_FC_BLOCK;
+	return n < 1 ? 1 : n > OBHF_WB_RUN_MAX ? OBHF_WB_RUN_MAX : (unsigned)n;
+}
+
 void obhf_flush_full_run(struct obh_fcache *fc, struct obh_fc_file *f, int64_t i)
 {
 	/* The run through i, looking no further than a run's length each way:
 	 * a forward writer completes one at its last block, a backward one at
 	 * its first, any other order whenever its blocks meet. */
-	int64_t lo = i, hi = i;
-	while (i - lo < OBHF_WB_RUN - 1 && full_dirty(fc, f, lo - 1))
+	int64_t run = obhf_wb_run(fc), lo = i, hi = i;
+	while (i - lo < run - 1 && full_dirty(fc, f, lo - 1))
 		lo--;
-	while (hi - i < OBHF_WB_RUN - 1 && full_dirty(fc, f, hi + 1))
+	while (hi - i < run - 1 && full_dirty(fc, f, hi + 1))
 		hi++;
-	if (hi - lo + 1 < OBHF_WB_RUN)
+	if (hi - lo + 1 < run)
 		return;
 	for (int64_t k = lo; k <= hi; k++)
 		obhf_flush_block(fc, full_dirty(fc, f, k));

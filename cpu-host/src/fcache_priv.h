@@ -21,12 +21,12 @@
 #define OBHF_RA_START (128u << 10)
 #define OBHF_RA_MAX (1u << 20)
 #define OBHF_RUN_BLOCKS 4u
-/* Full blocks are sent in runs of this many contiguous ones, back to
- * back: a send to an idle plugin wakes it, and on this VM the wake-up (an
- * interrupt to the other CPU) is most of what a send costs the host, so
- * four sends for one wake-up took 8b from 195 to 184 ms
- * (docs/performance.md, "Write-behind in runs"). */
-#define OBHF_WB_RUN 4
+/* Full blocks are sent in runs of contiguous ones, back to back: a send
+ * to an idle plugin wakes it, and on this VM the wake-up (an interrupt to
+ * the other CPU) is most of what a send costs the host. Runs of 4 took
+ * 8b from 195 to 185 ms, runs of 16 to 178 (docs/performance.md,
+ * "Write-behind in runs"); obhf_wb_run keeps a small cache's runs short. */
+#define OBHF_WB_RUN_MAX 16u
 /* Writes in flight per file before its writers wait: at least this much,
  * more on a link whose round trip calls for it (obhf_wb_window). */
 #define OBHF_WB_MIN_WINDOW (8u << 20)
@@ -95,9 +95,12 @@ int obhf_load(struct obh_fcache *fc, struct obh_fc_file *f, int64_t first, unsig
 /* Send b's dirty bytes (b is consumed). */
 void obhf_flush_block(struct obh_fcache *fc, struct obh_fc_block *b);
 /* Block i of f was just filled: send it with the full dirty blocks around
- * it once they make a run of OBHF_WB_RUN; until then they wait like a
+ * it once they make a run of obhf_wb_run; until then they wait like a
  * partial block (for the run, memory pressure, fsync, close...). */
 void obhf_flush_full_run(struct obh_fcache *fc, struct obh_fc_file *f, int64_t i);
+/* Blocks in a write-behind run: OBHF_WB_RUN_MAX, fewer when that would be
+ * more than a quarter of the cache (1 for the smallest). */
+unsigned obhf_wb_run(const struct obh_fcache *fc);
 /* Send every dirty block of f (NULL: of every file). Returns how many. */
 unsigned obhf_flush_file(struct obh_fcache *fc, struct obh_fc_file *f);
 /* Close plugin handle fd for a guest close the cache answers itself. */

@@ -58,33 +58,57 @@ grep -qx 'fill: 74 writes ok, first error 0, not closed' "$WORK/noclose.out" || 
 [ "$(stat -c %s "$WORK/nc/f.bin")" -eq $((74 * 4096)) ] ||
 	fail "a guest exiting with the file open lost data: $(stat -c %s "$WORK/nc/f.bin") bytes"
 
-# Write-behind goes in runs of four contiguous full 64 KiB blocks; the rest
-# waits for fsync. 84 writes of 4 KiB: blocks 0-4 full, block 5 a quarter.
-# The host's -vv log and the trace share stderr, in the order things
-# happened: W is a guest write (traced as it returns, so after what it
-# sent), B<offset> a write-behind sent, S the fsync.
+# Write-behind goes in runs of contiguous full 64 KiB blocks: 16 with the
+# default cache, 4 in a 1 MiB one (a quarter of it); the rest waits for
+# fsync. The host's -vv log and the trace share stderr, in the order
+# things happened: W is a guest write (traced as it returns, so after what
+# it sent), B<offset> a write-behind sent, S the fsync. The sends at fsync
+# go in no particular order, so they are sorted.
 sequence() {
-	sed -n -e 's/^\[t1\] write(3, .*/W/p' -e 's/.*fcache: file [0-9]*: write-behind of [0-9]* bytes at \([0-9]*\)$/B\1/p' \
-		-e 's/^\[t1\] fsync(3) = 0$/S/p' "$WORK/$1.err" | tr -d '\n'
+	sed -n -e 's/^\[t1\] write(3, .*/W/p' \
+		-e 's/.*fcache: file [0-9]*: write-behind of [0-9]* bytes at \([0-9]*\)$/B\1/p' \
+		-e 's/^\[t1\] fsync(3) = 0$/S/p' "$WORK/$1.err" >"$WORK/$1.seq"
+	last=$(grep -n '^W$' "$WORK/$1.seq" | tail -n 1 | cut -d: -f1)
+	head -n "$last" "$WORK/$1.seq" | tr -d '\n'
+	tail -n +"$((last + 1))" "$WORK/$1.seq" | grep '^B' | sort -t B -k 2 -n | tr -d '\n'
+	tail -n +"$((last + 1))" "$WORK/$1.seq" | grep -v '^B' | tr -d '\n'
 }
 writes() { printf 'W%.0s' $(seq "$1"); }
-for way in forward backward; do
-	mkdir "$WORK/wb$way"
-	how=$way
-	[ "$way" = backward ] || how=
+# sends FIRST LAST: B<offset> for the blocks FIRST..LAST.
+sends() { for k in $(seq "$1" "$2"); do printf 'B%d' $((k * 65536)); done; }
+# fill TAG BYTES [backward] [outboard run options...]
+fill_wb() {
+	local tag=$1 bytes=$2 how=$3
+	shift 3
+	mkdir "$WORK/$tag"
 	# shellcheck disable=SC2086
-	run_outboard "wb$way" -vv --trace=fs --fs "$WORK/wb$way" $dev "$chk" fill f.bin 344064 $how
-	expect_status "wb$way" 0
-	[ "$(stat -c %s "$WORK/wb$way/f.bin")" -eq 344064 ] || fail "$way fill: wrong size"
-done
-# Forward: blocks 0-3 go when the 64th write fills block 3; block 4 (full
-# at the 80th) has no run to join and waits with block 5 for the fsync.
-want="$(writes 63)B0B65536B131072B196608$(writes 21)B262144B327680S"
-[ "$(sequence wbforward)" = "$want" ] || { show wbforward; fail "forward write-behind: $(sequence wbforward)"; }
+	run_outboard "$tag" -vv --trace=fs --fs "$WORK/$tag" $dev "$@" "$chk" fill f.bin "$bytes" $how
+	expect_status "$tag" 0
+	[ "$(stat -c %s "$WORK/$tag/f.bin")" -eq "$bytes" ] || fail "$tag: wrong size"
+}
+# expect_sequence TAG WANT WHAT
+expect_sequence() {
+	[ "$(sequence "$1")" = "$2" ] || { show "$1"; fail "$3: $(sequence "$1")"; }
+}
+# 1 MiB cache, runs of 4; 84 writes of 4 KiB: blocks 0-4 full, block 5 a
+# quarter. Forward: blocks 0-3 go when the 64th write fills block 3; block
+# 4 (full at the 80th) has no run to join and waits with block 5.
+fill_wb wb4f 344064 "" --fs-cache 1M
+expect_sequence wb4f "$(writes 63)$(sends 0 3)$(writes 21)$(sends 4 5)S" "forward write-behind, runs of 4"
 # Backward (4 KiB chunks 83 down to 0): block 4 fills first, and blocks
 # 1-4 go when the 68th write fills block 1; block 0 waits for the fsync.
-want="$(writes 67)B65536B131072B196608B262144$(writes 17)B0B327680S"
-[ "$(sequence wbbackward)" = "$want" ] || { show wbbackward; fail "backward write-behind: $(sequence wbbackward)"; }
+fill_wb wb4b 344064 backward --fs-cache 1M
+expect_sequence wb4b "$(writes 67)$(sends 1 4)$(writes 17)$(sends 0 0)B327680S" \
+	"backward write-behind, runs of 4"
+# The default cache, runs of 16; 340 writes: blocks 0-20 full, block 21 a
+# quarter. Blocks 0-15 go with the 256th write, 16-21 at the fsync.
+fill_wb wb16 1392640 "" 
+expect_sequence wb16 "$(writes 255)$(sends 0 15)$(writes 85)$(sends 16 21)S" \
+	"forward write-behind, runs of 16"
+# The smallest cache (256K) sends every full block at once.
+fill_wb wb1 344064 "" --fs-cache 256K
+expect_sequence wb1 "$(writes 15)B0$(writes 16)B65536$(writes 16)B131072$(writes 16)B196608$(writes 16)B262144$(writes 5)B327680S" \
+	"write-behind in a 256K cache"
 
 # 3 MB read in 4 KiB pieces through a 256 KiB cache.
 mkdir "$WORK/data"
