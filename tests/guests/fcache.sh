@@ -76,7 +76,7 @@ sequence() {
 writes() { printf 'W%.0s' $(seq "$1"); }
 # sends FIRST LAST: B<offset> for the blocks FIRST..LAST.
 sends() { for k in $(seq "$1" "$2"); do printf 'B%d' $((k * 65536)); done; }
-# fill TAG BYTES [backward] [outboard run options...]
+# fill_wb TAG BYTES HOW [outboard run options...]: HOW is backward or "".
 fill_wb() {
 	local tag=$1 bytes=$2 how=$3
 	shift 3
